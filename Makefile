@@ -1,0 +1,123 @@
+# d6c - a firewall policy compiler for IPv6 container hosts.
+#
+#   make            build ./d6c
+#   make test       install what is missing (as root), build, run every suite
+#   make demo       build and print the ruleset of examples/site.pol
+#   make SANITIZE=address,undefined test
+#   make install PREFIX=/usr/local DESTDIR=
+
+VERSION = 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+BISON ?= bison
+FLEX ?= flex
+B = build
+
+WARN = -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
+       -Wpointer-arith -Wwrite-strings -Wformat=2 -Wvla
+ALL_CFLAGS = $(CFLAGS) -std=gnu11 -D_GNU_SOURCE -DD6C_VERSION='"$(VERSION)"' \
+	     -I. -I$(B) $(WARN) -MMD -MP
+ifeq ($(SANITIZE),1)
+override SANITIZE = address,undefined
+endif
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+B = build-san
+endif
+ALL_LDFLAGS += $(LDFLAGS)
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+LIB_SRC = compiler/arena.c compiler/diag.c compiler/source.c compiler/addr.c \
+	  compiler/tables.c compiler/ast.c compiler/parse.c compiler/sema.c \
+	  compiler/lint.c compiler/ir.c compiler/emit_text.c compiler/compile.c
+GEN_SRC = $(B)/parser.c $(B)/lexer.c
+LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser.o $(B)/lexer.o
+MAIN_OBJ = $(B)/compiler/main.o
+
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+all: d6c
+
+d6c: $(B)/d6c
+	$(Q)cp $(B)/d6c $@
+
+$(B)/d6c: $(MAIN_OBJ) $(B)/libd6c.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(B)/libd6c.a $(ALL_LDFLAGS)
+
+$(B)/libd6c.a: $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJ)
+
+$(B)/parser.c $(B)/parser.h: grammar/parser.y
+	@mkdir -p $(B)
+	@echo "  BISON   $<"
+	$(Q)$(BISON) -Wall -Werror --defines=$(B)/parser.h -o $(B)/parser.c $<
+
+$(B)/lexer.c $(B)/lexer.h: grammar/lexer.l
+	@mkdir -p $(B)
+	@echo "  FLEX    $<"
+	$(Q)$(FLEX) --header-file=$(B)/lexer.h -o $(B)/lexer.c $<
+
+# The generated scanner and parser are not ours to keep warning-clean.
+$(B)/parser.o $(B)/lexer.o: ALL_CFLAGS += -Wno-unused-function -Wno-missing-prototypes -Wno-sign-compare
+$(B)/parser.o: $(B)/parser.c $(B)/lexer.h
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(B)/lexer.o: $(B)/lexer.c $(B)/parser.h
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/%.o: %.c $(B)/parser.h $(B)/lexer.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(B)/libd6c.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libd6c.a -lcmocka $(ALL_LDFLAGS)
+
+deps:
+	$(Q)sh tests/setup-deps.sh
+
+demo: deps d6c
+	./d6c compile examples/site.pol
+
+check-unit: $(UNIT_BIN)
+	$(Q)set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all-tests
+
+all-tests: d6c $(B)/d6c $(UNIT_BIN)
+	$(Q)D6C=$(CURDIR)/$(B)/d6c sh tests/run.sh $(UNIT_BIN)
+
+golden-update: d6c
+	$(Q)sh tests/golden-update.sh
+
+install: d6c
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 d6c $(DESTDIR)$(BINDIR)/d6c
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/d6c
+
+clean:
+	rm -rf build build-san d6c
+
+.PHONY: all deps demo test all-tests check-unit golden-update install uninstall clean
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)

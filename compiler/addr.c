@@ -1,0 +1,141 @@
+/*
+ * addr.c - parsing, printing and comparing prefixes.
+ *
+ * inet_pton() decides what an address is, so d6c accepts exactly the forms
+ * the C library does (every IPv6 notation, dotted-quad IPv4 without leading
+ * zeros).  Errors say what is wrong and, for host bits, the prefix meant.
+ */
+#include "addr.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int addr_bits(int family)
+{
+	return family == FAM_IP4 ? 32 : 128;
+}
+
+const char *addr_family_name(int family)
+{
+	return family == FAM_IP4 ? "IPv4" : family == FAM_IP6 ? "IPv6" : "IPv4 and IPv6";
+}
+
+u128 addr_first(const struct prefix *p)
+{
+	u128 v = 0;
+	int nbytes = p->family == FAM_IP4 ? 4 : 16;
+	for (int i = 0; i < nbytes; i++)
+		v = (v << 8) | p->addr[i];
+	return v;
+}
+
+static u128 host_mask(int family, int len)
+{
+	int host = addr_bits(family) - len;
+	if (host == 0)
+		return 0;
+	if (host == 128)
+		return ~(u128)0;
+	return ((u128)1 << host) - 1;
+}
+
+u128 addr_last(const struct prefix *p)
+{
+	return addr_first(p) | host_mask(p->family, p->len);
+}
+
+static void from_u128(int family, u128 v, uint8_t out[16])
+{
+	int nbytes = family == FAM_IP4 ? 4 : 16;
+	memset(out, 0, 16);
+	for (int i = nbytes - 1; i >= 0; i--) {
+		out[i] = (uint8_t)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+void addr_format_u128(int family, u128 v, char buf[ADDR_STRLEN])
+{
+	uint8_t raw[16];
+	from_u128(family, v, raw);
+	inet_ntop(family == FAM_IP4 ? AF_INET : AF_INET6, raw, buf, ADDR_STRLEN);
+}
+
+void addr_format(const struct prefix *p, char buf[ADDR_STRLEN])
+{
+	inet_ntop(p->family == FAM_IP4 ? AF_INET : AF_INET6, p->addr, buf, ADDR_STRLEN);
+	if (p->len < addr_bits(p->family)) {
+		size_t n = strlen(buf);
+		snprintf(buf + n, ADDR_STRLEN - n, "/%d", p->len);
+	}
+}
+
+bool addr_parse(const char *text, struct prefix *out, char *err, size_t errlen)
+{
+	char host[ADDR_STRLEN];
+	const char *slash = strchr(text, '/');
+	size_t hlen = slash ? (size_t)(slash - text) : strlen(text);
+	int family = memchr(text, ':', hlen) ? FAM_IP6 : FAM_IP4;
+	const char *fname = addr_family_name(family);
+
+	memset(out, 0, sizeof(*out));
+	out->family = (uint8_t)family;
+	if (hlen >= sizeof(host) ||
+	    (memcpy(host, text, hlen), host[hlen] = '\0',
+	     inet_pton(family == FAM_IP4 ? AF_INET : AF_INET6, host, out->addr) != 1)) {
+		snprintf(err, errlen, "'%.*s' is not a valid %s address",
+			 (int)(hlen < 60 ? hlen : 60), text, fname);
+		return false;
+	}
+	int max = addr_bits(family);
+	out->len = (uint8_t)max;
+	if (slash) {
+		const char *d = slash + 1;
+		long len = 0;
+		if (*d == '\0' || strspn(d, "0123456789") != strlen(d) || strlen(d) > 3 ||
+		    (len = strtol(d, NULL, 10)) > max) {
+			snprintf(err, errlen, "prefix length '/%.8s' is out of range for %s (0-%d)",
+				 d, fname, max);
+			return false;
+		}
+		out->len = (uint8_t)len;
+	}
+	u128 v = addr_first(out);
+	u128 hostbits = v & host_mask(family, out->len);
+	if (hostbits) {
+		struct prefix fixed = *out;
+		from_u128(family, v & ~host_mask(family, out->len), fixed.addr);
+		char buf[ADDR_STRLEN];
+		addr_format(&fixed, buf);
+		snprintf(err, errlen, "host bits set in %s; did you mean %s?", text, buf);
+		return false;
+	}
+	return true;
+}
+
+bool addr_covers(const struct prefix *outer, const struct prefix *inner)
+{
+	if (outer->family != inner->family || outer->len > inner->len)
+		return false;
+	u128 mask = ~host_mask(outer->family, outer->len);
+	return (addr_first(outer) & mask) == (addr_first(inner) & mask);
+}
+
+bool addr_equal(const struct prefix *a, const struct prefix *b)
+{
+	return a->family == b->family && a->len == b->len &&
+	       memcmp(a->addr, b->addr, 16) == 0;
+}
+
+int addr_range_prefix_len(int family, u128 first, u128 last)
+{
+	int bits = addr_bits(family);
+	for (int len = 0; len <= bits; len++) {
+		u128 hm = host_mask(family, len);
+		if ((first & hm) == 0 && (first | hm) == last)
+			return len;
+	}
+	return -1;
+}

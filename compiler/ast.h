@@ -1,0 +1,113 @@
+/*
+ * ast.h - the policy as written, one node per statement.
+ *
+ * Nodes carry their source span and nothing decided: names are unresolved,
+ * numbers unchecked.  sema.c decides; ir.c lowers.  Lists are singly linked
+ * in source order, built through a head/tail pair so appends are O(1).
+ */
+#ifndef D6C_AST_H
+#define D6C_AST_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "addr.h"
+#include "source.h"
+
+struct arena;
+
+enum value_kind {
+	VAL_NUMBER,  /* lo */
+	VAL_RANGE,   /* lo-hi */
+	VAL_ADDR,    /* pfx (bad: the scanner already reported it) */
+	VAL_NAME,    /* name: a define, a service or an ICMP type */
+	VAL_BASIC,   /* icmp basic */
+	VAL_ALL,     /* icmp all */
+};
+
+struct ast_value {
+	enum value_kind kind;
+	struct loc loc;
+	unsigned long lo, hi;
+	struct prefix pfx;
+	bool bad;
+	const char *name;
+	struct ast_value *next;
+};
+
+struct ast_list {
+	struct ast_value *head, *tail;
+	struct loc loc;   /* span of the whole list */
+	int n;
+};
+
+enum verdict {
+	VERDICT_ACCEPT,
+	VERDICT_DROP,
+	VERDICT_REJECT,
+};
+
+enum proto {
+	PROTO_ANY,
+	PROTO_TCP,
+	PROTO_UDP,
+	PROTO_ICMP,
+};
+
+struct ast_rule {
+	struct loc loc;
+	bool is_default;
+	enum verdict verdict;
+	bool log;
+	enum proto proto;
+	struct loc proto_loc;
+	struct ast_list *ports;   /* tcp/udp; NULL: every port */
+	struct ast_list *icmp;    /* icmp; NULL: every type */
+	struct ast_list *from;    /* NULL: every source */
+	struct ast_rule *next;
+};
+
+struct ast_rules {
+	struct ast_rule *head, *tail;
+};
+
+enum item_kind {
+	ITEM_DEFINE,
+	ITEM_INCLUDE,
+	ITEM_NETWORK,
+};
+
+struct ast_item {
+	enum item_kind kind;
+	struct loc loc;
+	/* define */
+	const char *name;
+	struct loc name_loc;
+	struct ast_list *values;
+	/* include */
+	const char *path;
+	struct loc path_loc;
+	struct ast_item *body;          /* the included file's items, once read */
+	const struct src_file *file;    /* the included file */
+	/* network */
+	struct ast_list *targets;
+	struct ast_rules rules;
+	struct loc close_loc;           /* the '>' */
+	struct ast_item *next;
+};
+
+struct ast_items {
+	struct ast_item *head, *tail;
+};
+
+struct ast_value *ast_value(struct arena *a, enum value_kind kind, struct loc loc);
+struct ast_list *ast_list_new(struct arena *a, struct ast_value *first);
+struct ast_list *ast_list_append(struct ast_list *l, struct ast_value *v);
+void ast_rules_append(struct ast_rules *l, struct ast_rule *r);
+void ast_items_append(struct ast_items *l, struct ast_item *it);
+struct ast_item *ast_item(struct arena *a, enum item_kind kind, struct loc loc);
+struct ast_rule *ast_rule(struct arena *a, struct loc loc);
+/* Prints the tree, one node a line, for tests and `d6c dump`-style debugging. */
+void ast_print(const struct ast_item *items, FILE *out);
+
+#endif

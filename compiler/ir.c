@@ -1,0 +1,270 @@
+/*
+ * ir.c - lowering the checked policy into chains, rules and dispatch maps.
+ *
+ * Two decisions live here and nowhere else.  Ownership: nftables interval
+ * maps reject nested prefixes, so each family's prefixes are flattened into
+ * disjoint ranges, each owned by the longest prefix that covers it.  Rule
+ * shape: a rule is split per family when its match differs by family (ICMP
+ * types, sources, a rule narrower than its block), and a reject of every
+ * protocol becomes a TCP reset for TCP plus an ICMP answer for the rest.
+ */
+#include "ir.h"
+#include "arena.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* nftables refuses longer comments and log prefixes. */
+#define COMMENT_MAX 128
+#define LOG_PREFIX_MAX 127
+
+/* "PREFIX PATH SUFFIX" within max bytes, the path shortened from the left,
+ * and with the bytes nftables strings cannot hold replaced. */
+static const char *fit(struct arena *a, const char *prefix, const char *path,
+		       const char *suffix, size_t max)
+{
+	char *s = arena_printf(a, "%s%s%s", prefix, path, suffix);
+	size_t len = strlen(s);
+	if (len >= max) {
+		size_t plen = strlen(path), cut = len - (max - 1) + 3;
+		if (cut > plen)
+			cut = plen;
+		s = arena_printf(a, "%s...%s%s", prefix, path + cut, suffix);
+	}
+	for (char *c = s; *c; c++)
+		if (*c == '"' || (unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			*c = '?';
+	return s;
+}
+
+const char *ir_place(struct arena *a, const struct loc *loc, const char *prefix,
+		     const char *suffix, size_t max)
+{
+	const char *path = loc->file ? loc->file->path : "<policy>";
+	return fit(a, prefix, path, arena_printf(a, ":%d%s", loc->first_line, suffix), max);
+}
+
+/* ---- ownership ---- */
+
+struct pfx_owner {
+	u128 first, last;
+	int len;
+	int owner;
+};
+
+static int cmp_pfx_owner(const void *pa, const void *pb)
+{
+	const struct pfx_owner *a = pa, *b = pb;
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	return a->len - b->len;   /* the outer prefix first */
+}
+
+static void emit_interval(struct arena *a, struct ir_dispatch *d, int *cap,
+			  u128 first, u128 last, int owner)
+{
+	if (first > last)
+		return;
+	/* Adjacent ranges of one owner (its own adjacent prefixes) merge. */
+	if (d->n > 0 && d->v[d->n - 1].chain == owner && d->v[d->n - 1].last + 1 == first) {
+		d->v[d->n - 1].last = last;
+		return;
+	}
+	size_t n = (size_t)d->n, c = (size_t)*cap;
+	ARENA_PUSH(a, d->v, n, c);
+	d->v[n - 1] = (struct ir_interval){ first, last, owner };
+	d->n = (int)n;
+	*cap = (int)c;
+}
+
+/* Prefixes are nested or disjoint, never partly overlapping, so a sweep in
+ * address order with a stack of the prefixes that are open yields every
+ * range with its innermost (longest) prefix on top of the stack. */
+struct ir_dispatch ir_flatten(struct arena *a, int family, const struct prefix *pfx,
+			      const int *owner, int n)
+{
+	struct ir_dispatch d = { .family = family };
+	struct pfx_owner *v = xmalloc(sizeof(*v) * (size_t)(n ? n : 1));
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (pfx[i].family == family)
+			v[k++] = (struct pfx_owner){ addr_first(&pfx[i]), addr_last(&pfx[i]),
+						     pfx[i].len, owner[i] };
+	qsort(v, (size_t)k, sizeof(*v), cmp_pfx_owner);
+	struct pfx_owner **stack = xmalloc(sizeof(*stack) * (size_t)(k ? k : 1));
+	int top = 0, cap = 0;
+	u128 cur = 0;
+	bool done = false;   /* cur wrapped past the last address */
+	for (int i = 0; i < k; i++) {
+		/* The same prefix twice (one block's overlapping list): the outer
+		 * copy already covers it. */
+		if (top > 0 && stack[top - 1]->first == v[i].first &&
+		    stack[top - 1]->last == v[i].last && stack[top - 1]->owner == v[i].owner)
+			continue;
+		while (top > 0 && stack[top - 1]->last < v[i].first) {
+			struct pfx_owner *t = stack[--top];
+			emit_interval(a, &d, &cap, cur, t->last, t->owner);
+			cur = t->last + 1;
+		}
+		if (top > 0 && cur < v[i].first)
+			emit_interval(a, &d, &cap, cur, v[i].first - 1, stack[top - 1]->owner);
+		stack[top++] = &v[i];
+		cur = v[i].first;
+	}
+	while (top > 0 && !done) {
+		struct pfx_owner *t = stack[--top];
+		emit_interval(a, &d, &cap, cur, t->last, t->owner);
+		cur = t->last + 1;
+		if (cur == 0 || (family == FAM_IP4 && t->last == 0xffffffffu))
+			done = true;
+	}
+	free(stack);
+	free(v);
+	return d;
+}
+
+/* ---- rules ---- */
+
+static struct ir_rule *add_rule(struct arena *a, struct ir_chain *c)
+{
+	size_t n = (size_t)c->nrules, cap = (size_t)c->caprules;
+	ARENA_PUSH(a, c->rules, n, cap);
+	c->nrules = (int)n;
+	c->caprules = (int)cap;
+	struct ir_rule *r = &c->rules[n - 1];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+static uint8_t *icmp_list(struct arena *a, const struct icmp_set *s, int *n)
+{
+	*n = 0;
+	for (int t = 0; t < 256; t++)
+		if (icmp_set_has(s, t))
+			(*n)++;
+	uint8_t *v = arena_alloc(a, (size_t)*n + 1);
+	int k = 0;
+	for (int t = 0; t < 256; t++)
+		if (icmp_set_has(s, t))
+			v[k++] = (uint8_t)t;
+	return v;
+}
+
+/* Appends the rule (or the pair, for a reject of every protocol). */
+static void add_verdict(struct arena *a, struct ir_chain *c, const struct ir_rule *m,
+			enum verdict v)
+{
+	if (v == VERDICT_REJECT && m->l4 == IR_L4_ANY) {
+		struct ir_rule *tcp = add_rule(a, c);
+		*tcp = *m;
+		tcp->l4 = IR_L4_TCP;
+		tcp->verdict = IR_REJECT_TCP_RESET;
+	}
+	struct ir_rule *r = add_rule(a, c);
+	*r = *m;
+	switch (v) {
+	case VERDICT_ACCEPT: r->verdict = IR_ACCEPT; break;
+	case VERDICT_DROP: r->verdict = IR_DROP; break;
+	case VERDICT_REJECT:
+		r->verdict = m->l4 == IR_L4_TCP ? IR_REJECT_TCP_RESET : IR_REJECT_ICMPX;
+		break;
+	}
+}
+
+static void lower_rule(struct arena *a, const struct sema_block *b,
+		       const struct sema_rule *r, struct ir_chain *c)
+{
+	bool split = r->proto == PROTO_ICMP || !r->any_source || r->families != b->families;
+	struct ir_rule m = { 0 };
+	m.log = r->log;
+	m.comment = ir_place(a, &r->loc, "", "", COMMENT_MAX);
+	if (r->log)
+		m.log_prefix = ir_place(a, &r->loc, "d6c ", " ", LOG_PREFIX_MAX);
+	if (r->proto == PROTO_TCP || r->proto == PROTO_UDP) {
+		m.l4 = r->proto == PROTO_TCP ? IR_L4_TCP : IR_L4_UDP;
+		if (!r->all_ports) {
+			m.ports = r->ports;
+			m.nports = r->nports;
+		}
+	}
+	if (!split) {
+		add_verdict(a, c, &m, r->verdict);
+		return;
+	}
+	for (int fam = FAM_IP4; fam <= FAM_IP6; fam <<= 1) {
+		if (!(r->families & fam))
+			continue;
+		struct ir_rule f = m;
+		f.family = fam;
+		if (r->proto == PROTO_ICMP) {
+			f.l4 = fam == FAM_IP4 ? IR_L4_ICMP : IR_L4_ICMPV6;
+			if (!r->all_icmp)
+				f.icmp_types = icmp_list(a, fam == FAM_IP4 ? &r->icmp4 : &r->icmp6,
+							 &f.ntypes);
+		}
+		if (!r->any_source) {
+			f.saddr = arena_alloc(a, sizeof(*f.saddr) * (size_t)(r->nsources + 1));
+			for (int i = 0; i < r->nsources; i++)
+				if (r->sources[i].pfx.family == fam)
+					f.saddr[f.nsaddr++] = r->sources[i].pfx;
+		}
+		add_verdict(a, c, &f, r->verdict);
+	}
+}
+
+static void lower_block(struct arena *a, const struct sema_block *b, struct ir_chain *c)
+{
+	c->name = arena_printf(a, "net_%d", b->index + 1);
+	c->comment = ir_place(a, &b->loc, "", "", COMMENT_MAX);
+	c->chain_comment = ir_place(a, &b->loc, "network at ", "", COMMENT_MAX);
+	c->families = b->families;
+
+	/* Invalid packets to a protected destination never reach the rules. */
+	struct ir_rule *inv = add_rule(a, c);
+	inv->ct_invalid = true;
+	inv->verdict = IR_DROP;
+	inv->comment = c->comment;
+
+	for (int i = 0; i < b->nrules; i++)
+		lower_rule(a, b, &b->rules[i], c);
+
+	struct ir_rule d = { 0 };
+	d.log = b->default_log;
+	d.comment = ir_place(a, &b->default_loc, "", b->has_default ? "" : " default", COMMENT_MAX);
+	if (d.log)
+		d.log_prefix = ir_place(a, &b->default_loc, "d6c ", " ", LOG_PREFIX_MAX);
+	add_verdict(a, c, &d, b->default_verdict);
+}
+
+struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
+			   const struct ir_options *opt)
+{
+	struct ir_policy *ir = arena_alloc(a, sizeof(*ir));
+	ir->table = opt && opt->table ? opt->table : "d6c";
+	ir->priority = opt && opt->priority ? opt->priority : "filter";
+	const char *src = p->top_path ? p->top_path : "<policy>";
+	ir->source = fit(a, "", src, "", 1024);
+	ir->comment_replies = fit(a, "", src, ": replies to allowed connections", COMMENT_MAX);
+	ir->comment_dispatch6 = fit(a, "", src, ": IPv6 networks", COMMENT_MAX);
+	ir->comment_dispatch4 = fit(a, "", src, ": IPv4 networks", COMMENT_MAX);
+	ir->nchains = p->nblocks;
+	ir->chains = arena_alloc(a, sizeof(*ir->chains) * (size_t)(p->nblocks + 1));
+	int total = 0;
+	for (int i = 0; i < p->nblocks; i++) {
+		lower_block(a, &p->blocks[i], &ir->chains[i]);
+		total += p->blocks[i].nprefixes;
+	}
+	struct prefix *pfx = xmalloc(sizeof(*pfx) * (size_t)(total + 1));
+	int *owner = xmalloc(sizeof(*owner) * (size_t)(total + 1));
+	int k = 0;
+	for (int i = 0; i < p->nblocks; i++)
+		for (int j = 0; j < p->blocks[i].nprefixes; j++) {
+			pfx[k] = p->blocks[i].prefixes[j].pfx;
+			owner[k++] = i;
+		}
+	ir->dispatch4 = ir_flatten(a, FAM_IP4, pfx, owner, k);
+	ir->dispatch6 = ir_flatten(a, FAM_IP6, pfx, owner, k);
+	free(pfx);
+	free(owner);
+	return ir;
+}

@@ -1,0 +1,98 @@
+/*
+ * ir.h - the ruleset to build, independent of how it is written out.
+ *
+ * Everything a backend needs is decided here: which chain each destination
+ * range jumps to (longest prefix already flattened into disjoint ranges),
+ * and for each chain its rules in order with one concrete family, layer-4
+ * protocol and verdict each.  A backend only spells this out; emit_text.c
+ * and the later JSON and netlink backends must agree because they read the
+ * same structures.
+ */
+#ifndef D6C_IR_H
+#define D6C_IR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "sema.h"
+
+enum ir_l4 {
+	IR_L4_ANY,
+	IR_L4_TCP,
+	IR_L4_UDP,
+	IR_L4_ICMP,    /* ICMP for IPv4 */
+	IR_L4_ICMPV6,
+};
+
+enum ir_verdict {
+	IR_ACCEPT,
+	IR_DROP,
+	IR_REJECT_TCP_RESET,
+	IR_REJECT_ICMPX,    /* administratively prohibited, in either family */
+};
+
+struct ir_rule {
+	bool ct_invalid;              /* match conntrack state invalid */
+	int family;                   /* 0: as the chain; else FAM_IP4 / FAM_IP6 */
+	enum ir_l4 l4;
+	const struct port_range *ports;   /* destination ports; NULL: any */
+	int nports;
+	uint8_t *icmp_types;          /* ascending; NULL: any type */
+	int ntypes;
+	struct prefix *saddr;         /* all of `family`; NULL: any source */
+	int nsaddr;
+	enum ir_verdict verdict;
+	bool log;
+	const char *comment;          /* "FILE:LINE" */
+	const char *log_prefix;       /* "d6c FILE:LINE ", within nftables' limit */
+};
+
+struct ir_chain {
+	const char *name;             /* net_1, net_2, ... */
+	const char *comment;          /* FILE:LINE of the network statement */
+	const char *chain_comment;    /* "network at FILE:LINE" */
+	int families;
+	struct ir_rule *rules;
+	int nrules, caprules;
+};
+
+/* One disjoint destination range of the dispatch map. */
+struct ir_interval {
+	u128 first, last;
+	int chain;
+};
+
+struct ir_dispatch {
+	int family;
+	struct ir_interval *v;
+	int n;
+};
+
+struct ir_policy {
+	const char *table;
+	const char *priority;
+	const char *source;           /* the policy file, for the header */
+	const char *comment_replies, *comment_dispatch4, *comment_dispatch6;
+	struct ir_chain *chains;
+	int nchains;
+	struct ir_dispatch dispatch4, dispatch6;
+};
+
+struct ir_options {
+	const char *table;     /* default "d6c" */
+	const char *priority;  /* default "filter" */
+};
+
+struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
+			   const struct ir_options *opt);
+/* The ranges a family's prefixes own, longest prefix first; exposed for tests
+ * and for lint.  pfx[i] belongs to chain owner[i]. */
+struct ir_dispatch ir_flatten(struct arena *a, int family, const struct prefix *pfx,
+			      const int *owner, int n);
+/* nftables limits comments and log prefixes: "FILE:LINE" shortened from the
+ * left of FILE, keeping the line. */
+const char *ir_place(struct arena *a, const struct loc *loc, const char *prefix,
+		     const char *suffix, size_t max);
+
+#endif

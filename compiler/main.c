@@ -1,0 +1,321 @@
+/*
+ * main.c - the d6c command line.
+ *
+ *   d6c compile [-o FILE] [--table NAME] [--priority PRIO] POLICY
+ *   d6c check [--werror] POLICY...
+ *
+ * Exit status: 0 success, 1 the policy has errors, 2 usage, I/O or system
+ * errors.  Output files are written whole or not at all: a temporary file in
+ * the same directory, renamed over FILE only after everything succeeded.
+ */
+#include "arena.h"
+#include "compile.h"
+#include "diag.h"
+#include "emit_text.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef D6C_VERSION
+#define D6C_VERSION "0.0.0"
+#endif
+
+enum exit_status {
+	EXIT_OK = 0,
+	EXIT_POLICY = 1,
+	EXIT_USAGE = 2,
+};
+
+static const char usage_main[] =
+	"Usage: d6c COMMAND [OPTION]... POLICY...\n"
+	"Compile a firewall policy for IPv6 container networks into nftables.\n"
+	"\n"
+	"Commands:\n"
+	"  compile   print (or write with -o) the nftables ruleset of a policy\n"
+	"  check     parse and check policies only; diagnostics on standard error\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help      show this help, or a command's with 'd6c COMMAND --help'\n"
+	"  -V, --version   show the version\n"
+	"\n"
+	"Exit status: 0 success, 1 the policy has errors, 2 usage, I/O or system errors.\n"
+	"The language is described in LANGUAGE.md.\n";
+
+static const char usage_compile[] =
+	"Usage: d6c compile [OPTION]... POLICY\n"
+	"Compile POLICY ('-' for standard input) into an nftables script for 'nft -f'.\n"
+	"\n"
+	"  -o, --output FILE     write to FILE (atomically: on any error FILE is unchanged)\n"
+	"                        instead of standard output\n"
+	"      --table NAME      name of d6c's own table (default: d6c)\n"
+	"      --priority PRIO   forward hook priority: a number or nftables' symbolic\n"
+	"                        form, e.g. 'filter - 5' (default: filter)\n"
+	"      --werror          treat warnings as errors\n"
+	"  -h, --help            show this help\n";
+
+static const char usage_check[] =
+	"Usage: d6c check [OPTION]... POLICY...\n"
+	"Parse and check each POLICY; report every error and warning on standard error.\n"
+	"\n"
+	"      --werror          treat warnings as errors (exit 1 when there are any)\n"
+	"  -h, --help            show this help\n";
+
+static bool use_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+	return isatty(STDERR_FILENO) && !(nc && *nc) && getenv("TERM") &&
+	       strcmp(getenv("TERM"), "dumb") != 0;
+}
+
+static int usage_error(const char *cmd, const char *msg)
+{
+	fprintf(stderr, "d6c: %s\nTry 'd6c %s--help' for more information.\n", msg, cmd);
+	return EXIT_USAGE;
+}
+
+/* nftables identifiers: a letter or '_', then letters, digits, '_'. */
+static bool valid_table(const char *s)
+{
+	if (!*s || strlen(s) > 64 || strchr("0123456789", s[0]))
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+	       strlen(s);
+}
+
+/* A number, or a standard priority name of the inet forward hook with an
+ * optional "+ N" / "- N"; normalised to nftables' spelling. */
+static const char *normalise_priority(struct arena *a, const char *s)
+{
+	static const char *const names[] = { "raw", "mangle", "filter", "security" };
+	char *end;
+	errno = 0;
+	long n = strtol(s, &end, 10);
+	if (end != s && *end == '\0' && !errno && n >= -2147483647L && n <= 2147483647L)
+		return arena_printf(a, "%ld", n);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t len = strlen(names[i]);
+		if (strncmp(s, names[i], len) != 0)
+			continue;
+		const char *p = s + len;
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return names[i];
+		char sign = *p++;
+		if (sign != '+' && sign != '-')
+			return NULL;
+		while (*p == ' ')
+			p++;
+		if (*p < '0' || *p > '9')
+			return NULL;
+		errno = 0;
+		long off = strtol(p, &end, 10);
+		if (*end != '\0' || errno || off > 1000000)
+			return NULL;
+		return arena_printf(a, "%s %c %ld", names[i], sign, off);
+	}
+	return NULL;
+}
+
+/* Writes through a temporary file in FILE's directory and renames it into
+ * place, so that FILE is either the old one or the complete new one. */
+static int write_atomically(const char *path, const struct ir_policy *ir)
+{
+	char *dup = strdup(path);
+	if (!dup) {
+		fputs("d6c: out of memory\n", stderr);
+		return EXIT_USAGE;
+	}
+	size_t tlen = strlen(path) + 32;
+	char *tmp = xmalloc(tlen);
+	snprintf(tmp, tlen, "%s/.%s.XXXXXX", dirname(dup), basename((char *)path));
+	free(dup);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		fprintf(stderr, "d6c: cannot write '%s': %s\n", path, strerror(errno));
+		free(tmp);
+		return EXIT_USAGE;
+	}
+	struct stat st;
+	mode_t mode = 0644;
+	if (stat(path, &st) == 0)
+		mode = st.st_mode & 07777;
+	else {
+		mode_t mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	FILE *out = fdopen(fd, "w");
+	int err = 0;
+	if (!out) {
+		err = errno;
+		close(fd);
+	} else {
+		if (emit_text(ir, out) != 0 || fflush(out) != 0 || fchmod(fd, mode) != 0 ||
+		    fsync(fd) != 0)
+			err = errno ? errno : EIO;
+		if (fclose(out) != 0 && !err)
+			err = errno;
+	}
+	if (!err && rename(tmp, path) != 0)
+		err = errno;
+	if (err) {
+		unlink(tmp);
+		fprintf(stderr, "d6c: cannot write '%s': %s\n", path, strerror(err));
+		free(tmp);
+		return EXIT_USAGE;
+	}
+	free(tmp);
+	return EXIT_OK;
+}
+
+static int finish_diags(struct diag_list *dl, bool werror)
+{
+	diag_print(dl, stderr, use_color());
+	if (diag_has_errors(dl))
+		return EXIT_POLICY;
+	if (werror && dl->nwarnings > 0) {
+		fprintf(stderr, "d6c: %d warning%s treated as errors (--werror)\n", dl->nwarnings,
+			dl->nwarnings == 1 ? "" : "s");
+		return EXIT_POLICY;
+	}
+	return EXIT_OK;
+}
+
+enum { OPT_TABLE = 256, OPT_PRIORITY, OPT_WERROR };
+
+static int cmd_compile(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "table", required_argument, NULL, OPT_TABLE },
+		{ "priority", required_argument, NULL, OPT_PRIORITY },
+		{ "werror", no_argument, NULL, OPT_WERROR },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *output = NULL, *table = "d6c", *priority = "filter";
+	bool werror = false;
+	struct arena a;
+	arena_init(&a);
+	int c, rc = EXIT_OK;
+	while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case OPT_TABLE:
+			if (!valid_table(optarg)) {
+				rc = usage_error("compile ", arena_printf(&a, "invalid table name '%s' (letters, digits and '_', not starting with a digit)", optarg));
+				goto out;
+			}
+			table = optarg;
+			break;
+		case OPT_PRIORITY:
+			priority = normalise_priority(&a, optarg);
+			if (!priority) {
+				rc = usage_error("compile ", arena_printf(&a, "invalid priority '%s' (a number, or raw, mangle, filter or security with an optional '+ N' or '- N')", optarg));
+				goto out;
+			}
+			break;
+		case OPT_WERROR: werror = true; break;
+		case 'h': fputs(usage_compile, stdout); goto out;
+		default: rc = usage_error("compile ", "invalid option"); goto out;
+		}
+	}
+	if (argc - optind != 1) {
+		rc = usage_error("compile ", argc - optind ? "compile takes one POLICY" : "no POLICY given");
+		goto out;
+	}
+
+	struct diag_list dl;
+	diag_init(&dl, &a);
+	struct ir_options opt = { .table = table, .priority = priority };
+	bool unreadable;
+	struct ir_policy *ir = compile_policy(&a, &dl, argv[optind], &opt, &unreadable);
+	rc = finish_diags(&dl, werror);
+	if (unreadable) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (rc != EXIT_OK || !ir) {
+		if (output)
+			fprintf(stderr, "d6c: %s was not written\n", output);
+		rc = EXIT_POLICY;
+		goto out;
+	}
+	if (output) {
+		rc = write_atomically(output, ir);
+	} else if (emit_text(ir, stdout) != 0 || fflush(stdout) != 0) {
+		fprintf(stderr, "d6c: cannot write to standard output: %s\n", strerror(errno));
+		rc = EXIT_USAGE;
+	}
+out:
+	arena_free(&a);
+	return rc;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "werror", no_argument, NULL, OPT_WERROR },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool werror = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_WERROR: werror = true; break;
+		case 'h': fputs(usage_check, stdout); return EXIT_OK;
+		default: return usage_error("check ", "invalid option");
+		}
+	}
+	if (optind == argc)
+		return usage_error("check ", "no POLICY given");
+	int worst = EXIT_OK;
+	for (int i = optind; i < argc; i++) {
+		struct arena a;
+		arena_init(&a);
+		struct diag_list dl;
+		diag_init(&dl, &a);
+		bool unreadable;
+		compile_policy(&a, &dl, argv[i], NULL, &unreadable);
+		int rc = finish_diags(&dl, werror);
+		if (unreadable)
+			rc = EXIT_USAGE;
+		if (rc > worst)
+			worst = rc;
+		arena_free(&a);
+	}
+	return worst;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("", "no command given");
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage_main, stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("d6c %s\n", D6C_VERSION);
+		return EXIT_OK;
+	}
+	if (strcmp(cmd, "compile") == 0)
+		return cmd_compile(argc - 1, argv + 1);
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
+	{
+		char msg[128];
+		snprintf(msg, sizeof(msg), "unknown command '%.64s'", cmd);
+		return usage_error("", msg);
+	}
+}

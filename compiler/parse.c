@@ -1,0 +1,132 @@
+/*
+ * parse.c - running the scanner and parser over a file and its includes.
+ *
+ * An include is parsed with a fresh scanner after its parent is complete, so
+ * the scanner never needs a buffer stack.  Its path is relative to the file
+ * that names it.  Cycles are found by comparing real paths along the chain
+ * of parents; the include that closes a cycle is the one reported.
+ */
+#include "parse.h"
+#include "arena.h"
+#include "parser.h"
+#include "lexer.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Deeper than this is surely a mistake, even without a cycle. */
+#define MAX_INCLUDE_DEPTH 32
+
+struct file_chain {
+	const char *real;
+	const struct file_chain *up;
+};
+
+int parse_run(struct parse_ctx *ctx)
+{
+	yyscan_t scanner;
+	if (d6c_yylex_init_extra(ctx, &scanner) != 0) {
+		diag_error(ctx->dl, (struct loc){ 0 }, "cannot start the scanner: %s",
+			   strerror(errno));
+		return -1;
+	}
+	ctx->line = 1;
+	ctx->column = 1;
+	YY_BUFFER_STATE buf = d6c_yy_scan_bytes(ctx->file->text, (int)ctx->file->len, scanner);
+	int rc = d6c_yyparse(scanner, ctx);
+	d6c_yy_delete_buffer(buf, scanner);
+	d6c_yylex_destroy(scanner);
+	return rc;
+}
+
+static const char *dir_of(struct arena *a, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return NULL;
+	return arena_strndup(a, path, (size_t)(slash - path));
+}
+
+static struct ast_item *parse_src(struct arena *a, struct diag_list *dl,
+				  struct src_file *f, const struct file_chain *chain);
+
+static void resolve_includes(struct arena *a, struct diag_list *dl,
+			     struct ast_item *items, const struct src_file *parent,
+			     const struct file_chain *chain)
+{
+	for (struct ast_item *it = items; it; it = it->next) {
+		if (it->kind != ITEM_INCLUDE)
+			continue;
+		const char *dir = strcmp(parent->path, "<stdin>") ? dir_of(a, parent->path) : NULL;
+		const char *path = it->path[0] == '/' || !dir
+					   ? it->path
+					   : arena_printf(a, "%s/%s", dir, it->path);
+		if (it->path[0] == '\0') {
+			diag_error(dl, it->path_loc, "include names no file");
+			continue;
+		}
+		if (parent->depth + 1 > MAX_INCLUDE_DEPTH) {
+			diag_error(dl, it->path_loc, "includes are nested more than %d deep",
+				   MAX_INCLUDE_DEPTH);
+			continue;
+		}
+		char real[PATH_MAX];
+		if (!realpath(path, real)) {
+			diag_error(dl, it->path_loc, "cannot read included file '%s': %s", path,
+				   strerror(errno));
+			continue;
+		}
+		bool cycle = false;
+		for (const struct file_chain *c = chain; c; c = c->up)
+			if (strcmp(c->real, real) == 0)
+				cycle = true;
+		if (cycle) {
+			diag_error(dl, it->path_loc,
+				   "include cycle: '%s' is already being read", path);
+			continue;
+		}
+		struct src_file *f = src_read(a, path, parent, it->loc);
+		if (!f) {
+			diag_error(dl, it->path_loc, "cannot read included file '%s': %s", path,
+				   strerror(errno));
+			continue;
+		}
+		struct file_chain link = { arena_strdup(a, real), chain };
+		it->file = f;
+		it->body = parse_src(a, dl, f, &link);
+	}
+}
+
+static struct ast_item *parse_src(struct arena *a, struct diag_list *dl,
+				  struct src_file *f, const struct file_chain *chain)
+{
+	struct parse_ctx ctx = { .a = a, .dl = dl, .file = f };
+	parse_run(&ctx);
+	resolve_includes(a, dl, ctx.items.head, f, chain);
+	return ctx.items.head;
+}
+
+struct ast_item *parse_file(struct arena *a, struct diag_list *dl, const char *path,
+			    bool *unreadable)
+{
+	struct src_file *f = src_read(a, path, NULL, (struct loc){ 0 });
+	*unreadable = !f;
+	if (!f) {
+		diag_error(dl, (struct loc){ 0 }, "cannot read '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	char real[PATH_MAX];
+	struct file_chain top = { NULL, NULL };
+	if (strcmp(path, "-") != 0 && realpath(path, real))
+		top.real = arena_strdup(a, real);
+	return parse_src(a, dl, f, top.real ? &top : NULL);
+}
+
+struct ast_item *parse_string(struct arena *a, struct diag_list *dl,
+			      const char *name, const char *text)
+{
+	struct src_file *f = src_from_string(a, name, text, strlen(text));
+	return parse_src(a, dl, f, NULL);
+}

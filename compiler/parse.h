@@ -1,0 +1,42 @@
+/*
+ * parse.h - from policy files to the syntax tree, includes resolved.
+ *
+ * parse_file() runs the scanner and parser over one file, then reads every
+ * `include` it found with a fresh scanner, depth first, so the tree holds the
+ * included items under their include node.  Errors go to the diag list; the
+ * tree returned is whatever could be recovered, never NULL for a readable file.
+ */
+#ifndef D6C_PARSE_H
+#define D6C_PARSE_H
+
+#include <stdbool.h>
+
+#include "ast.h"
+#include "diag.h"
+
+/* State shared by the scanner and the parser of one file. */
+struct parse_ctx {
+	struct arena *a;
+	struct diag_list *dl;
+	struct src_file *file;
+	struct ast_items items;
+	int line, column;          /* scanner position: next byte */
+	bool in_block;             /* between '<' and '>' */
+	struct loc block_open;     /* the last '<' */
+	int syntax_errors;
+	struct loc this_token, prev_token;  /* the last two tokens scanned */
+	const char *last_text;     /* of the last NAME or NUMBER, for messages */
+};
+
+/* Parses path and its includes.  Returns NULL when path itself cannot be read
+ * (the error is queued, with errno's words). */
+struct ast_item *parse_file(struct arena *a, struct diag_list *dl, const char *path,
+			    bool *unreadable);
+/* Parses text held in memory (includes are resolved relative to name). */
+struct ast_item *parse_string(struct arena *a, struct diag_list *dl,
+			      const char *name, const char *text);
+
+/* The generated scanner and parser, for this module and its tests. */
+int parse_run(struct parse_ctx *ctx);
+
+#endif

@@ -1,0 +1,655 @@
+/*
+ * sema.c - name resolution and every check that makes a policy an error.
+ *
+ * One walk in reading order: a define must come before its use, and that
+ * is what a reader expects too.  Errors never stop the walk; a rule with an
+ * error is kept but marked bad so later checks do not pile onto it.
+ * Warnings that need the whole policy (shadowing, coverage) are in lint.c.
+ */
+#include "sema.h"
+#include "arena.h"
+#include "tables.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum define_kind {
+	DEF_UNKNOWN,  /* only bad values: uses stay quiet */
+	DEF_PORTS,
+	DEF_ADDRS,
+};
+
+struct define {
+	const char *name;
+	struct loc loc;
+	enum define_kind kind;
+	struct port_range *ports;
+	int nports, capports;
+	struct sema_prefix *addrs;
+	int naddrs, capaddrs;
+	bool used;
+	struct define *next_hash;
+};
+
+/* Every define name in the policy, so that a use before its definition can
+ * say where the definition is. */
+struct later_name {
+	const char *name;
+	struct loc loc;
+};
+
+#define HASH_SIZE 1024
+
+struct sema {
+	struct arena *a;
+	struct diag_list *dl;
+	struct define *hash[HASH_SIZE];
+	struct define **defs;          /* in order, for the unused warning */
+	size_t ndefs, capdefs;
+	struct later_name *later;
+	size_t nlater, caplater;
+	struct sema_block *blocks;
+	size_t nblocks, capblocks;
+};
+
+static unsigned hash_name(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % HASH_SIZE;
+}
+
+static struct define *lookup(struct sema *s, const char *name)
+{
+	for (struct define *d = s->hash[hash_name(name)]; d; d = d->next_hash)
+		if (strcmp(d->name, name) == 0)
+			return d;
+	return NULL;
+}
+
+/* A use of an undefined name: say whether it is defined further down. */
+static void undefined(struct sema *s, struct loc loc, const char *name, const char *what)
+{
+	for (size_t i = 0; i < s->nlater; i++) {
+		struct later_name *l = &s->later[i];
+		if (strcmp(l->name, name) == 0 && l->loc.file == loc.file &&
+		    (l->loc.first_line > loc.first_line ||
+		     (l->loc.first_line == loc.first_line && l->loc.first_column > loc.first_column))) {
+			struct diag *d = diag_error(s->dl, loc,
+				"'%s' is used before its definition; move the define above this line",
+				name);
+			diag_note(s->dl, d, l->loc, "'%s' is defined here", name);
+			return;
+		}
+	}
+	diag_error(s->dl, loc, "'%s' is not defined (expected %s)", name, what);
+}
+
+static void collect_names(struct sema *s, const struct ast_item *items)
+{
+	for (const struct ast_item *it = items; it; it = it->next) {
+		if (it->kind == ITEM_DEFINE) {
+			ARENA_PUSH(s->a, s->later, s->nlater, s->caplater);
+			s->later[s->nlater - 1] = (struct later_name){ it->name, it->name_loc };
+		} else if (it->kind == ITEM_INCLUDE) {
+			collect_names(s, it->body);
+		}
+	}
+}
+
+/* ---- ports ---- */
+
+static void push_port(struct sema *s, struct port_range **v, int *n, int *cap,
+		      unsigned long lo, unsigned long hi, struct loc loc)
+{
+	size_t nn = (size_t)*n, cc = (size_t)*cap;
+	ARENA_PUSH(s->a, *v, nn, cc);
+	(*v)[nn - 1] = (struct port_range){ (uint16_t)lo, (uint16_t)hi, loc };
+	*n = (int)nn;
+	*cap = (int)cc;
+}
+
+static bool check_port_number(struct sema *s, const struct ast_value *v)
+{
+	if (v->kind == VAL_NUMBER && v->lo > 65535) {
+		if (v->lo == (unsigned long)-1)
+			diag_error(s->dl, v->loc, "port number is out of range (0-65535)");
+		else
+			diag_error(s->dl, v->loc, "port %lu is out of range (0-65535)", v->lo);
+		return false;
+	}
+	if (v->kind == VAL_RANGE) {
+		if (v->lo > 65535 || v->hi > 65535) {
+			diag_error(s->dl, v->loc, "port range %lu-%lu is out of range (0-65535)",
+				   v->lo, v->hi);
+			return false;
+		}
+		if (v->lo > v->hi) {
+			diag_error(s->dl, v->loc,
+				   "port range %lu-%lu is backwards; did you mean %lu-%lu?",
+				   v->lo, v->hi, v->hi, v->lo);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Resolves one port-list value into ports; false when it is wrong. */
+static bool resolve_port(struct sema *s, const struct ast_value *v,
+			 struct port_range **out, int *n, int *cap)
+{
+	switch (v->kind) {
+	case VAL_NUMBER:
+	case VAL_RANGE:
+		if (!check_port_number(s, v))
+			return false;
+		push_port(s, out, n, cap, v->lo, v->kind == VAL_RANGE ? v->hi : v->lo, v->loc);
+		return true;
+	case VAL_NAME: {
+		struct define *d = lookup(s, v->name);
+		if (d) {
+			d->used = true;
+			if (d->kind == DEF_ADDRS) {
+				struct diag *e = diag_error(s->dl, v->loc,
+					"'%s' is a list of addresses, not ports", v->name);
+				diag_note(s->dl, e, d->loc, "'%s' is defined here", v->name);
+				return false;
+			}
+			if (d->kind == DEF_UNKNOWN)
+				return false;
+			for (int i = 0; i < d->nports; i++)
+				push_port(s, out, n, cap, d->ports[i].lo, d->ports[i].hi, v->loc);
+			return true;
+		}
+		int port = tables_service_port(v->name);
+		if (port >= 0) {
+			push_port(s, out, n, cap, (unsigned long)port, (unsigned long)port, v->loc);
+			return true;
+		}
+		undefined(s, v->loc, v->name, "a port, a service name or a define of ports");
+		return false;
+	}
+	default:
+		diag_error(s->dl, v->loc, "a port is expected here");
+		return false;
+	}
+}
+
+static int cmp_port(const void *pa, const void *pb)
+{
+	const struct port_range *a = pa, *b = pb;
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	return (a->hi > b->hi) - (a->hi < b->hi);
+}
+
+/* Sorts and merges ports; warns once for each value already in the list. */
+static void normalise_ports(struct sema *s, struct port_range *v, int *n, bool warn)
+{
+	if (warn) {
+		for (int j = 1; j < *n; j++) {
+			for (int i = 0; i < j; i++) {
+				if (v[j].lo >= v[i].lo && v[j].hi <= v[i].hi) {
+					if (v[j].lo == v[j].hi)
+						diag_warning(s->dl, v[j].loc,
+							     "port %u is already in this rule", v[j].lo);
+					else
+						diag_warning(s->dl, v[j].loc,
+							     "ports %u-%u are already in this rule",
+							     v[j].lo, v[j].hi);
+					break;
+				}
+			}
+		}
+	}
+	qsort(v, (size_t)*n, sizeof(*v), cmp_port);
+	int k = 0;
+	for (int i = 0; i < *n; i++) {
+		if (k > 0 && (unsigned)v[i].lo <= (unsigned)v[k - 1].hi + 1) {
+			if (v[i].hi > v[k - 1].hi)
+				v[k - 1].hi = v[i].hi;
+		} else {
+			v[k++] = v[i];
+		}
+	}
+	*n = k;
+}
+
+/* ---- addresses ---- */
+
+static void push_addr(struct sema *s, struct sema_prefix **v, int *n, int *cap,
+		      const struct prefix *p, struct loc loc)
+{
+	size_t nn = (size_t)*n, cc = (size_t)*cap;
+	ARENA_PUSH(s->a, *v, nn, cc);
+	(*v)[nn - 1] = (struct sema_prefix){ *p, loc };
+	*n = (int)nn;
+	*cap = (int)cc;
+}
+
+static bool resolve_addr(struct sema *s, const struct ast_value *v,
+			 struct sema_prefix **out, int *n, int *cap)
+{
+	switch (v->kind) {
+	case VAL_ADDR:
+		if (v->bad)
+			return false;
+		push_addr(s, out, n, cap, &v->pfx, v->loc);
+		return true;
+	case VAL_NAME: {
+		struct define *d = lookup(s, v->name);
+		if (d) {
+			d->used = true;
+			if (d->kind == DEF_PORTS) {
+				struct diag *e = diag_error(s->dl, v->loc,
+					"'%s' is a list of ports, not addresses", v->name);
+				diag_note(s->dl, e, d->loc, "'%s' is defined here", v->name);
+				return false;
+			}
+			if (d->kind == DEF_UNKNOWN)
+				return false;
+			for (int i = 0; i < d->naddrs; i++)
+				push_addr(s, out, n, cap, &d->addrs[i].pfx, v->loc);
+			return true;
+		}
+		if (tables_service_port(v->name) >= 0) {
+			diag_error(s->dl, v->loc, "'%s' is a service (a port), not an address",
+				   v->name);
+			return false;
+		}
+		undefined(s, v->loc, v->name, "an address or a define of addresses");
+		return false;
+	}
+	default:
+		diag_error(s->dl, v->loc, "an address or prefix is expected here, not a port");
+		return false;
+	}
+}
+
+/* ---- define := 'define' NAME '=' value (',' value)* ';' ---- */
+
+static void check_define(struct sema *s, const struct ast_item *it)
+{
+	struct define *old = lookup(s, it->name);
+	if (old) {
+		struct diag *d = diag_error(s->dl, it->name_loc, "'%s' is defined twice", it->name);
+		diag_note(s->dl, d, old->loc, "first definition of '%s' is here", it->name);
+		return;
+	}
+	if (tables_service_port(it->name) >= 0) {
+		diag_error(s->dl, it->name_loc,
+			   "'%s' is a built-in service name and cannot be redefined", it->name);
+		return;
+	}
+	struct define *d = arena_alloc(s->a, sizeof(*d));
+	d->name = it->name;
+	d->loc = it->name_loc;
+	const struct ast_value *first_port = NULL, *first_addr = NULL;
+	bool mixed = false;
+	for (const struct ast_value *v = it->values->head; v; v = v->next) {
+		enum define_kind k = DEF_UNKNOWN;
+		if (v->kind == VAL_ADDR) {
+			k = resolve_addr(s, v, &d->addrs, &d->naddrs, &d->capaddrs) ? DEF_ADDRS
+										   : DEF_UNKNOWN;
+		} else if (v->kind == VAL_NAME) {
+			struct define *inner = lookup(s, v->name);
+			if (inner && inner->kind == DEF_ADDRS)
+				k = resolve_addr(s, v, &d->addrs, &d->naddrs, &d->capaddrs)
+					    ? DEF_ADDRS : DEF_UNKNOWN;
+			else if (inner && inner->kind == DEF_UNKNOWN)
+				inner->used = true;
+			else
+				k = resolve_port(s, v, &d->ports, &d->nports, &d->capports)
+					    ? DEF_PORTS : DEF_UNKNOWN;
+		} else {
+			k = resolve_port(s, v, &d->ports, &d->nports, &d->capports) ? DEF_PORTS
+										   : DEF_UNKNOWN;
+		}
+		if (k == DEF_PORTS && !first_port)
+			first_port = v;
+		if (k == DEF_ADDRS && !first_addr)
+			first_addr = v;
+		if (first_port && first_addr && !mixed) {
+			/* v is the first value of the second kind: report it. */
+			mixed = true;
+			const struct ast_value *other = v == first_port ? first_addr : first_port;
+			struct diag *e = diag_error(s->dl, v->loc,
+				"define '%s' mixes ports and addresses; a define holds one or the other",
+				it->name);
+			diag_note(s->dl, e, other->loc, "the first %s is here",
+				  other == first_port ? "port" : "address");
+		}
+	}
+	d->kind = mixed ? DEF_UNKNOWN : first_addr ? DEF_ADDRS : first_port ? DEF_PORTS
+									    : DEF_UNKNOWN;
+	unsigned h = hash_name(d->name);
+	d->next_hash = s->hash[h];
+	s->hash[h] = d;
+	ARENA_PUSH(s->a, s->defs, s->ndefs, s->capdefs);
+	s->defs[s->ndefs - 1] = d;
+}
+
+/* ---- rules ---- */
+
+static int families_of(const struct sema_prefix *v, int n)
+{
+	int f = 0;
+	for (int i = 0; i < n; i++)
+		f |= v[i].pfx.family;
+	return f;
+}
+
+static void check_icmp(struct sema *s, const struct sema_block *b,
+		       const struct ast_rule *ar, struct sema_rule *r)
+{
+	if (!ar->icmp) {
+		r->all_icmp = true;
+		return;
+	}
+	const struct ast_list *l = ar->icmp;
+	for (const struct ast_value *v = l->head; v; v = v->next) {
+		if ((v->kind == VAL_BASIC || v->kind == VAL_ALL) && l->n > 1) {
+			diag_error(s->dl, v->loc,
+				   "'%s' cannot be combined with other ICMP types in one rule; "
+				   "write a rule of its own",
+				   v->kind == VAL_BASIC ? "basic" : "all");
+			r->bad = true;
+			return;
+		}
+	}
+	for (const struct ast_value *v = l->head; v; v = v->next) {
+		switch (v->kind) {
+		case VAL_ALL:
+			r->all_icmp = true;
+			break;
+		case VAL_BASIC:
+			for (int fam = FAM_IP4; fam <= FAM_IP6; fam <<= 1) {
+				const int *t;
+				size_t n = tables_icmp_basic(fam, &t);
+				for (size_t i = 0; i < n; i++)
+					icmp_set_add(fam == FAM_IP4 ? &r->icmp4 : &r->icmp6, t[i]);
+			}
+			break;
+		case VAL_NUMBER:
+			if (v->lo > 255) {
+				diag_error(s->dl, v->loc, "ICMP type %lu is out of range (0-255)", v->lo);
+				r->bad = true;
+				break;
+			}
+			icmp_set_add(&r->icmp4, (int)v->lo);
+			icmp_set_add(&r->icmp6, (int)v->lo);
+			break;
+		case VAL_NAME: {
+			int t4 = tables_icmp_type(FAM_IP4, v->name);
+			int t6 = tables_icmp_type(FAM_IP6, v->name);
+			if (t4 < 0 && t6 < 0) {
+				diag_error(s->dl, v->loc,
+					   "unknown ICMP type '%s' (use nftables' names, e.g. "
+					   "echo-request, or a number 0-255)", v->name);
+				r->bad = true;
+				break;
+			}
+			if (!(b->families & FAM_IP6) && t4 < 0) {
+				diag_error(s->dl, v->loc,
+					   "'%s' is an ICMPv6 type, but this block holds only IPv4 prefixes",
+					   v->name);
+				r->bad = true;
+				break;
+			}
+			if (!(b->families & FAM_IP4) && t6 < 0) {
+				diag_error(s->dl, v->loc,
+					   "'%s' is an ICMP (IPv4) type, but this block holds only IPv6 prefixes",
+					   v->name);
+				r->bad = true;
+				break;
+			}
+			if (t4 >= 0)
+				icmp_set_add(&r->icmp4, t4);
+			if (t6 >= 0)
+				icmp_set_add(&r->icmp6, t6);
+			break;
+		}
+		default:
+			diag_error(s->dl, v->loc, "an ICMP type is expected here");
+			r->bad = true;
+		}
+	}
+}
+
+static void check_sources(struct sema *s, const struct sema_block *b,
+			  const struct ast_rule *ar, struct sema_rule *r)
+{
+	if (!ar->from) {
+		r->any_source = true;
+		return;
+	}
+	int cap = 0;
+	struct sema_prefix *all = NULL;
+	int nall = 0;
+	for (const struct ast_value *v = ar->from->head; v; v = v->next)
+		if (!resolve_addr(s, v, &all, &nall, &cap))
+			r->bad = true;
+	if (r->bad || b->families == 0)
+		goto keep;
+	int fits = 0;
+	for (int i = 0; i < nall; i++)
+		if (all[i].pfx.family & b->families)
+			fits++;
+	if (fits == 0 && nall > 0) {
+		diag_error(s->dl, ar->from->loc,
+			   "no source here is %s, but this block holds only %s prefixes: "
+			   "the rule could never match",
+			   addr_family_name(b->families), addr_family_name(b->families));
+		r->bad = true;
+		goto keep;
+	}
+	for (int i = 0; i < nall; i++) {
+		if (all[i].pfx.family & b->families)
+			continue;
+		char buf[ADDR_STRLEN];
+		addr_format(&all[i].pfx, buf);
+		diag_warning(s->dl, all[i].loc,
+			     "source %s is %s and can never match in this %s-only block; it is ignored",
+			     buf, addr_family_name(all[i].pfx.family),
+			     addr_family_name(b->families));
+	}
+keep:
+	/* Only sources of the block's families can match; keep those. */
+	r->sources = arena_alloc(s->a, sizeof(*r->sources) * (size_t)(nall ? nall : 1));
+	for (int i = 0; i < nall; i++)
+		if (all[i].pfx.family & (b->families ? b->families : FAM_BOTH))
+			r->sources[r->nsources++] = all[i];
+}
+
+/* rule := verdict match ['log'] ';' */
+static void check_rule(struct sema *s, const struct sema_block *b,
+		       const struct ast_rule *ar, struct sema_rule *r)
+{
+	r->loc = ar->loc;
+	r->verdict = ar->verdict;
+	r->log = ar->log;
+	r->proto = ar->proto;
+	if (ar->proto == PROTO_TCP || ar->proto == PROTO_UDP) {
+		if (!ar->ports) {
+			r->all_ports = true;
+		} else {
+			int cap = 0;
+			for (const struct ast_value *v = ar->ports->head; v; v = v->next)
+				if (!resolve_port(s, v, &r->ports, &r->nports, &cap))
+					r->bad = true;
+			normalise_ports(s, r->ports, &r->nports, true);
+		}
+	}
+	if (ar->proto == PROTO_ICMP)
+		check_icmp(s, b, ar, r);
+	check_sources(s, b, ar, r);
+
+	int fam = b->families ? b->families : FAM_BOTH;
+	if (!r->any_source)
+		fam &= families_of(r->sources, r->nsources);
+	if (ar->proto == PROTO_ICMP && !r->all_icmp) {
+		int icmpfam = (icmp_set_empty(&r->icmp4) ? 0 : FAM_IP4) |
+			      (icmp_set_empty(&r->icmp6) ? 0 : FAM_IP6);
+		fam &= icmpfam;
+	}
+	r->families = fam;
+	if (fam == 0)
+		r->bad = true;
+}
+
+static void add_block_prefix(struct sema *s, struct sema_block *b, int *cap,
+			     const struct sema_prefix *p)
+{
+	for (int i = 0; i < b->nprefixes; i++) {
+		if (addr_equal(&b->prefixes[i].pfx, &p->pfx)) {
+			char buf[ADDR_STRLEN];
+			addr_format(&p->pfx, buf);
+			struct diag *d = diag_warning(s->dl, p->loc,
+				"%s is listed twice in this block", buf);
+			diag_note(s->dl, d, b->prefixes[i].loc, "first listed here");
+			return;
+		}
+	}
+	size_t n = (size_t)b->nprefixes, c = (size_t)*cap;
+	ARENA_PUSH(s->a, b->prefixes, n, c);
+	b->prefixes[n - 1] = *p;
+	b->nprefixes = (int)n;
+	*cap = (int)c;
+}
+
+/* network := 'network' target (',' target)* '<' rule* '>' */
+static void check_network(struct sema *s, const struct ast_item *it)
+{
+	ARENA_PUSH(s->a, s->blocks, s->nblocks, s->capblocks);
+	struct sema_block *b = &s->blocks[s->nblocks - 1];
+	memset(b, 0, sizeof(*b));
+	b->loc = it->loc;
+	b->index = (int)s->nblocks - 1;
+	b->default_verdict = VERDICT_DROP;
+	b->default_loc = it->loc;
+
+	int pcap = 0;
+	for (const struct ast_value *v = it->targets->head; v; v = v->next) {
+		struct sema_prefix *tmp = NULL;
+		int n = 0, cap = 0;
+		if (v->kind != VAL_ADDR && v->kind != VAL_NAME) {
+			diag_error(s->dl, v->loc, "a network address or prefix is expected here");
+			continue;
+		}
+		resolve_addr(s, v, &tmp, &n, &cap);
+		for (int i = 0; i < n; i++)
+			add_block_prefix(s, b, &pcap, &tmp[i]);
+	}
+	b->families = families_of(b->prefixes, b->nprefixes);
+
+	int nrules = 0;
+	const struct ast_rule *first_default = NULL;
+	for (const struct ast_rule *r = it->rules.head; r; r = r->next)
+		if (!r->is_default)
+			nrules++;
+	b->rules = arena_alloc(s->a, sizeof(*b->rules) * (size_t)(nrules ? nrules : 1));
+	for (const struct ast_rule *r = it->rules.head; r; r = r->next) {
+		if (r->is_default) {
+			if (first_default) {
+				struct diag *d = diag_error(s->dl, r->loc,
+					"this block already has a default; a block has at most one");
+				diag_note(s->dl, d, first_default->loc, "the first default is here");
+				continue;
+			}
+			first_default = r;
+			b->has_default = true;
+			b->default_verdict = r->verdict;
+			b->default_log = r->log;
+			b->default_loc = r->loc;
+			continue;
+		}
+		check_rule(s, b, r, &b->rules[b->nrules++]);
+	}
+	if (!it->rules.head)
+		diag_warning(s->dl, it->loc,
+			     "this block has no rules: every packet to it gets the default (drop)");
+}
+
+static void walk(struct sema *s, const struct ast_item *items)
+{
+	for (const struct ast_item *it = items; it; it = it->next) {
+		switch (it->kind) {
+		case ITEM_DEFINE:
+			check_define(s, it);
+			break;
+		case ITEM_INCLUDE:
+			walk(s, it->body);
+			break;
+		case ITEM_NETWORK:
+			check_network(s, it);
+			break;
+		}
+	}
+}
+
+/* The same prefix in two blocks: sorted so that thousands of blocks cost
+ * n log n, then every occurrence after the first is an error. */
+struct owned {
+	const struct sema_prefix *p;
+	int block;
+};
+
+static int cmp_owned(const void *pa, const void *pb)
+{
+	const struct owned *a = pa, *b = pb;
+	if (a->p->pfx.family != b->p->pfx.family)
+		return a->p->pfx.family - b->p->pfx.family;
+	int c = memcmp(a->p->pfx.addr, b->p->pfx.addr, 16);
+	if (c)
+		return c;
+	if (a->p->pfx.len != b->p->pfx.len)
+		return a->p->pfx.len - b->p->pfx.len;
+	return a->block - b->block;
+}
+
+static void check_duplicate_prefixes(struct sema *s)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < s->nblocks; i++)
+		n += (size_t)s->blocks[i].nprefixes;
+	struct owned *v = xmalloc(sizeof(*v) * (n ? n : 1));
+	size_t k = 0;
+	for (size_t i = 0; i < s->nblocks; i++)
+		for (int j = 0; j < s->blocks[i].nprefixes; j++)
+			v[k++] = (struct owned){ &s->blocks[i].prefixes[j], (int)i };
+	qsort(v, n, sizeof(*v), cmp_owned);
+	for (size_t i = 1; i < n; i++) {
+		size_t first = i - 1;
+		while (first > 0 && addr_equal(&v[first - 1].p->pfx, &v[i].p->pfx))
+			first--;
+		if (!addr_equal(&v[first].p->pfx, &v[i].p->pfx))
+			continue;
+		char buf[ADDR_STRLEN];
+		addr_format(&v[i].p->pfx, buf);
+		struct diag *d = diag_error(s->dl, v[i].p->loc,
+			"%s is already protected by the block at line %d; a prefix belongs to one block",
+			buf, s->blocks[v[first].block].loc.first_line);
+		diag_note(s->dl, d, v[first].p->loc, "first used here");
+	}
+	free(v);
+}
+
+struct sema_policy *sema_check(struct arena *a, struct diag_list *dl,
+			       const struct ast_item *items, const char *top_path)
+{
+	struct sema s = { .a = a, .dl = dl };
+	collect_names(&s, items);
+	walk(&s, items);
+	check_duplicate_prefixes(&s);
+	for (size_t i = 0; i < s.ndefs; i++)
+		if (!s.defs[i]->used)
+			diag_warning(dl, s.defs[i]->loc, "'%s' is defined but never used",
+				     s.defs[i]->name);
+
+	struct sema_policy *p = arena_alloc(a, sizeof(*p));
+	p->blocks = s.blocks;
+	p->nblocks = (int)s.nblocks;
+	p->top_path = top_path;
+	return p;
+}

@@ -1,0 +1,90 @@
+/*
+ * sema.h - names resolved, numbers and families checked: the checked policy.
+ *
+ * sema_check() walks the syntax tree in reading order (includes in place),
+ * reports every error it can find and returns the policy as plain resolved
+ * data: each block with its canonical prefixes and each rule with its ports,
+ * ICMP types and sources as values, and the address families it can match.
+ * Later stages (lint.c, ir.c) read only this, never the syntax tree.
+ */
+#ifndef D6C_SEMA_H
+#define D6C_SEMA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "ast.h"
+#include "diag.h"
+
+struct port_range {
+	uint16_t lo, hi;
+	struct loc loc;
+};
+
+struct sema_prefix {
+	struct prefix pfx;
+	struct loc loc;
+};
+
+/* 256 bits: one per ICMP type. */
+struct icmp_set {
+	uint64_t bits[4];
+};
+
+struct sema_rule {
+	struct loc loc;
+	enum verdict verdict;
+	bool log;
+	enum proto proto;
+	int families;                  /* FAM_* this rule can match; never 0 */
+	bool all_ports;                /* tcp/udp without a port list */
+	struct port_range *ports;      /* sorted, merged */
+	int nports;
+	bool all_icmp;                 /* icmp without a type list */
+	struct icmp_set icmp4, icmp6;  /* explicit types, per family */
+	bool any_source;               /* no `from` */
+	struct sema_prefix *sources;   /* each family's sources, as written */
+	int nsources;
+	bool bad;                      /* had an error: lint skips it */
+};
+
+struct sema_block {
+	struct loc loc;                /* the `network` statement */
+	int index;                     /* 0-based, in reading order */
+	struct sema_prefix *prefixes;  /* distinct, as written */
+	int nprefixes;
+	int families;
+	struct sema_rule *rules;
+	int nrules;
+	enum verdict default_verdict;
+	bool default_log;
+	struct loc default_loc;        /* the `default` rule, else the block */
+	bool has_default;
+};
+
+struct sema_policy {
+	struct sema_block *blocks;
+	int nblocks;
+	const char *top_path;          /* the file named on the command line */
+};
+
+struct sema_policy *sema_check(struct arena *a, struct diag_list *dl,
+			       const struct ast_item *items, const char *top_path);
+
+static inline bool icmp_set_has(const struct icmp_set *s, int t)
+{
+	return (s->bits[t >> 6] >> (t & 63)) & 1;
+}
+
+static inline void icmp_set_add(struct icmp_set *s, int t)
+{
+	s->bits[t >> 6] |= (uint64_t)1 << (t & 63);
+}
+
+static inline bool icmp_set_empty(const struct icmp_set *s)
+{
+	return !(s->bits[0] | s->bits[1] | s->bits[2] | s->bits[3]);
+}
+
+#endif

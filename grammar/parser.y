@@ -1,0 +1,352 @@
+/*
+ * parser.y - the d6c policy grammar (language v1).
+ *
+ * Actions only build nodes; every check lives in compiler/sema.c.  Errors
+ * recover at ';' and '>' so that one run reports every statement that is
+ * wrong.  Messages name tokens the way an administrator reads them.
+ */
+%define api.pure full
+%define api.prefix {d6c_yy}
+%define api.location.type {struct loc}
+%define api.token.prefix {TOK_}
+%define parse.error custom
+%define parse.lac full
+%locations
+%expect 0
+%param {yyscan_t scanner}
+%parse-param {struct parse_ctx *ctx}
+
+%code requires {
+#include "compiler/ast.h"
+#include "compiler/parse.h"
+typedef void *yyscan_t;
+
+/* Spans carry their file, so the default must copy it as well. */
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                           \
+	do {                                                                  \
+		if (N) {                                                      \
+			(Cur).file = YYRHSLOC(Rhs, 1).file;                   \
+			(Cur).first_line = YYRHSLOC(Rhs, 1).first_line;       \
+			(Cur).first_column = YYRHSLOC(Rhs, 1).first_column;   \
+			(Cur).last_line = YYRHSLOC(Rhs, N).last_line;         \
+			(Cur).last_column = YYRHSLOC(Rhs, N).last_column;     \
+		} else {                                                      \
+			(Cur).file = YYRHSLOC(Rhs, 0).file;                   \
+			(Cur).first_line = (Cur).last_line =                  \
+				YYRHSLOC(Rhs, 0).last_line;                   \
+			(Cur).first_column = (Cur).last_column =              \
+				YYRHSLOC(Rhs, 0).last_column;                 \
+		}                                                             \
+	} while (0)
+}
+
+%code provides {
+int d6c_yylex(D6C_YYSTYPE *lval, struct loc *lloc, yyscan_t scanner);
+}
+
+%code {
+#include <string.h>
+#include <strings.h>
+
+#include "compiler/arena.h"
+#include "compiler/diag.h"
+
+/* After this many syntax errors in one file the rest is noise. */
+#define MAX_SYNTAX_ERRORS 50
+
+static void d6c_yyerror(struct loc *loc, yyscan_t scanner, struct parse_ctx *ctx,
+			const char *msg)
+{
+	(void)scanner;
+	diag_error(ctx->dl, *loc, "%s", msg);
+}
+
+static struct ast_value *num_value(struct parse_ctx *ctx, struct loc loc,
+				   unsigned long n)
+{
+	struct ast_value *v = ast_value(ctx->a, VAL_NUMBER, loc);
+	v->lo = v->hi = n;
+	return v;
+}
+
+static struct ast_value *name_value(struct parse_ctx *ctx, struct loc loc,
+				    const char *name)
+{
+	struct ast_value *v = ast_value(ctx->a, VAL_NAME, loc);
+	v->name = name;
+	return v;
+}
+}
+
+%union {
+	unsigned long num;
+	const char *str;
+	struct ast_value *val;
+	struct ast_list *list;
+	struct ast_rule *rule;
+	struct ast_item *item;
+	int verdict;
+	int log;
+	struct ast_rules rules;
+}
+
+%token DEFINE "'define'" INCLUDE "'include'" NETWORK "'network'"
+%token ALLOW "'allow'" DENY "'deny'" REJECT "'reject'" DEFAULT "'default'"
+%token DROP "'drop'" ACCEPT "'accept'" LOG "'log'" FROM "'from'"
+%token TCP "'tcp'" UDP "'udp'" ICMP "'icmp'" BASIC "'basic'" ALL "'all'"
+%token <num> NUMBER "number"
+%token <str> NAME "name"
+%token <str> STRING "string"
+%token <val> ADDR "address"
+
+%type <val> value port icmp_item source target
+%type <list> values ports icmp_items sources targets opt_from
+%type <rule> rule match proto_match
+%type <item> define include network
+%type <verdict> verdict default_verdict
+%type <log> opt_log
+%type <rules> rules
+
+%%
+
+policy
+	: %empty
+	| policy item
+	;
+
+item
+	: define   { ast_items_append(&ctx->items, $1); }
+	| include  { ast_items_append(&ctx->items, $1); }
+	| network  { ast_items_append(&ctx->items, $1); }
+	| error ';' { yyerrok; }
+	| error '>' { yyerrok; ctx->in_block = false; }
+	;
+
+/* define := 'define' NAME '=' value (',' value)* ';' */
+define
+	: DEFINE NAME '=' values ';'
+		{
+			$$ = ast_item(ctx->a, ITEM_DEFINE, @$);
+			$$->name = $2;
+			$$->name_loc = @2;
+			$$->values = $4;
+		}
+	;
+
+values
+	: value             { $$ = ast_list_new(ctx->a, $1); }
+	| values ',' value  { $$ = ast_list_append($1, $3); }
+	;
+
+value
+	: NUMBER            { $$ = num_value(ctx, @$, $1); }
+	| NUMBER '-' NUMBER { $$ = num_value(ctx, @$, $1); $$->kind = VAL_RANGE; $$->hi = $3; }
+	| ADDR              { $$ = $1; }
+	| NAME              { $$ = name_value(ctx, @$, $1); }
+	;
+
+/* include := 'include' STRING ';' */
+include
+	: INCLUDE STRING ';'
+		{
+			$$ = ast_item(ctx->a, ITEM_INCLUDE, @$);
+			$$->path = $2;
+			$$->path_loc = @2;
+		}
+	;
+
+/* network := 'network' target (',' target)* '<' rule* '>' */
+network
+	: NETWORK targets '<' rules '>'
+		{
+			$$ = ast_item(ctx->a, ITEM_NETWORK, @$);
+			$$->targets = $2;
+			$$->close_loc = @5;
+			$$->rules = $4;
+		}
+	;
+
+targets
+	: target              { $$ = ast_list_new(ctx->a, $1); }
+	| targets ',' target  { $$ = ast_list_append($1, $3); }
+	;
+
+target
+	: ADDR  { $$ = $1; }
+	| NAME  { $$ = name_value(ctx, @$, $1); }
+	;
+
+rules
+	: %empty           { $$ = (struct ast_rules){ 0 }; }
+	| rules rule       { $$ = $1; ast_rules_append(&$$, $2); }
+	| rules error ';'  { $$ = $1; yyerrok; }
+	;
+
+/* rule := verdict match ['log'] ';' | 'default' VERDICT ['log'] ';' */
+rule
+	: verdict match opt_log ';'
+		{
+			$$ = $2;
+			$$->loc = @$;
+			$$->verdict = $1;
+			$$->log = $3;
+		}
+	| DEFAULT default_verdict opt_log ';'
+		{
+			$$ = ast_rule(ctx->a, @$);
+			$$->is_default = true;
+			$$->verdict = $2;
+			$$->log = $3;
+		}
+	;
+
+verdict
+	: ALLOW   { $$ = VERDICT_ACCEPT; }
+	| DENY    { $$ = VERDICT_DROP; }
+	| REJECT  { $$ = VERDICT_REJECT; }
+	;
+
+default_verdict
+	: DROP    { $$ = VERDICT_DROP; }
+	| REJECT  { $$ = VERDICT_REJECT; }
+	| ACCEPT  { $$ = VERDICT_ACCEPT; }
+	;
+
+opt_log
+	: %empty  { $$ = 0; }
+	| LOG     { $$ = 1; }
+	;
+
+match
+	: proto_match opt_from  { $$ = $1; $$->from = $2; }
+	| FROM sources          { $$ = ast_rule(ctx->a, @$); $$->from = $2; }
+	;
+
+proto_match
+	: TCP        { $$ = ast_rule(ctx->a, @$); $$->proto = PROTO_TCP; $$->proto_loc = @1; }
+	| TCP ports  { $$ = ast_rule(ctx->a, @$); $$->proto = PROTO_TCP; $$->proto_loc = @1; $$->ports = $2; }
+	| UDP        { $$ = ast_rule(ctx->a, @$); $$->proto = PROTO_UDP; $$->proto_loc = @1; }
+	| UDP ports  { $$ = ast_rule(ctx->a, @$); $$->proto = PROTO_UDP; $$->proto_loc = @1; $$->ports = $2; }
+	| ICMP       { $$ = ast_rule(ctx->a, @$); $$->proto = PROTO_ICMP; $$->proto_loc = @1; }
+	| ICMP icmp_items
+		{ $$ = ast_rule(ctx->a, @$); $$->proto = PROTO_ICMP; $$->proto_loc = @1; $$->icmp = $2; }
+	;
+
+ports
+	: port            { $$ = ast_list_new(ctx->a, $1); }
+	| ports ',' port  { $$ = ast_list_append($1, $3); }
+	;
+
+port
+	: NUMBER            { $$ = num_value(ctx, @$, $1); }
+	| NUMBER '-' NUMBER { $$ = num_value(ctx, @$, $1); $$->kind = VAL_RANGE; $$->hi = $3; }
+	| NAME              { $$ = name_value(ctx, @$, $1); }
+	;
+
+/* 'basic' and 'all' parse inside lists so that sema can say why they may not mix. */
+icmp_items
+	: icmp_item                 { $$ = ast_list_new(ctx->a, $1); }
+	| icmp_items ',' icmp_item  { $$ = ast_list_append($1, $3); }
+	;
+
+icmp_item
+	: NAME    { $$ = name_value(ctx, @$, $1); }
+	| NUMBER  { $$ = num_value(ctx, @$, $1); }
+	| BASIC   { $$ = ast_value(ctx->a, VAL_BASIC, @$); }
+	| ALL     { $$ = ast_value(ctx->a, VAL_ALL, @$); }
+	;
+
+opt_from
+	: %empty        { $$ = NULL; }
+	| FROM sources  { $$ = $2; }
+	;
+
+sources
+	: source              { $$ = ast_list_new(ctx->a, $1); }
+	| sources ',' source  { $$ = ast_list_append($1, $3); }
+	;
+
+source
+	: ADDR  { $$ = $1; }
+	| NAME  { $$ = name_value(ctx, @$, $1); }
+	;
+
+%%
+
+/* How a token reads in a message: its text where that helps. */
+/* The lookahead is always the token the scanner returned last, and the
+ * scanner keeps its text in ctx for this message. */
+static const char *token_words(struct parse_ctx *ctx, yysymbol_kind_t sym)
+{
+	switch ((int)sym) {
+	case YYSYMBOL_YYEOF:
+		return "end of file";
+	case YYSYMBOL_NAME:
+		return arena_printf(ctx->a, "name '%s'", ctx->last_text);
+	case YYSYMBOL_NUMBER:
+		return arena_printf(ctx->a, "number %s", ctx->last_text);
+	case YYSYMBOL_ADDR:
+		return "address";
+	default:
+		return yysymbol_name(sym);
+	}
+}
+
+static const char *const keywords[] = {
+	"define", "include", "network", "allow", "deny", "reject", "default",
+	"drop", "accept", "log", "from", "tcp", "udp", "icmp", "basic", "all",
+};
+
+static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
+				     struct parse_ctx *ctx)
+{
+	(void)scanner;
+	if (++ctx->syntax_errors > MAX_SYNTAX_ERRORS)
+		return 0;
+	struct loc loc = *yypcontext_location(yyctx);
+	yysymbol_kind_t got = yypcontext_token(yyctx);
+	yysymbol_kind_t expected[6];
+	int n = yypcontext_expected_tokens(yyctx, expected, 6);
+
+	char buf[512];
+	size_t len = 0;
+#define ADD(...) len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0, __VA_ARGS__)
+	ADD("unexpected %s", token_words(ctx, got));
+	if (n > 0 && n <= 5) {
+		ADD("; expected ");
+		for (int i = 0; i < n; i++)
+			ADD("%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ",
+			    yysymbol_name(expected[i]));
+	}
+	bool wants_close = false;
+	for (int i = 0; i < n; i++)
+		if (strcmp(yysymbol_name(expected[i]), "'>'") == 0)
+			wants_close = true;
+	if (ctx->in_block && (wants_close || got == YYSYMBOL_YYEOF))
+		ADD(" (to close '<' at line %d)", ctx->block_open.first_line);
+	bool wants_semicolon = false;
+	for (int i = 0; i < n; i++)
+		if (strcmp(yysymbol_name(expected[i]), "';'") == 0)
+			wants_semicolon = true;
+	if (wants_semicolon && ctx->prev_token.file && loc.first_line > ctx->prev_token.last_line)
+		ADD(" (is a ';' missing at the end of line %d?)", ctx->prev_token.last_line);
+	if (got == YYSYMBOL_NAME) {
+		for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+			if (strcasecmp(ctx->last_text, keywords[i]) == 0 && strcmp(ctx->last_text, keywords[i]))
+				ADD("; keywords are lower case: did you mean '%s'?", keywords[i]);
+	} else {
+		for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
+			char quoted[32];
+			snprintf(quoted, sizeof(quoted), "'%s'", keywords[i]);
+			if (strcmp(yysymbol_name(got), quoted) == 0) {
+				for (int k = 0; k < n; k++)
+					if (expected[k] == YYSYMBOL_NAME)
+						ADD("; '%s' is a keyword and cannot be used as a name",
+						    keywords[i]);
+			}
+		}
+	}
+#undef ADD
+	diag_error(ctx->dl, loc, "%s", buf);
+	return 0;
+}
