@@ -30,6 +30,7 @@ ALL_LDFLAGS += -fsanitize=$(SANITIZE)
 B = build-san
 endif
 ALL_LDFLAGS += $(LDFLAGS)
+LIBS = $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 
 ifeq ($(V),1)
 Q =
@@ -39,7 +40,8 @@ endif
 
 LIB_SRC = compiler/arena.c compiler/diag.c compiler/source.c compiler/addr.c \
 	  compiler/tables.c compiler/ast.c compiler/parse.c compiler/sema.c \
-	  compiler/lint.c compiler/ir.c compiler/emit_text.c compiler/compile.c
+	  compiler/lint.c compiler/ir.c compiler/emit_text.c compiler/emit_json.c \
+	  compiler/compile.c
 GEN_SRC = $(B)/parser.c $(B)/lexer.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser.o $(B)/lexer.o
 MAIN_OBJ = $(B)/compiler/main.o
@@ -54,7 +56,7 @@ d6c: $(B)/d6c
 
 $(B)/d6c: $(MAIN_OBJ) $(B)/libd6c.a
 	@echo "  LD      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(B)/libd6c.a $(ALL_LDFLAGS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(B)/libd6c.a $(LIBS) $(ALL_LDFLAGS)
 
 $(B)/libd6c.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJ)
@@ -86,7 +88,7 @@ $(B)/%.o: %.c $(B)/parser.h $(B)/lexer.h
 $(B)/tests/%: tests/unit/%.c $(B)/libd6c.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libd6c.a -lcmocka $(ALL_LDFLAGS)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libd6c.a -lcmocka $(LIBS) $(ALL_LDFLAGS)
 
 deps:
 	$(Q)sh tests/setup-deps.sh

@@ -242,6 +242,7 @@ struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
 	struct ir_policy *ir = arena_alloc(a, sizeof(*ir));
 	ir->table = opt && opt->table ? opt->table : "d6c";
 	ir->priority = opt && opt->priority ? opt->priority : "filter";
+	ir->priority_num = opt && opt->priority ? opt->priority_num : 0;
 	const char *src = p->top_path ? p->top_path : "<policy>";
 	ir->source = fit(a, "", src, "", 1024);
 	ir->comment_replies = fit(a, "", src, ": replies to allowed connections", COMMENT_MAX);

@@ -71,7 +71,8 @@ struct ir_dispatch {
 
 struct ir_policy {
 	const char *table;
-	const char *priority;
+	const char *priority;         /* as nftables text spells it */
+	int priority_num;             /* the same as a number, for JSON */
 	const char *source;           /* the policy file, for the header */
 	const char *comment_replies, *comment_dispatch4, *comment_dispatch6;
 	struct ir_chain *chains;
@@ -82,6 +83,7 @@ struct ir_policy {
 struct ir_options {
 	const char *table;     /* default "d6c" */
 	const char *priority;  /* default "filter" */
+	int priority_num;      /* priority as a number (filter is 0) */
 };
 
 struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,

@@ -1,7 +1,7 @@
 /*
  * main.c - the d6c command line.
  *
- *   d6c compile [-o FILE] [--table NAME] [--priority PRIO] POLICY
+ *   d6c compile [-f text|json] [-o FILE] [--table NAME] [--priority PRIO] POLICY
  *   d6c check [--werror] POLICY...
  *
  * Exit status: 0 success, 1 the policy has errors, 2 usage, I/O or system
@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "compile.h"
 #include "diag.h"
+#include "emit_json.h"
 #include "emit_text.h"
 
 #include <errno.h>
@@ -52,6 +53,8 @@ static const char usage_compile[] =
 	"Usage: d6c compile [OPTION]... POLICY\n"
 	"Compile POLICY ('-' for standard input) into an nftables script for 'nft -f'.\n"
 	"\n"
+	"  -f, --format FORMAT   'text' (an nftables script for nft -f, the default) or\n"
+	"                        'json' (the nftables JSON ruleset, for nft -j -f)\n"
 	"  -o, --output FILE     write to FILE (atomically: on any error FILE is unchanged)\n"
 	"                        instead of standard output\n"
 	"      --table NAME      name of d6c's own table (default: d6c)\n"
@@ -90,15 +93,18 @@ static bool valid_table(const char *s)
 }
 
 /* A number, or a standard priority name of the inet forward hook with an
- * optional "+ N" / "- N"; normalised to nftables' spelling. */
-static const char *normalise_priority(struct arena *a, const char *s)
+ * optional "+ N" / "- N"; normalised to nftables' spelling, and its value. */
+static const char *normalise_priority(struct arena *a, const char *s, int *num)
 {
 	static const char *const names[] = { "raw", "mangle", "filter", "security" };
+	static const int values[] = { -300, -150, 0, 50 };
 	char *end;
 	errno = 0;
 	long n = strtol(s, &end, 10);
-	if (end != s && *end == '\0' && !errno && n >= -2147483647L && n <= 2147483647L)
+	if (end != s && *end == '\0' && !errno && n >= -1000000 && n <= 1000000) {
+		*num = (int)n;
 		return arena_printf(a, "%ld", n);
+	}
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		size_t len = strlen(names[i]);
 		if (strncmp(s, names[i], len) != 0)
@@ -106,8 +112,10 @@ static const char *normalise_priority(struct arena *a, const char *s)
 		const char *p = s + len;
 		while (*p == ' ')
 			p++;
-		if (*p == '\0')
+		if (*p == '\0') {
+			*num = values[i];
 			return names[i];
+		}
 		char sign = *p++;
 		if (sign != '+' && sign != '-')
 			return NULL;
@@ -119,6 +127,7 @@ static const char *normalise_priority(struct arena *a, const char *s)
 		long off = strtol(p, &end, 10);
 		if (*end != '\0' || errno || off > 1000000)
 			return NULL;
+		*num = values[i] + (sign == '+' ? (int)off : -(int)off);
 		return arena_printf(a, "%s %c %ld", names[i], sign, off);
 	}
 	return NULL;
@@ -126,7 +135,9 @@ static const char *normalise_priority(struct arena *a, const char *s)
 
 /* Writes through a temporary file in FILE's directory and renames it into
  * place, so that FILE is either the old one or the complete new one. */
-static int write_atomically(const char *path, const struct ir_policy *ir)
+typedef int emit_fn(const struct ir_policy *ir, FILE *out);
+
+static int write_atomically(const char *path, const struct ir_policy *ir, emit_fn *emit)
 {
 	char *dup = strdup(path);
 	if (!dup) {
@@ -158,7 +169,7 @@ static int write_atomically(const char *path, const struct ir_policy *ir)
 		err = errno;
 		close(fd);
 	} else {
-		if (emit_text(ir, out) != 0 || fflush(out) != 0 || fchmod(fd, mode) != 0 ||
+		if (emit(ir, out) != 0 || fflush(out) != 0 || fchmod(fd, mode) != 0 ||
 		    fsync(fd) != 0)
 			err = errno ? errno : EIO;
 		if (fclose(out) != 0 && !err)
@@ -195,6 +206,7 @@ static int cmd_compile(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "table", required_argument, NULL, OPT_TABLE },
 		{ "priority", required_argument, NULL, OPT_PRIORITY },
 		{ "werror", no_argument, NULL, OPT_WERROR },
@@ -202,13 +214,25 @@ static int cmd_compile(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *output = NULL, *table = "d6c", *priority = "filter";
+	int priority_num = 0;
+	emit_fn *emit = emit_text;
 	bool werror = false;
 	struct arena a;
 	arena_init(&a);
 	int c, rc = EXIT_OK;
-	while ((c = getopt_long(argc, argv, "+o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': output = optarg; break;
+		case 'f':
+			if (strcmp(optarg, "text") == 0 || strcmp(optarg, "nft") == 0)
+				emit = emit_text;
+			else if (strcmp(optarg, "json") == 0)
+				emit = emit_json;
+			else {
+				rc = usage_error("compile ", arena_printf(&a, "unknown format '%s' (text or json)", optarg));
+				goto out;
+			}
+			break;
 		case OPT_TABLE:
 			if (!valid_table(optarg)) {
 				rc = usage_error("compile ", arena_printf(&a, "invalid table name '%s' (letters, digits and '_', not starting with a digit)", optarg));
@@ -217,7 +241,7 @@ static int cmd_compile(int argc, char **argv)
 			table = optarg;
 			break;
 		case OPT_PRIORITY:
-			priority = normalise_priority(&a, optarg);
+			priority = normalise_priority(&a, optarg, &priority_num);
 			if (!priority) {
 				rc = usage_error("compile ", arena_printf(&a, "invalid priority '%s' (a number, or raw, mangle, filter or security with an optional '+ N' or '- N')", optarg));
 				goto out;
@@ -235,7 +259,8 @@ static int cmd_compile(int argc, char **argv)
 
 	struct diag_list dl;
 	diag_init(&dl, &a);
-	struct ir_options opt = { .table = table, .priority = priority };
+	struct ir_options opt = { .table = table, .priority = priority,
+				  .priority_num = priority_num };
 	bool unreadable;
 	struct ir_policy *ir = compile_policy(&a, &dl, argv[optind], &opt, &unreadable);
 	rc = finish_diags(&dl, werror);
@@ -250,8 +275,8 @@ static int cmd_compile(int argc, char **argv)
 		goto out;
 	}
 	if (output) {
-		rc = write_atomically(output, ir);
-	} else if (emit_text(ir, stdout) != 0 || fflush(stdout) != 0) {
+		rc = write_atomically(output, ir, emit);
+	} else if (emit(ir, stdout) != 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "d6c: cannot write to standard output: %s\n", strerror(errno));
 		rc = EXIT_USAGE;
 	}

@@ -1,21 +1,40 @@
 #!/bin/sh
-# Runs every suite: unit binaries (arguments), then each tests/*/run.sh.
-# Each suite prints its own results; this prints the closing count line.
+# Runs every suite: the cmocka unit binaries given as arguments, then each
+# tests/*/run.sh.  Adds up what each reported and prints the closing line.
 # D6C names the binary under test (so D6C='valgrind ./d6c' works).
 set -u
 cd "$(dirname "$0")/.."
 : "${D6C:=./d6c}"
 export D6C
-passed=0 failed=0 failed_names=""
+passed=0 failed=0 broken=""
+log=$(mktemp); trap 'rm -f "$log"' EXIT
+
+count() {  # $1: suite name; adds the counts found in $log
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p; s/^\([0-9]*\) passed, [0-9]* failed$/\1/p' "$log" | tail -1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p; s/^[0-9]* passed, \([0-9]*\) failed$/\1/p' "$log" | tail -1)
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+}
+
 for t in "$@"; do
-	if "$t"; then passed=$((passed + 1)); else failed=$((failed + 1)); failed_names="$failed_names $t"; fi
+	echo "== $t"
+	"$t" >"$log" 2>&1; rc=$?
+	grep -v '^\[ \(RUN\|       OK\) ' "$log"
+	count
+	[ "$rc" -eq 0 ] || broken="$broken $t"
 done
 for suite in tests/*/run.sh; do
 	[ -f "$suite" ] || continue
 	echo "== $suite"
-	if sh "$suite"; then passed=$((passed + 1)); else failed=$((failed + 1)); failed_names="$failed_names $suite"; fi
+	sh "$suite" >"$log" 2>&1; rc=$?
+	cat "$log"
+	count
+	[ "$rc" -eq 0 ] || broken="$broken $suite"
 done
 echo
-[ -n "$failed_names" ] && echo "failed suites:$failed_names"
-echo "suites: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+if [ -n "$broken" ]; then
+	echo "failing:$broken"
+	[ "$failed" -gt 0 ] || failed=1
+fi
+echo "total: $passed passed, $failed failed"
+[ -z "$broken" ]

@@ -1,0 +1,219 @@
+/*
+ * emit_json.c - spelling the IR as nftables JSON commands with jansson.
+ *
+ * The command list mirrors the text script: add the table, delete it, add
+ * it again with its chains, maps and rules, all in one transaction.  The
+ * JSON schema has no symbolic priorities, so the IR's numeric one is used.
+ * Ownership: every json_*_new / _set_new call hands its argument over, so
+ * only the root is ever freed.
+ */
+#include "emit_json.h"
+#include "tables.h"
+
+static json_t *addr_json(int family, u128 v)
+{
+	char buf[ADDR_STRLEN];
+	addr_format_u128(family, v, buf);
+	return json_string(buf);
+}
+
+static json_t *prefix_json(const struct prefix *p)
+{
+	char buf[ADDR_STRLEN];
+	if (p->len == addr_bits(p->family)) {
+		addr_format(p, buf);
+		return json_string(buf);
+	}
+	struct prefix host = *p;
+	host.len = (uint8_t)addr_bits(p->family);
+	addr_format(&host, buf);
+	return json_pack("{s:{s:s, s:i}}", "prefix", "addr", buf, "len", p->len);
+}
+
+static json_t *interval_json(int family, u128 first, u128 last)
+{
+	int len = addr_range_prefix_len(family, first, last);
+	if (len == addr_bits(family))
+		return addr_json(family, first);
+	if (len >= 0) {
+		char buf[ADDR_STRLEN];
+		addr_format_u128(family, first, buf);
+		return json_pack("{s:{s:s, s:i}}", "prefix", "addr", buf, "len", len);
+	}
+	return json_pack("{s:[o, o]}", "range", addr_json(family, first), addr_json(family, last));
+}
+
+/* A single value stays bare; several become an anonymous set. */
+static json_t *maybe_set(json_t *arr)
+{
+	if (json_array_size(arr) == 1) {
+		json_t *one = json_incref(json_array_get(arr, 0));
+		json_decref(arr);
+		return one;
+	}
+	return json_pack("{s:o}", "set", arr);
+}
+
+static json_t *match(json_t *left, const char *op, json_t *right)
+{
+	return json_pack("{s:{s:s, s:o, s:o}}", "match", "op", op, "left", left, "right", right);
+}
+
+static json_t *payload(const char *proto, const char *field)
+{
+	return json_pack("{s:{s:s, s:s}}", "payload", "protocol", proto, "field", field);
+}
+
+static json_t *meta(const char *key)
+{
+	return json_pack("{s:{s:s}}", "meta", "key", key);
+}
+
+static const char *const l4_name[] = {
+	[IR_L4_TCP] = "tcp",
+	[IR_L4_UDP] = "udp",
+	[IR_L4_ICMP] = "icmp",
+	[IR_L4_ICMPV6] = "ipv6-icmp",
+};
+
+static json_t *verdict_json(enum ir_verdict v)
+{
+	switch (v) {
+	case IR_ACCEPT: return json_pack("{s:n}", "accept");
+	case IR_DROP: return json_pack("{s:n}", "drop");
+	case IR_REJECT_TCP_RESET: return json_pack("{s:{s:s}}", "reject", "type", "tcp reset");
+	case IR_REJECT_ICMPX:
+		return json_pack("{s:{s:s, s:s}}", "reject", "type", "icmpx", "expr", "admin-prohibited");
+	}
+	return json_null();
+}
+
+/* The same statements, in the same order, as emit_text.c's print_rule(). */
+static json_t *rule_expr(const struct ir_rule *r)
+{
+	json_t *e = json_array();
+	if (r->ct_invalid)
+		json_array_append_new(e, match(json_pack("{s:{s:s}}", "ct", "key", "state"), "in",
+					       json_string("invalid")));
+	bool implied = r->nsaddr > 0 || r->ntypes > 0;
+	if (r->family && !implied)
+		json_array_append_new(e, match(meta("nfproto"), "==",
+					       json_string(r->family == FAM_IP4 ? "ipv4" : "ipv6")));
+	if (r->nsaddr > 0) {
+		json_t *set = json_array();
+		for (int i = 0; i < r->nsaddr; i++)
+			json_array_append_new(set, prefix_json(&r->saddr[i]));
+		json_array_append_new(e, match(payload(r->family == FAM_IP4 ? "ip" : "ip6", "saddr"),
+					       "==", maybe_set(set)));
+	}
+	if (r->ntypes > 0) {
+		json_t *set = json_array();
+		int fam = r->l4 == IR_L4_ICMP ? FAM_IP4 : FAM_IP6;
+		for (int i = 0; i < r->ntypes; i++) {
+			const char *name = tables_icmp_name(fam, r->icmp_types[i]);
+			json_array_append_new(set, name ? json_string(name) : json_integer(r->icmp_types[i]));
+		}
+		json_array_append_new(e, match(payload(r->l4 == IR_L4_ICMP ? "icmp" : "icmpv6", "type"),
+					       "==", maybe_set(set)));
+	} else if (r->nports > 0) {
+		json_t *set = json_array();
+		for (int i = 0; i < r->nports; i++) {
+			if (r->ports[i].lo == r->ports[i].hi)
+				json_array_append_new(set, json_integer(r->ports[i].lo));
+			else
+				json_array_append_new(set, json_pack("{s:[i, i]}", "range",
+								     r->ports[i].lo, r->ports[i].hi));
+		}
+		json_array_append_new(e, match(payload(l4_name[r->l4], "dport"), "==", maybe_set(set)));
+	} else if (r->l4 != IR_L4_ANY) {
+		json_array_append_new(e, match(meta("l4proto"), "==", json_string(l4_name[r->l4])));
+	}
+	if (r->log)
+		json_array_append_new(e, json_pack("{s:{s:s}}", "log", "prefix", r->log_prefix));
+	json_array_append_new(e, verdict_json(r->verdict));
+	return e;
+}
+
+static json_t *add(const char *what, json_t *obj)
+{
+	return json_pack("{s:{s:o}}", "add", what, obj);
+}
+
+static json_t *rule(const struct ir_policy *ir, const char *chain, json_t *expr,
+		    const char *comment)
+{
+	return add("rule", json_pack("{s:s, s:s, s:s, s:o, s:s}", "family", "inet", "table",
+				     ir->table, "chain", chain, "expr", expr, "comment", comment));
+}
+
+static json_t *map_json(const struct ir_policy *ir, const struct ir_dispatch *d)
+{
+	json_t *elem = json_array();
+	for (int i = 0; i < d->n; i++)
+		json_array_append_new(elem,
+			json_pack("[o, {s:{s:s}}]", interval_json(d->family, d->v[i].first, d->v[i].last),
+				  "jump", "target", ir->chains[d->v[i].chain].name));
+	return add("map", json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:o}", "family", "inet",
+				    "table", ir->table, "name",
+				    d->family == FAM_IP4 ? "dispatch4" : "dispatch6", "type",
+				    d->family == FAM_IP4 ? "ipv4_addr" : "ipv6_addr", "map", "verdict",
+				    "flags", "interval", "elem", elem));
+}
+
+static json_t *vmap_rule(const struct ir_policy *ir, int family, const char *comment)
+{
+	json_t *expr = json_pack("[{s:{s:o, s:s}}]", "vmap", "key",
+				 payload(family == FAM_IP4 ? "ip" : "ip6", "daddr"), "data",
+				 family == FAM_IP4 ? "@dispatch4" : "@dispatch6");
+	return rule(ir, "forward", expr, comment);
+}
+
+json_t *emit_json_build(const struct ir_policy *ir)
+{
+	json_t *cmds = json_array();
+	json_array_append_new(cmds, json_pack("{s:{s:i}}", "metainfo", "json_schema_version", 1));
+	json_t *table = json_pack("{s:s, s:s}", "family", "inet", "name", ir->table);
+	json_array_append_new(cmds, add("table", json_deep_copy(table)));
+	json_array_append_new(cmds, json_pack("{s:{s:O}}", "delete", "table", table));
+	json_array_append_new(cmds, add("table", table));
+	/* Chains before maps: a map element that jumps to a chain needs it. */
+	json_array_append_new(cmds, add("chain", json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "family", "inet", "table", ir->table,
+		"name", "forward", "type", "filter", "hook", "forward", "prio", ir->priority_num,
+		"policy", "accept")));
+	for (int i = 0; i < ir->nchains; i++)
+		json_array_append_new(cmds, add("chain", json_pack("{s:s, s:s, s:s, s:s}", "family",
+			"inet", "table", ir->table, "name", ir->chains[i].name, "comment",
+			ir->chains[i].chain_comment)));
+	if (ir->dispatch6.n)
+		json_array_append_new(cmds, map_json(ir, &ir->dispatch6));
+	if (ir->dispatch4.n)
+		json_array_append_new(cmds, map_json(ir, &ir->dispatch4));
+
+	json_t *est = json_pack("[o, {s:n}]",
+				match(json_pack("{s:{s:s}}", "ct", "key", "state"), "in",
+				      json_pack("[s, s]", "established", "related")), "accept");
+	json_array_append_new(cmds, rule(ir, "forward", est, ir->comment_replies));
+	if (ir->dispatch6.n)
+		json_array_append_new(cmds, vmap_rule(ir, FAM_IP6, ir->comment_dispatch6));
+	if (ir->dispatch4.n)
+		json_array_append_new(cmds, vmap_rule(ir, FAM_IP4, ir->comment_dispatch4));
+
+	for (int i = 0; i < ir->nchains; i++) {
+		const struct ir_chain *c = &ir->chains[i];
+		for (int j = 0; j < c->nrules; j++)
+			json_array_append_new(cmds, rule(ir, c->name, rule_expr(&c->rules[j]),
+							 c->rules[j].comment));
+	}
+	return json_pack("{s:o}", "nftables", cmds);
+}
+
+int emit_json(const struct ir_policy *ir, FILE *out)
+{
+	json_t *root = emit_json_build(ir);
+	int rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (rc == 0)
+		fputc('\n', out);
+	return rc == 0 && !ferror(out) ? 0 : -1;
+}
