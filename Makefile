@@ -30,7 +30,7 @@ ALL_LDFLAGS += -fsanitize=$(SANITIZE)
 B = build-san
 endif
 ALL_LDFLAGS += $(LDFLAGS)
-LIBS = $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+LIBS = $(shell pkg-config --libs jansson libnftables 2>/dev/null || echo -ljansson -lnftables)
 
 ifeq ($(V),1)
 Q =
@@ -41,7 +41,7 @@ endif
 LIB_SRC = compiler/arena.c compiler/diag.c compiler/source.c compiler/addr.c \
 	  compiler/tables.c compiler/ast.c compiler/parse.c compiler/sema.c \
 	  compiler/lint.c compiler/ir.c compiler/emit_text.c compiler/emit_json.c \
-	  compiler/compile.c
+	  compiler/compile.c runtime/apply.c
 GEN_SRC = $(B)/parser.c $(B)/lexer.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser.o $(B)/lexer.o
 MAIN_OBJ = $(B)/compiler/main.o

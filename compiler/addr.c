@@ -94,9 +94,13 @@ bool addr_parse(const char *text, struct prefix *out, char *err, size_t errlen)
 	if (slash) {
 		const char *d = slash + 1;
 		long len = 0;
-		if (*d == '\0' || strspn(d, "0123456789") != strlen(d) || strlen(d) > 3 ||
+		if (*d == '\0') {
+			snprintf(err, errlen, "prefix length is missing after '/' in %.60s", text);
+			return false;
+		}
+		if (strspn(d, "0123456789") != strlen(d) || strlen(d) > 3 ||
 		    (len = strtol(d, NULL, 10)) > max) {
-			snprintf(err, errlen, "prefix length '/%.8s' is out of range for %s (0-%d)",
+			snprintf(err, errlen, "prefix length '/%.40s' is out of range for %s (0-%d)",
 				 d, fname, max);
 			return false;
 		}

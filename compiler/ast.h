@@ -69,6 +69,7 @@ struct ast_rule {
 
 struct ast_rules {
 	struct ast_rule *head, *tail;
+	bool had_error;   /* a rule failed to parse: the block is not empty */
 };
 
 enum item_kind {

@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "emit_json.h"
 #include "emit_text.h"
+#include "runtime/apply.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -41,6 +42,8 @@ static const char usage_main[] =
 	"Commands:\n"
 	"  compile   print (or write with -o) the nftables ruleset of a policy\n"
 	"  check     parse and check policies only; diagnostics on standard error\n"
+	"  apply     compile and commit to the running kernel (needs CAP_NET_ADMIN)\n"
+	"  confirm   keep a ruleset applied with 'apply --confirm'\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help      show this help, or a command's with 'd6c COMMAND --help'\n"
@@ -69,6 +72,32 @@ static const char usage_check[] =
 	"\n"
 	"      --werror          treat warnings as errors (exit 1 when there are any)\n"
 	"  -h, --help            show this help\n";
+
+static const char usage_apply[] =
+	"Usage: d6c apply [OPTION]... POLICY\n"
+	"Compile POLICY and commit it to the running kernel through libnftables, in one\n"
+	"transaction that replaces d6c's own table and touches no other.  On any failure\n"
+	"the running ruleset stays exactly as it was.\n"
+	"\n"
+	"  -n, --dry-run         let the kernel check the ruleset; change nothing\n"
+	"      --confirm SECONDS restore the previous table unless 'd6c confirm' runs\n"
+	"                        within SECONDS (for remote sessions)\n"
+	"      --table NAME      name of d6c's own table (default: d6c)\n"
+	"      --priority PRIO   forward hook priority (default: filter)\n"
+	"      --werror          treat warnings as errors\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Pending confirmations live in $D6C_RUNDIR (default /run/d6c).\n";
+
+static const char usage_confirm[] =
+	"Usage: d6c confirm [--table NAME]\n"
+	"Keep the ruleset of the last 'd6c apply --confirm'; stop its automatic restore.\n";
+
+static const char *rundir(void)
+{
+	const char *d = getenv("D6C_RUNDIR");
+	return d && *d ? d : "/run/d6c";
+}
 
 static bool use_color(void)
 {
@@ -321,6 +350,102 @@ static int cmd_check(int argc, char **argv)
 	return worst;
 }
 
+static int cmd_apply(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "confirm", required_argument, NULL, 'c' },
+		{ "table", required_argument, NULL, OPT_TABLE },
+		{ "priority", required_argument, NULL, OPT_PRIORITY },
+		{ "werror", no_argument, NULL, OPT_WERROR },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ir_options opt = { .table = "d6c", .priority = "filter" };
+	struct apply_options aopt = { .rundir = rundir() };
+	bool werror = false;
+	struct arena a;
+	arena_init(&a);
+	int c, rc = EXIT_OK;
+	while ((c = getopt_long(argc, argv, "+nh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': aopt.dry_run = true; break;
+		case 'c': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || n < 1 || n > 86400) {
+				rc = usage_error("apply ", arena_printf(&a, "invalid --confirm '%s' (seconds, 1-86400)", optarg));
+				goto out;
+			}
+			aopt.confirm_seconds = (int)n;
+			break;
+		}
+		case OPT_TABLE:
+			if (!valid_table(optarg)) {
+				rc = usage_error("apply ", arena_printf(&a, "invalid table name '%s'", optarg));
+				goto out;
+			}
+			opt.table = optarg;
+			break;
+		case OPT_PRIORITY:
+			opt.priority = normalise_priority(&a, optarg, &opt.priority_num);
+			if (!opt.priority) {
+				rc = usage_error("apply ", arena_printf(&a, "invalid priority '%s'", optarg));
+				goto out;
+			}
+			break;
+		case OPT_WERROR: werror = true; break;
+		case 'h': fputs(usage_apply, stdout); goto out;
+		default: rc = usage_error("apply ", "invalid option"); goto out;
+		}
+	}
+	if (argc - optind != 1) {
+		rc = usage_error("apply ", argc - optind ? "apply takes one POLICY" : "no POLICY given");
+		goto out;
+	}
+	struct diag_list dl;
+	diag_init(&dl, &a);
+	bool unreadable;
+	struct ir_policy *ir = compile_policy(&a, &dl, argv[optind], &opt, &unreadable);
+	rc = finish_diags(&dl, werror);
+	if (unreadable)
+		rc = EXIT_USAGE;
+	else if (rc != EXIT_OK || !ir)
+		rc = EXIT_POLICY;
+	else
+		rc = apply_policy(ir, &aopt);
+	if (rc == EXIT_POLICY)
+		fputs("d6c: nothing was applied\n", stderr);
+out:
+	arena_free(&a);
+	return rc;
+}
+
+static int cmd_confirm(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "table", required_argument, NULL, OPT_TABLE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *table = "d6c";
+	int c;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_TABLE:
+			if (!valid_table(optarg))
+				return usage_error("confirm ", "invalid table name");
+			table = optarg;
+			break;
+		case 'h': fputs(usage_confirm, stdout); return EXIT_OK;
+		default: return usage_error("confirm ", "invalid option");
+		}
+	}
+	if (optind != argc)
+		return usage_error("confirm ", "confirm takes no POLICY");
+	return apply_confirm(table, rundir());
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -338,6 +463,10 @@ int main(int argc, char **argv)
 		return cmd_compile(argc - 1, argv + 1);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "apply") == 0)
+		return cmd_apply(argc - 1, argv + 1);
+	if (strcmp(cmd, "confirm") == 0)
+		return cmd_confirm(argc - 1, argv + 1);
 	{
 		char msg[128];
 		snprintf(msg, sizeof(msg), "unknown command '%.64s'", cmd);

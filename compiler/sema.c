@@ -36,6 +36,7 @@ struct define {
 struct later_name {
 	const char *name;
 	struct loc loc;
+	bool used_early;  /* already reported as used before its definition */
 };
 
 #define HASH_SIZE 1024
@@ -76,6 +77,7 @@ static void undefined(struct sema *s, struct loc loc, const char *name, const ch
 		if (strcmp(l->name, name) == 0 && l->loc.file == loc.file &&
 		    (l->loc.first_line > loc.first_line ||
 		     (l->loc.first_line == loc.first_line && l->loc.first_column > loc.first_column))) {
+			l->used_early = true;
 			struct diag *d = diag_error(s->dl, loc,
 				"'%s' is used before its definition; move the define above this line",
 				name);
@@ -91,7 +93,7 @@ static void collect_names(struct sema *s, const struct ast_item *items)
 	for (const struct ast_item *it = items; it; it = it->next) {
 		if (it->kind == ITEM_DEFINE) {
 			ARENA_PUSH(s->a, s->later, s->nlater, s->caplater);
-			s->later[s->nlater - 1] = (struct later_name){ it->name, it->name_loc };
+			s->later[s->nlater - 1] = (struct later_name){ it->name, it->name_loc, false };
 		} else if (it->kind == ITEM_INCLUDE) {
 			collect_names(s, it->body);
 		}
@@ -566,7 +568,7 @@ static void check_network(struct sema *s, const struct ast_item *it)
 		}
 		check_rule(s, b, r, &b->rules[b->nrules++]);
 	}
-	if (!it->rules.head)
+	if (!it->rules.head && !it->rules.had_error)
 		diag_warning(s->dl, it->loc,
 			     "this block has no rules: every packet to it gets the default (drop)");
 }
@@ -642,6 +644,12 @@ struct sema_policy *sema_check(struct arena *a, struct diag_list *dl,
 	collect_names(&s, items);
 	walk(&s, items);
 	check_duplicate_prefixes(&s);
+	for (size_t i = 0; i < s.nlater; i++)
+		if (s.later[i].used_early) {
+			struct define *d = lookup(&s, s.later[i].name);
+			if (d)
+				d->used = true;
+		}
 	for (size_t i = 0; i < s.ndefs; i++)
 		if (!s.defs[i]->used)
 			diag_warning(dl, s.defs[i]->loc, "'%s' is defined but never used",

@@ -120,11 +120,25 @@ item
 	| network  { ast_items_append(&ctx->items, $1); }
 	| error ';' { yyerrok; }
 	| error '>' { yyerrok; ctx->in_block = false; }
+	/* Resynchronise at a statement keyword, so that a missing ';' costs
+	 * one error and the next statement is still checked. */
+	| error define   { yyerrok; ast_items_append(&ctx->items, $2); }
+	| error include  { yyerrok; ast_items_append(&ctx->items, $2); }
+	| error network  { yyerrok; ast_items_append(&ctx->items, $2); }
 	;
 
 /* define := 'define' NAME '=' value (',' value)* ';' */
 define
 	: DEFINE NAME '=' values ';'
+		{
+			$$ = ast_item(ctx->a, ITEM_DEFINE, @$);
+			$$->name = $2;
+			$$->name_loc = @2;
+			$$->values = $4;
+		}
+	/* A missing ';' is reported, and the define still counts, so its uses
+	 * do not cascade into "not defined" errors. */
+	| DEFINE NAME '=' values error
 		{
 			$$ = ast_item(ctx->a, ITEM_DEFINE, @$);
 			$$->name = $2;
@@ -179,12 +193,20 @@ target
 rules
 	: %empty           { $$ = (struct ast_rules){ 0 }; }
 	| rules rule       { $$ = $1; ast_rules_append(&$$, $2); }
-	| rules error ';'  { $$ = $1; yyerrok; }
+	| rules error ';'  { $$ = $1; $$.had_error = true; yyerrok; }
+	| rules error rule { $$ = $1; $$.had_error = true; yyerrok; ast_rules_append(&$$, $3); }
 	;
 
 /* rule := verdict match ['log'] ';' | 'default' VERDICT ['log'] ';' */
 rule
 	: verdict match opt_log ';'
+		{
+			$$ = $2;
+			$$->loc = @$;
+			$$->verdict = $1;
+			$$->log = $3;
+		}
+	| verdict match opt_log error
 		{
 			$$ = $2;
 			$$->loc = @$;

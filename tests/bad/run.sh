@@ -11,7 +11,7 @@ for pol in tests/bad/*.pol; do
 	printf 'previous ruleset\n' >"$tmp/existing.nft"
 	$D6C compile -o "$tmp/existing.nft" "$pol" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
-	grep -v "^d6c: .*existing.nft was not written$" "$tmp/err" >"$tmp/diag"
+	grep -av "^d6c: .*existing.nft was not written$" "$tmp/err" >"$tmp/diag"
 	[ "$rc" -eq 1 ] && ok "$pol exit 1" || fail "$pol: exit status $rc, expected 1"
 	[ ! -s "$tmp/out" ] && ok "$pol stdout" || fail "$pol: wrote to standard output"
 	[ "$(cat "$tmp/existing.nft")" = "previous ruleset" ] && ok "$pol -o kept" || fail "$pol: -o file changed"
