@@ -90,6 +90,12 @@ $(B)/tests/%: tests/unit/%.c $(B)/libd6c.a
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libd6c.a -lcmocka $(LIBS) $(ALL_LDFLAGS)
 
+# d6c with a kernel-side failure injected into every commit (tests/fault/).
+$(B)/d6c-fault: $(MAIN_OBJ) $(B)/libd6c.a tests/fault/apply_fault.c
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -Wl,--wrap=nft_run_cmd_from_buffer -o $@ tests/fault/apply_fault.c \
+		$(MAIN_OBJ) $(B)/libd6c.a $(LIBS) $(ALL_LDFLAGS)
+
 deps:
 	$(Q)sh tests/setup-deps.sh
 
@@ -102,8 +108,8 @@ check-unit: $(UNIT_BIN)
 test: deps
 	$(Q)$(MAKE) --no-print-directory all-tests
 
-all-tests: d6c $(B)/d6c $(UNIT_BIN)
-	$(Q)D6C=$(CURDIR)/$(B)/d6c sh tests/run.sh $(UNIT_BIN)
+all-tests: d6c $(B)/d6c $(B)/d6c-fault $(UNIT_BIN)
+	$(Q)D6C=$(CURDIR)/$(B)/d6c D6C_FAULT=$(CURDIR)/$(B)/d6c-fault sh tests/run.sh $(UNIT_BIN)
 
 golden-update: d6c
 	$(Q)sh tests/golden-update.sh

@@ -98,8 +98,12 @@ bool addr_parse(const char *text, struct prefix *out, char *err, size_t errlen)
 			snprintf(err, errlen, "prefix length is missing after '/' in %.60s", text);
 			return false;
 		}
-		if (strspn(d, "0123456789") != strlen(d) || strlen(d) > 3 ||
-		    (len = strtol(d, NULL, 10)) > max) {
+		/* Leading zeros are fine, as in every other number. */
+		const char *digits = d;
+		while (digits[0] == '0' && digits[1] != '\0')
+			digits++;
+		if (strspn(d, "0123456789") != strlen(d) || strlen(digits) > 3 ||
+		    (len = strtol(digits, NULL, 10)) > max) {
 			snprintf(err, errlen, "prefix length '/%.40s' is out of range for %s (0-%d)",
 				 d, fname, max);
 			return false;

@@ -181,6 +181,8 @@ static void print_one(FILE *out, const struct diag *d, bool color)
 
 void diag_print(struct diag_list *dl, FILE *out, bool color)
 {
+	if (dl->n == 0)
+		return;
 	qsort(dl->items, dl->n, sizeof(*dl->items), cmp_diag);
 	for (size_t i = 0; i < dl->n; i++) {
 		const struct diag *d = dl->items[i];

@@ -222,8 +222,8 @@ static int finish_diags(struct diag_list *dl, bool werror)
 	if (diag_has_errors(dl))
 		return EXIT_POLICY;
 	if (werror && dl->nwarnings > 0) {
-		fprintf(stderr, "d6c: %d warning%s treated as errors (--werror)\n", dl->nwarnings,
-			dl->nwarnings == 1 ? "" : "s");
+		fprintf(stderr, "d6c: %d warning%s treated as %s (--werror)\n", dl->nwarnings,
+			dl->nwarnings == 1 ? "" : "s", dl->nwarnings == 1 ? "an error" : "errors");
 		return EXIT_POLICY;
 	}
 	return EXIT_OK;

@@ -205,6 +205,8 @@ static void normalise_ports(struct sema *s, struct port_range *v, int *n, bool w
 			}
 		}
 	}
+	if (*n == 0)
+		return;
 	qsort(v, (size_t)*n, sizeof(*v), cmp_port);
 	int k = 0;
 	for (int i = 0; i < *n; i++) {
@@ -496,6 +498,10 @@ static void check_rule(struct sema *s, const struct sema_block *b,
 		fam &= icmpfam;
 	}
 	r->families = fam;
+	if (fam == 0 && !r->bad)
+		diag_error(s->dl, r->loc,
+			   "this rule can never match: its ICMP types and its sources belong to "
+			   "different address families");
 	if (fam == 0)
 		r->bad = true;
 }
@@ -629,9 +635,13 @@ static void check_duplicate_prefixes(struct sema *s)
 			continue;
 		char buf[ADDR_STRLEN];
 		addr_format(&v[i].p->pfx, buf);
+		const struct loc *at = &s->blocks[v[first].block].loc;
+		const char *where = at->file == v[i].p->loc.file
+			? arena_printf(s->a, "line %d", at->first_line)
+			: arena_printf(s->a, "%s:%d", at->file ? at->file->path : "?", at->first_line);
 		struct diag *d = diag_error(s->dl, v[i].p->loc,
-			"%s is already protected by the block at line %d; a prefix belongs to one block",
-			buf, s->blocks[v[first].block].loc.first_line);
+			"%s is already protected by the block at %s; a prefix belongs to one block",
+			buf, where);
 		diag_note(s->dl, d, v[first].p->loc, "first used here");
 	}
 	free(v);

@@ -1,0 +1,43 @@
+#!/bin/sh
+# apply --confirm: unconfirmed, the previous table comes back after the
+# timeout (and when there was none, the table goes away); confirmed in time,
+# the new table stays.  Bounded waits: the timeout is 1 s, we look after 3 s.
+set -eu
+: "${D6C:=./d6c}" "${NFT:=nft}"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+export D6C_RUNDIR="$tmp/run"
+cat >"$tmp/inner.sh" <<INNER
+set -u
+$D6C apply examples/full.pol >/dev/null || exit 10
+$NFT list ruleset >"$tmp/full"
+$D6C apply --confirm 1 examples/site.pol >"$tmp/out1" || exit 11
+$NFT list ruleset >"$tmp/during"
+sleep 3
+$NFT list ruleset >"$tmp/restored"
+$D6C apply --confirm 1 examples/site.pol >/dev/null || exit 12
+$D6C confirm >"$tmp/confirm" || exit 13
+sleep 3
+$NFT list ruleset >"$tmp/kept"
+$D6C confirm >/dev/null 2>"$tmp/confirm2"; echo \$? >"$tmp/rc2"
+INNER
+unshare -rn sh "$tmp/inner.sh"
+grep -q "run 'd6c confirm' within 1 seconds" "$tmp/out1" || { cat "$tmp/out1"; exit 1; }
+grep -q 'chain net_4' "$tmp/during" && { echo "site was not applied"; exit 1; }
+cmp -s "$tmp/full" "$tmp/restored" || { echo "previous table not restored:"; diff "$tmp/full" "$tmp/restored" | head; exit 1; }
+grep -q 'confirmed' "$tmp/confirm" || exit 1
+grep -q 'chain net_4' "$tmp/kept" && { echo "confirmed table was rolled back"; exit 1; }
+grep -q 'chain net_1' "$tmp/kept" || { echo "confirmed table missing"; exit 1; }
+[ "$(cat "$tmp/rc2")" != 0 ] || { echo "a second confirm succeeded"; exit 1; }
+
+# No table before: an unconfirmed apply leaves none.
+cat >"$tmp/inner2.sh" <<INNER
+set -u
+$D6C apply --confirm 1 examples/site.pol >/dev/null || exit 10
+$NFT list tables >"$tmp/t1"
+sleep 3
+$NFT list tables >"$tmp/t2"
+INNER
+unshare -rn sh "$tmp/inner2.sh"
+grep -q 'table inet d6c' "$tmp/t1" || { echo "not applied"; exit 1; }
+grep -q 'table inet d6c' "$tmp/t2" && { echo "table stayed although none existed before"; exit 1; }
+exit 0
