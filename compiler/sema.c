@@ -186,23 +186,30 @@ static int cmp_port(const void *pa, const void *pb)
 	return (a->hi > b->hi) - (a->hi < b->hi);
 }
 
-/* Sorts and merges ports; warns once for each value already in the list. */
+/* Sorts and merges ports; warns once for each value that repeats or
+ * overlaps one written before it in the list. */
 static void normalise_ports(struct sema *s, struct port_range *v, int *n, bool warn)
 {
-	if (warn) {
-		for (int j = 1; j < *n; j++) {
-			for (int i = 0; i < j; i++) {
-				if (v[j].lo >= v[i].lo && v[j].hi <= v[i].hi) {
-					if (v[j].lo == v[j].hi)
-						diag_warning(s->dl, v[j].loc,
-							     "port %u is already in this rule", v[j].lo);
-					else
-						diag_warning(s->dl, v[j].loc,
-							     "ports %u-%u are already in this rule",
-							     v[j].lo, v[j].hi);
-					break;
-				}
-			}
+	for (int j = 1; warn && j < *n; j++) {
+		for (int i = 0; i < j; i++) {
+			if (v[j].hi < v[i].lo || v[j].lo > v[i].hi)
+				continue;
+			char what[32], earlier[32];
+			if (v[j].lo == v[j].hi)
+				snprintf(what, sizeof(what), "port %u", v[j].lo);
+			else
+				snprintf(what, sizeof(what), "ports %u-%u", v[j].lo, v[j].hi);
+			if (v[i].lo == v[i].hi)
+				snprintf(earlier, sizeof(earlier), "port %u", v[i].lo);
+			else
+				snprintf(earlier, sizeof(earlier), "ports %u-%u", v[i].lo, v[i].hi);
+			if (v[j].lo >= v[i].lo && v[j].hi <= v[i].hi)
+				diag_warning(s->dl, v[j].loc, "%s %s already in this rule", what,
+					     v[j].lo == v[j].hi ? "is" : "are");
+			else
+				diag_warning(s->dl, v[j].loc, "%s overlap %s, already in this rule",
+					     what, earlier);
+			break;
 		}
 	}
 	if (*n == 0)
