@@ -114,17 +114,16 @@ static void push_port(struct sema *s, struct port_range **v, int *n, int *cap,
 
 static bool check_port_number(struct sema *s, const struct ast_value *v)
 {
+	/* Quoted as written: a number too big to read has no value to print. */
 	if (v->kind == VAL_NUMBER && v->lo > 65535) {
-		if (v->lo == (unsigned long)-1)
-			diag_error(s->dl, v->loc, "port number is out of range (0-65535)");
-		else
-			diag_error(s->dl, v->loc, "port %lu is out of range (0-65535)", v->lo);
+		diag_error(s->dl, v->loc, "port %s is out of range (0-65535)",
+			   src_text(s->a, &v->loc));
 		return false;
 	}
 	if (v->kind == VAL_RANGE) {
 		if (v->lo > 65535 || v->hi > 65535) {
-			diag_error(s->dl, v->loc, "port range %lu-%lu is out of range (0-65535)",
-				   v->lo, v->hi);
+			diag_error(s->dl, v->loc, "port range %s is out of range (0-65535)",
+				   src_text(s->a, &v->loc));
 			return false;
 		}
 		if (v->lo > v->hi) {
@@ -384,7 +383,8 @@ static void check_icmp(struct sema *s, const struct sema_block *b,
 			break;
 		case VAL_NUMBER:
 			if (v->lo > 255) {
-				diag_error(s->dl, v->loc, "ICMP type %lu is out of range (0-255)", v->lo);
+				diag_error(s->dl, v->loc, "ICMP type %s is out of range (0-255)",
+					   src_text(s->a, &v->loc));
 				r->bad = true;
 				break;
 			}

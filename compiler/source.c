@@ -84,3 +84,20 @@ const char *src_line(const struct src_file *f, int line, size_t *len)
 	*len = end - start;
 	return f->text + start;
 }
+
+char *src_text(struct arena *a, const struct loc *loc)
+{
+	size_t len;
+	const char *line = loc->file ? src_line(loc->file, loc->first_line, &len) : "";
+	if (!loc->file)
+		len = 0;
+	size_t from = loc->first_column > 0 ? (size_t)loc->first_column - 1 : 0;
+	size_t to = loc->last_line == loc->first_line ? (size_t)loc->last_column : len;
+	if (from > len)
+		from = len;
+	if (to > len)
+		to = len;
+	if (to < from)
+		to = from;
+	return arena_strndup(a, line + from, to - from);
+}

@@ -38,6 +38,8 @@ struct src_file *src_read(struct arena *a, const char *path,
 /* A file from a string, for tests and standard input. */
 struct src_file *src_from_string(struct arena *a, const char *path,
 				 const char *text, size_t len);
+/* The source text a one-line span covers, as the user wrote it. */
+char *src_text(struct arena *a, const struct loc *loc);
 /* The text of line (1-based) without its newline; *len receives its length. */
 const char *src_line(const struct src_file *f, int line, size_t *len);
 

@@ -1,0 +1,765 @@
+/*
+ * test_ir.c - ir.c (ownership flattening, rule shapes, comments) and, through
+ * the compile pipeline, lint.c.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "compiler/addr.h"
+#include "compiler/arena.h"
+#include "compiler/compile.h"
+#include "compiler/diag.h"
+#include "compiler/ir.h"
+#include "compiler/parse.h"
+#include "compiler/sema.h"
+
+struct fx {
+	struct arena a;
+	struct diag_list dl;
+	char dir[64];
+	char *file;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	if (!f)
+		return -1;
+	arena_init(&f->a);
+	diag_init(&f->dl, &f->a);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	if (f->file) {
+		unlink(f->file);
+		free(f->file);
+	}
+	if (f->dir[0])
+		rmdir(f->dir);
+	arena_free(&f->a);
+	free(f);
+	return 0;
+}
+
+static u128 mk(uint64_t hi, uint64_t lo)
+{
+	return ((u128)hi << 64) | lo;
+}
+
+static const u128 ALL6 = ~(u128)0;
+
+static struct prefix pfx(const char *text)
+{
+	struct prefix p;
+	char err[256];
+	if (!addr_parse(text, &p, err, sizeof(err)))
+		fail_msg("addr_parse(%s): %s", text, err);
+	return p;
+}
+
+static void dump_diags(const struct diag_list *dl)
+{
+	for (size_t i = 0; i < dl->n; i++)
+		print_message("  %s %d:%d %s\n", dl->items[i]->sev == DIAG_ERROR ? "error" : "warning",
+			      dl->items[i]->loc.first_line, dl->items[i]->loc.first_column,
+			      dl->items[i]->msg);
+}
+
+/* ---- ir_flatten ---- */
+
+struct want_iv {
+	u128 first, last;
+	int chain;
+};
+
+static struct ir_dispatch flatten(struct fx *f, int family, const char *const *texts,
+				  const int *owner, int n)
+{
+	struct prefix *v = arena_alloc(&f->a, sizeof(*v) * (size_t)n + 1);
+	for (int i = 0; i < n; i++)
+		v[i] = pfx(texts[i]);
+	return ir_flatten(&f->a, family, v, owner, n);
+}
+
+static void expect_intervals(const struct ir_dispatch *d, int family,
+			     const struct want_iv *want, int n)
+{
+	assert_int_equal(d->family, family);
+	if (d->n != n) {
+		for (int i = 0; i < d->n; i++)
+			print_message("  [%d] %016llx%016llx-%016llx%016llx -> %d\n", i,
+				      (unsigned long long)(d->v[i].first >> 64),
+				      (unsigned long long)d->v[i].first,
+				      (unsigned long long)(d->v[i].last >> 64),
+				      (unsigned long long)d->v[i].last, d->v[i].chain);
+		fail_msg("%d intervals, want %d", d->n, n);
+	}
+	for (int i = 0; i < n; i++) {
+		if (d->v[i].first != want[i].first || d->v[i].last != want[i].last ||
+		    d->v[i].chain != want[i].chain)
+			fail_msg("interval %d: %016llx%016llx-%016llx%016llx -> %d, want "
+				 "%016llx%016llx-%016llx%016llx -> %d", i,
+				 (unsigned long long)(d->v[i].first >> 64),
+				 (unsigned long long)d->v[i].first,
+				 (unsigned long long)(d->v[i].last >> 64),
+				 (unsigned long long)d->v[i].last, d->v[i].chain,
+				 (unsigned long long)(want[i].first >> 64),
+				 (unsigned long long)want[i].first,
+				 (unsigned long long)(want[i].last >> 64),
+				 (unsigned long long)want[i].last, want[i].chain);
+	}
+}
+
+#define DB8 0x20010db800000000ull
+
+static void test_flatten_host_in_network(void **state)
+{
+	struct fx *f = *state;
+	const struct want_iv want[] = {
+		{ mk(DB8, 0), mk(DB8, 0xf), 0 },
+		{ mk(DB8, 0x10), mk(DB8, 0x10), 1 },
+		{ mk(DB8, 0x11), mk(DB8, ~0ull), 0 },
+	};
+	const char *t1[] = { "2001:db8::/64", "2001:db8::10" };
+	const int o1[] = { 0, 1 };
+	struct ir_dispatch d = flatten(f, FAM_IP6, t1, o1, 2);
+	expect_intervals(&d, FAM_IP6, want, 3);
+	/* Input order does not matter. */
+	const char *t2[] = { "2001:db8::10", "2001:db8::/64" };
+	const int o2[] = { 1, 0 };
+	d = flatten(f, FAM_IP6, t2, o2, 2);
+	expect_intervals(&d, FAM_IP6, want, 3);
+}
+
+static void test_flatten_default_route_and_children(void **state)
+{
+	struct fx *f = *state;
+	const char *t[] = { "::/0", "2001:db8::/32", "2001:db8:1::/48" };
+	const int o[] = { 0, 1, 2 };
+	struct ir_dispatch d = flatten(f, FAM_IP6, t, o, 3);
+	const struct want_iv want[] = {
+		{ 0, mk(0x20010db7ffffffffull, ~0ull), 0 },
+		{ mk(DB8, 0), mk(0x20010db80000ffffull, ~0ull), 1 },
+		{ mk(0x20010db800010000ull, 0), mk(0x20010db80001ffffull, ~0ull), 2 },
+		{ mk(0x20010db800020000ull, 0), mk(0x20010db8ffffffffull, ~0ull), 1 },
+		{ mk(0x20010db900000000ull, 0), ALL6, 0 },
+	};
+	expect_intervals(&d, FAM_IP6, want, 5);
+}
+
+static void test_flatten_top_of_address_space(void **state)
+{
+	struct fx *f = *state;
+	const char *t[] = { "::/0", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" };
+	const int o[] = { 0, 1 };
+	struct ir_dispatch d = flatten(f, FAM_IP6, t, o, 2);
+	const struct want_iv want[] = { { 0, ALL6 - 1, 0 }, { ALL6, ALL6, 1 } };
+	expect_intervals(&d, FAM_IP6, want, 2);
+
+	const char *t1[] = { "::/0" };
+	d = flatten(f, FAM_IP6, t1, o, 1);
+	const struct want_iv want1[] = { { 0, ALL6, 0 } };
+	expect_intervals(&d, FAM_IP6, want1, 1);
+
+	/* A child that ends where its parent ends leaves nothing after it. */
+	const char *t2[] = { "2001:db8::/64", "2001:db8::ffff:ffff:ffff:fff0/124" };
+	d = flatten(f, FAM_IP6, t2, o, 2);
+	const struct want_iv want2[] = {
+		{ mk(DB8, 0), mk(DB8, 0xffffffffffffffefull), 0 },
+		{ mk(DB8, 0xfffffffffffffff0ull), mk(DB8, ~0ull), 1 },
+	};
+	expect_intervals(&d, FAM_IP6, want2, 2);
+}
+
+static void test_flatten_ipv4(void **state)
+{
+	struct fx *f = *state;
+	const int o[] = { 0, 1, 2 };
+	const char *t1[] = { "0.0.0.0/0" };
+	struct ir_dispatch d = flatten(f, FAM_IP4, t1, o, 1);
+	const struct want_iv want1[] = { { 0, 0xffffffffu, 0 } };
+	expect_intervals(&d, FAM_IP4, want1, 1);
+
+	const char *t2[] = { "0.0.0.0/0", "10.0.0.0/8", "255.255.255.255" };
+	d = flatten(f, FAM_IP4, t2, o, 3);
+	const struct want_iv want2[] = {
+		{ 0, 0x09ffffffu, 0 },
+		{ 0x0a000000u, 0x0affffffu, 1 },
+		{ 0x0b000000u, 0xfffffffeu, 0 },
+		{ 0xffffffffu, 0xffffffffu, 2 },
+	};
+	expect_intervals(&d, FAM_IP4, want2, 4);
+}
+
+static void test_flatten_adjacent_same_owner_merge(void **state)
+{
+	struct fx *f = *state;
+	const char *t[] = { "2001:db8::/64", "2001:db8:0:1::/64" };
+	const int same[] = { 0, 0 }, differ[] = { 0, 1 };
+	struct ir_dispatch d = flatten(f, FAM_IP6, t, same, 2);
+	const struct want_iv want[] = { { mk(DB8, 0), mk(0x20010db800000001ull, ~0ull), 0 } };
+	expect_intervals(&d, FAM_IP6, want, 1);
+
+	d = flatten(f, FAM_IP6, t, differ, 2);
+	const struct want_iv want2[] = {
+		{ mk(DB8, 0), mk(DB8, ~0ull), 0 },
+		{ mk(0x20010db800000001ull, 0), mk(0x20010db800000001ull, ~0ull), 1 },
+	};
+	expect_intervals(&d, FAM_IP6, want2, 2);
+
+	const char *t4[] = { "192.0.2.128/25", "192.0.2.0/25" };
+	d = flatten(f, FAM_IP4, t4, same, 2);
+	const struct want_iv want4[] = { { 0xc0000200u, 0xc00002ffu, 0 } };
+	expect_intervals(&d, FAM_IP4, want4, 1);
+
+	/* One block listing a prefix and a prefix inside it: their union. */
+	const char *tn[] = { "2001:db8::/32", "2001:db8:1::/48" };
+	d = flatten(f, FAM_IP6, tn, same, 2);
+	const struct want_iv wantn[] = { { mk(DB8, 0), mk(0x20010db8ffffffffull, ~0ull), 0 } };
+	expect_intervals(&d, FAM_IP6, wantn, 1);
+
+	/* The same prefix twice in one block. */
+	const char *td[] = { "2001:db8::/64", "2001:db8::/64" };
+	d = flatten(f, FAM_IP6, td, same, 2);
+	const struct want_iv wantd[] = { { mk(DB8, 0), mk(DB8, ~0ull), 0 } };
+	expect_intervals(&d, FAM_IP6, wantd, 1);
+}
+
+static void test_flatten_disjoint(void **state)
+{
+	struct fx *f = *state;
+	const char *t[] = { "2001:db8:2::/48", "2001:db8:1::/48" };
+	const int o[] = { 1, 0 };
+	struct ir_dispatch d = flatten(f, FAM_IP6, t, o, 2);
+	const struct want_iv want[] = {
+		{ mk(0x20010db800010000ull, 0), mk(0x20010db80001ffffull, ~0ull), 0 },
+		{ mk(0x20010db800020000ull, 0), mk(0x20010db80002ffffull, ~0ull), 1 },
+	};
+	expect_intervals(&d, FAM_IP6, want, 2);
+
+	/* Not adjacent: one owner, two intervals. */
+	const char *t2[] = { "2001:db8:1::/48", "2001:db8:3::/48" };
+	const int o2[] = { 0, 0 };
+	d = flatten(f, FAM_IP6, t2, o2, 2);
+	const struct want_iv want2[] = {
+		{ mk(0x20010db800010000ull, 0), mk(0x20010db80001ffffull, ~0ull), 0 },
+		{ mk(0x20010db800030000ull, 0), mk(0x20010db80003ffffull, ~0ull), 0 },
+	};
+	expect_intervals(&d, FAM_IP6, want2, 2);
+}
+
+static void test_flatten_siblings_then_next(void **state)
+{
+	struct fx *f = *state;
+	const char *t[] = { "2001:db8::/32", "2001:db8:1::/48", "2001:db8:3::/48", "2001:db9::/32" };
+	const int o[] = { 0, 1, 2, 3 };
+	struct ir_dispatch d = flatten(f, FAM_IP6, t, o, 4);
+	const struct want_iv want[] = {
+		{ mk(DB8, 0), mk(0x20010db80000ffffull, ~0ull), 0 },
+		{ mk(0x20010db800010000ull, 0), mk(0x20010db80001ffffull, ~0ull), 1 },
+		{ mk(0x20010db800020000ull, 0), mk(0x20010db80002ffffull, ~0ull), 0 },
+		{ mk(0x20010db800030000ull, 0), mk(0x20010db80003ffffull, ~0ull), 2 },
+		{ mk(0x20010db800040000ull, 0), mk(0x20010db8ffffffffull, ~0ull), 0 },
+		{ mk(0x20010db900000000ull, 0), mk(0x20010db9ffffffffull, ~0ull), 3 },
+	};
+	expect_intervals(&d, FAM_IP6, want, 6);
+}
+
+static void test_flatten_family_filter(void **state)
+{
+	struct fx *f = *state;
+	const char *t[] = { "2001:db8::/64", "192.0.2.0/24", "::ffff:0:0/96", "10.0.0.0/8" };
+	const int o[] = { 0, 1, 2, 3 };
+	struct ir_dispatch d4 = flatten(f, FAM_IP4, t, o, 4);
+	const struct want_iv want4[] = {
+		{ 0x0a000000u, 0x0affffffu, 3 },
+		{ 0xc0000200u, 0xc00002ffu, 1 },
+	};
+	expect_intervals(&d4, FAM_IP4, want4, 2);
+	struct ir_dispatch d6 = flatten(f, FAM_IP6, t, o, 4);
+	const struct want_iv want6[] = {
+		{ mk(0, 0x0000ffff00000000ull), mk(0, 0x0000ffffffffffffull), 2 },
+		{ mk(DB8, 0), mk(DB8, ~0ull), 0 },
+	};
+	expect_intervals(&d6, FAM_IP6, want6, 2);
+	struct ir_dispatch none = ir_flatten(&f->a, FAM_IP6, NULL, NULL, 0);
+	assert_int_equal(none.n, 0);
+}
+
+/* ---- ir_lower ---- */
+
+static const struct ir_policy *lower(struct fx *f, const char *text,
+				     const struct ir_options *opt)
+{
+	struct ast_item *items = parse_string(&f->a, &f->dl, "t.pol", text);
+	const struct sema_policy *p = sema_check(&f->a, &f->dl, items, "t.pol");
+	if (f->dl.nerrors) {
+		dump_diags(&f->dl);
+		fail_msg("the policy has errors");
+	}
+	const struct ir_policy *ir = ir_lower(&f->a, p, opt);
+	assert_non_null(ir);
+	return ir;
+}
+
+static void expect_types(const struct ir_rule *r, const int *want, int n)
+{
+	if (r->ntypes != n)
+		fail_msg("%d ICMP types, want %d", r->ntypes, n);
+	for (int i = 0; i < n; i++)
+		if (r->icmp_types[i] != want[i])
+			fail_msg("type[%d] = %d, want %d", i, r->icmp_types[i], want[i]);
+}
+
+static void expect_saddr(const struct ir_rule *r, const char *const *want, int n)
+{
+	if (r->nsaddr != n)
+		fail_msg("%d sources, want %d", r->nsaddr, n);
+	for (int i = 0; i < n; i++) {
+		struct prefix w = pfx(want[i]);
+		if (!addr_equal(&r->saddr[i], &w))
+			fail_msg("saddr[%d] is not %s", i, want[i]);
+	}
+}
+
+static void test_reject_every_protocol(void **state)
+{
+	struct fx *f = *state;
+	const struct ir_policy *ir = lower(f,
+		"network 2001:db8::/64 <\n"
+		"  reject from 2001:db8:bad::/48;\n"
+		"  default reject;\n"
+		"  reject tcp 25;\n"
+		"  reject udp 53;\n"
+		">\n", NULL);
+	assert_int_equal(ir->nchains, 1);
+	const struct ir_chain *c = &ir->chains[0];
+	assert_int_equal(c->nrules, 7);
+	const struct ir_rule *r = c->rules;
+	assert_true(r[0].ct_invalid);
+	assert_int_equal(r[0].verdict, IR_DROP);
+	/* reject from ...: a TCP reset for TCP, an ICMP answer for the rest. */
+	assert_false(r[1].ct_invalid);
+	assert_int_equal(r[1].family, FAM_IP6);
+	assert_int_equal(r[1].l4, IR_L4_TCP);
+	assert_int_equal(r[1].verdict, IR_REJECT_TCP_RESET);
+	const char *bad[] = { "2001:db8:bad::/48" };
+	expect_saddr(&r[1], bad, 1);
+	assert_string_equal(r[1].comment, "t.pol:2");
+	assert_int_equal(r[2].family, FAM_IP6);
+	assert_int_equal(r[2].l4, IR_L4_ANY);
+	assert_int_equal(r[2].verdict, IR_REJECT_ICMPX);
+	expect_saddr(&r[2], bad, 1);
+	assert_string_equal(r[2].comment, "t.pol:2");
+	/* reject tcp 25: a reset only. */
+	assert_int_equal(r[3].l4, IR_L4_TCP);
+	assert_int_equal(r[3].verdict, IR_REJECT_TCP_RESET);
+	assert_int_equal(r[3].nports, 1);
+	assert_int_equal(r[3].ports[0].lo, 25);
+	assert_int_equal(r[3].family, 0);
+	assert_null(r[3].saddr);
+	assert_string_equal(r[3].comment, "t.pol:4");
+	/* reject udp 53: administratively prohibited. */
+	assert_int_equal(r[4].l4, IR_L4_UDP);
+	assert_int_equal(r[4].verdict, IR_REJECT_ICMPX);
+	assert_string_equal(r[4].comment, "t.pol:5");
+	/* default reject, last: the same pair, without a match. */
+	assert_int_equal(r[5].l4, IR_L4_TCP);
+	assert_int_equal(r[5].verdict, IR_REJECT_TCP_RESET);
+	assert_int_equal(r[5].nports, 0);
+	assert_int_equal(r[5].nsaddr, 0);
+	assert_string_equal(r[5].comment, "t.pol:3");
+	assert_int_equal(r[6].l4, IR_L4_ANY);
+	assert_int_equal(r[6].verdict, IR_REJECT_ICMPX);
+	assert_string_equal(r[6].comment, "t.pol:3");
+}
+
+static void test_icmp_in_mixed_block(void **state)
+{
+	struct fx *f = *state;
+	const struct ir_policy *ir = lower(f,
+		"network 2001:db8::/64, 192.0.2.0/24 <\n"
+		"  allow icmp basic;\n"
+		"  allow icmp;\n"
+		"  allow icmp packet-too-big;\n"
+		">\n", NULL);
+	const struct ir_chain *c = &ir->chains[0];
+	assert_int_equal(c->families, FAM_BOTH);
+	assert_int_equal(c->nrules, 7);
+	const struct ir_rule *r = c->rules;
+	const int basic4[] = { 3, 8, 11, 12 };
+	const int basic6[] = { 1, 2, 3, 4, 128, 134, 135, 136 };
+	assert_int_equal(r[1].family, FAM_IP4);
+	assert_int_equal(r[1].l4, IR_L4_ICMP);
+	expect_types(&r[1], basic4, 4);
+	assert_int_equal(r[1].verdict, IR_ACCEPT);
+	assert_int_equal(r[2].family, FAM_IP6);
+	assert_int_equal(r[2].l4, IR_L4_ICMPV6);
+	expect_types(&r[2], basic6, 8);
+	/* Every type: one rule per family, no type list. */
+	assert_int_equal(r[3].family, FAM_IP4);
+	assert_int_equal(r[3].l4, IR_L4_ICMP);
+	assert_int_equal(r[3].ntypes, 0);
+	assert_null(r[3].icmp_types);
+	assert_int_equal(r[4].family, FAM_IP6);
+	assert_int_equal(r[4].l4, IR_L4_ICMPV6);
+	assert_int_equal(r[4].ntypes, 0);
+	/* An ICMPv6-only type: the IPv6 rule alone. */
+	assert_int_equal(r[5].family, FAM_IP6);
+	const int ptb[] = { 2 };
+	expect_types(&r[5], ptb, 1);
+	assert_int_equal(r[6].verdict, IR_DROP);
+	assert_false(r[6].ct_invalid);
+}
+
+static void test_icmp_single_family(void **state)
+{
+	struct fx *f = *state;
+	const struct ir_policy *ir = lower(f,
+		"network 2001:db8::/64 < allow icmp echo-request; >\n"
+		"network 192.0.2.0/24 < allow icmp echo-request, 0; >\n", NULL);
+	const struct ir_chain *c = &ir->chains[0];
+	assert_int_equal(c->nrules, 3);
+	assert_int_equal(c->rules[1].family, FAM_IP6);
+	assert_int_equal(c->rules[1].l4, IR_L4_ICMPV6);
+	const int t128[] = { 128 };
+	expect_types(&c->rules[1], t128, 1);
+	c = &ir->chains[1];
+	assert_int_equal(c->nrules, 3);
+	assert_int_equal(c->rules[1].family, FAM_IP4);
+	assert_int_equal(c->rules[1].l4, IR_L4_ICMP);
+	const int t08[] = { 0, 8 };
+	expect_types(&c->rules[1], t08, 2);
+}
+
+static void test_from_mixed_families(void **state)
+{
+	struct fx *f = *state;
+	const struct ir_policy *ir = lower(f,
+		"network 2001:db8::/64, 192.0.2.0/24 <\n"
+		"  allow tcp 22 from 2001:db8:1::/48, 198.51.100.0/24, 2001:db8:2::/48 log;\n"
+		"  allow tcp 80;\n"
+		"  deny from 2001:db8:bad::/48;\n"
+		">\n", NULL);
+	const struct ir_chain *c = &ir->chains[0];
+	assert_int_equal(c->nrules, 6);
+	const struct ir_rule *r = c->rules;
+	assert_int_equal(r[1].family, FAM_IP4);
+	assert_int_equal(r[1].l4, IR_L4_TCP);
+	assert_int_equal(r[1].nports, 1);
+	assert_int_equal(r[1].ports[0].lo, 22);
+	const char *s4[] = { "198.51.100.0/24" };
+	expect_saddr(&r[1], s4, 1);
+	assert_true(r[1].log);
+	assert_string_equal(r[1].log_prefix, "d6c t.pol:2 ");
+	assert_int_equal(r[2].family, FAM_IP6);
+	const char *s6[] = { "2001:db8:1::/48", "2001:db8:2::/48" };
+	expect_saddr(&r[2], s6, 2);
+	assert_true(r[2].log);
+	/* A rule for the whole block stays one rule, of the chain's families. */
+	assert_int_equal(r[3].family, 0);
+	assert_int_equal(r[3].l4, IR_L4_TCP);
+	assert_null(r[3].saddr);
+	assert_false(r[3].log);
+	assert_null(r[3].log_prefix);
+	/* IPv6 sources only: the IPv6 rule only. */
+	assert_int_equal(r[4].family, FAM_IP6);
+	assert_int_equal(r[4].l4, IR_L4_ANY);
+	assert_int_equal(r[4].verdict, IR_DROP);
+	assert_string_equal(r[4].comment, "t.pol:4");
+	assert_int_equal(r[5].verdict, IR_DROP);
+}
+
+static void test_ct_invalid_first_default_last(void **state)
+{
+	struct fx *f = *state;
+	const struct ir_policy *ir = lower(f,
+		"network 2001:db8::/64 <\n"
+		"  default accept log;\n"
+		"  allow tcp 22;\n"
+		">\n"
+		"network 2001:db8:1::/64 < allow udp 53; >\n", NULL);
+	assert_int_equal(ir->nchains, 2);
+	const struct ir_chain *c = &ir->chains[0];
+	assert_string_equal(c->name, "net_1");
+	assert_string_equal(c->comment, "t.pol:1");
+	assert_string_equal(c->chain_comment, "network at t.pol:1");
+	assert_int_equal(c->families, FAM_IP6);
+	assert_int_equal(c->nrules, 3);
+	assert_true(c->rules[0].ct_invalid);
+	assert_int_equal(c->rules[0].verdict, IR_DROP);
+	assert_int_equal(c->rules[0].l4, IR_L4_ANY);
+	assert_string_equal(c->rules[0].comment, "t.pol:1");
+	assert_false(c->rules[1].ct_invalid);
+	assert_int_equal(c->rules[1].verdict, IR_ACCEPT);
+	assert_string_equal(c->rules[1].comment, "t.pol:3");
+	const struct ir_rule *d = &c->rules[2];
+	assert_false(d->ct_invalid);
+	assert_int_equal(d->verdict, IR_ACCEPT);
+	assert_int_equal(d->l4, IR_L4_ANY);
+	assert_true(d->log);
+	assert_string_equal(d->log_prefix, "d6c t.pol:2 ");
+	assert_string_equal(d->comment, "t.pol:2");
+	/* No default written: drop, placed at the network statement. */
+	c = &ir->chains[1];
+	assert_string_equal(c->name, "net_2");
+	assert_string_equal(c->chain_comment, "network at t.pol:5");
+	assert_int_equal(c->nrules, 3);
+	assert_int_equal(c->rules[2].verdict, IR_DROP);
+	assert_false(c->rules[2].log);
+	assert_string_equal(c->rules[2].comment, "t.pol:5 default");
+}
+
+static void test_policy_options_and_dispatch(void **state)
+{
+	struct fx *f = *state;
+	const char *text =
+		"network 2001:db8::/64 < allow tcp 22; >\n"
+		"network 2001:db8::10 < allow tcp 5432; >\n"
+		"network 192.0.2.0/24 < allow tcp 80; >\n";
+	const struct ir_policy *ir = lower(f, text, NULL);
+	assert_string_equal(ir->table, "d6c");
+	assert_string_equal(ir->priority, "filter");
+	assert_string_equal(ir->source, "t.pol");
+	assert_string_equal(ir->comment_replies, "t.pol: replies to allowed connections");
+	assert_string_equal(ir->comment_dispatch6, "t.pol: IPv6 networks");
+	assert_string_equal(ir->comment_dispatch4, "t.pol: IPv4 networks");
+	assert_int_equal(ir->dispatch6.n, 3);
+	assert_int_equal(ir->dispatch6.v[0].chain, 0);
+	assert_int_equal(ir->dispatch6.v[1].chain, 1);
+	assert_int_equal(ir->dispatch6.v[2].chain, 0);
+	assert_int_equal(ir->dispatch4.n, 1);
+	assert_int_equal(ir->dispatch4.v[0].chain, 2);
+	assert_true(ir->dispatch4.v[0].first == 0xc0000200u);
+
+	struct ir_options opt = { .table = "fw", .priority = "filter - 5", .priority_num = -5 };
+	ir = lower(f, text, &opt);
+	assert_string_equal(ir->table, "fw");
+	assert_string_equal(ir->priority, "filter - 5");
+	assert_int_equal(ir->priority_num, -5);
+}
+
+/* ---- ir_place ---- */
+
+static void test_place_short(void **state)
+{
+	struct fx *f = *state;
+	struct src_file *src = src_from_string(&f->a, "t.pol", "", 0);
+	struct loc loc = { .file = src, .first_line = 7, .first_column = 1 };
+	assert_string_equal(ir_place(&f->a, &loc, "", "", 128), "t.pol:7");
+	assert_string_equal(ir_place(&f->a, &loc, "d6c ", " ", 127), "d6c t.pol:7 ");
+	assert_string_equal(ir_place(&f->a, &loc, "network at ", "", 128), "network at t.pol:7");
+	struct loc nofile = { .first_line = 3 };
+	assert_string_equal(ir_place(&f->a, &nofile, "", "", 128), "<policy>:3");
+	/* Bytes an nftables string cannot hold. */
+	struct src_file *odd = src_from_string(&f->a, "we\"ird\tname.pol", "", 0);
+	struct loc l2 = { .file = odd, .first_line = 1 };
+	assert_string_equal(ir_place(&f->a, &l2, "", "", 128), "we?ird?name.pol:1");
+}
+
+static void test_place_long_path(void **state)
+{
+	struct fx *f = *state;
+	char path[400];
+	memset(path, 'a', sizeof(path));
+	path[0] = '/';
+	memcpy(path + sizeof(path) - 12, "/policy.pol", 12);
+	struct src_file *src = src_from_string(&f->a, path, "", 0);
+	struct loc loc = { .file = src, .first_line = 12345 };
+
+	const char *c = ir_place(&f->a, &loc, "", "", 128);
+	size_t n = strlen(c);
+	assert_true(n < 128);
+	assert_int_equal(n, 127);   /* as much of the path as fits */
+	assert_memory_equal(c, "...", 3);
+	assert_string_equal(c + n - strlen("/policy.pol:12345"), "/policy.pol:12345");
+
+	const char *lp = ir_place(&f->a, &loc, "d6c ", " ", 127);
+	n = strlen(lp);
+	assert_true(n < 127);
+	assert_memory_equal(lp, "d6c ...", 7);
+	assert_string_equal(lp + n - strlen("/policy.pol:12345 "), "/policy.pol:12345 ");
+
+	/* A path of exactly the limit is shortened too; one byte less is not. */
+	char p2[200];
+	size_t keep = 127 - strlen(":9");   /* "PATH:9" is 127 bytes: fits in 128 */
+	memset(p2, 'b', keep);
+	p2[keep] = '\0';
+	struct src_file *s2 = src_from_string(&f->a, p2, "", 0);
+	struct loc l2 = { .file = s2, .first_line = 9 };
+	const char *fits = ir_place(&f->a, &l2, "", "", 128);
+	assert_int_equal(strlen(fits), 127);
+	assert_int_equal(fits[0], 'b');
+	p2[keep] = 'b';
+	p2[keep + 1] = '\0';
+	s2 = src_from_string(&f->a, p2, "", 0);
+	l2.file = s2;
+	const char *cut = ir_place(&f->a, &l2, "", "", 128);
+	assert_int_equal(strlen(cut), 127);
+	assert_memory_equal(cut, "...", 3);
+	assert_string_equal(cut + 125, ":9");
+}
+
+/* ---- lint, through the compile pipeline ---- */
+
+static const struct ir_policy *compile_text(struct fx *f, const char *text)
+{
+	if (!f->dir[0]) {
+		strcpy(f->dir, "/tmp/d6c-unit-XXXXXX");
+		if (!mkdtemp(f->dir))
+			fail_msg("mkdtemp failed");
+		if (asprintf(&f->file, "%s/t.pol", f->dir) < 0)
+			fail_msg("asprintf failed");
+	}
+	FILE *fp = fopen(f->file, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	bool unreadable = true;
+	const struct ir_policy *ir = compile_policy(&f->a, &f->dl, f->file, NULL, &unreadable);
+	assert_false(unreadable);
+	return ir;
+}
+
+static const struct diag *find(struct fx *f, enum diag_severity sev, const char *msg)
+{
+	for (size_t i = 0; i < f->dl.n; i++)
+		if (f->dl.items[i]->sev == sev && strstr(f->dl.items[i]->msg, msg))
+			return f->dl.items[i];
+	dump_diags(&f->dl);
+	fail_msg("no diagnostic with '%s'", msg);
+	return NULL;
+}
+
+static void expect_counts(struct fx *f, int nerrors, int nwarnings)
+{
+	if (f->dl.nerrors != nerrors || f->dl.nwarnings != nwarnings) {
+		dump_diags(&f->dl);
+		fail_msg("%d errors and %d warnings, want %d and %d", f->dl.nerrors,
+			 f->dl.nwarnings, nerrors, nwarnings);
+	}
+}
+
+static void test_lint_shadowed(void **state)
+{
+	struct fx *f = *state;
+	const struct ir_policy *ir = compile_text(f,
+		"network 2001:db8::/64 <\n"
+		"    allow tcp;\n"
+		"    allow tcp 22;\n"
+		"    deny from 2001:db8::/32;\n"
+		"    allow udp 53 from 2001:db8:1::/48;\n"
+		"    allow icmp basic;\n"
+		"    allow icmp echo-request;\n"
+		">\n");
+	assert_non_null(ir);
+	expect_counts(f, 0, 3);
+	const struct diag *d = find(f, DIAG_WARNING,
+		"rule can never match: the rule at line 2 already decides all its packets");
+	assert_int_equal(d->loc.first_line, 3);
+	assert_int_equal(d->loc.first_column, 5);
+	assert_non_null(d->notes);
+	assert_int_equal(d->notes->loc.first_line, 2);
+	d = find(f, DIAG_WARNING, "the rule at line 4 already decides");
+	assert_int_equal(d->loc.first_line, 5);
+	d = find(f, DIAG_WARNING, "the rule at line 6 already decides");
+	assert_int_equal(d->loc.first_line, 7);
+}
+
+static void test_lint_not_shadowed(void **state)
+{
+	struct fx *f = *state;
+	const struct ir_policy *ir = compile_text(f,
+		"network 2001:db8::/64, 192.0.2.0/24 <\n"
+		"    allow tcp 22 from 2001:db8:1::/48;\n"
+		"    allow tcp 22;\n"
+		"    allow tcp 80;\n"
+		"    allow tcp 80-81;\n"
+		"    allow icmp echo-request;\n"
+		"    allow icmp basic;\n"
+		"    allow udp 53 from 192.0.2.0/24;\n"
+		"    deny udp from 192.0.2.0/23;\n"
+		"    allow icmp nd-router-solicit;\n"
+		"    allow icmp 2;\n"
+		">\n");
+	assert_non_null(ir);
+	expect_counts(f, 0, 0);
+}
+
+static void test_lint_duplicate_port(void **state)
+{
+	struct fx *f = *state;
+	const struct ir_policy *ir = compile_text(f,
+		"network 2001:db8::/64 < allow tcp 22, 443, 22; >\n");
+	assert_non_null(ir);
+	expect_counts(f, 0, 1);
+	const struct diag *d = find(f, DIAG_WARNING, "port 22 is already in this rule");
+	assert_int_equal(d->loc.first_column, 44);
+	assert_int_equal(ir->chains[0].rules[1].nports, 2);
+}
+
+static void test_lint_block_covered(void **state)
+{
+	struct fx *f = *state;
+	const struct ir_policy *ir = compile_text(f,
+		"network 2001:db8::/64 < allow tcp 22; >\n"
+		"network 2001:db8::/65 < allow tcp 80; >\n"
+		"network 2001:db8::8000:0:0:0/65 < allow tcp 443; >\n");
+	assert_non_null(ir);
+	expect_counts(f, 0, 1);
+	const struct diag *d = find(f, DIAG_WARNING, "no packet reaches this block");
+	assert_int_equal(d->loc.first_line, 1);
+	assert_int_equal(d->loc.first_column, 1);
+	assert_int_equal(ir->dispatch6.n, 2);
+	assert_int_equal(ir->dispatch6.v[0].chain, 1);
+	assert_int_equal(ir->dispatch6.v[1].chain, 2);
+}
+
+static void test_compile_errors_give_no_ir(void **state)
+{
+	struct fx *f = *state;
+	assert_null(compile_text(f, "network 2001:db8::1/64 < allow tcp 22; >\n"));
+	assert_int_equal(f->dl.nerrors, 1);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_flatten_host_in_network),
+		T(test_flatten_default_route_and_children),
+		T(test_flatten_top_of_address_space),
+		T(test_flatten_ipv4),
+		T(test_flatten_adjacent_same_owner_merge),
+		T(test_flatten_disjoint),
+		T(test_flatten_siblings_then_next),
+		T(test_flatten_family_filter),
+		T(test_reject_every_protocol),
+		T(test_icmp_in_mixed_block),
+		T(test_icmp_single_family),
+		T(test_from_mixed_families),
+		T(test_ct_invalid_first_default_last),
+		T(test_policy_options_and_dispatch),
+		T(test_place_short),
+		T(test_place_long_path),
+		T(test_lint_shadowed),
+		T(test_lint_not_shadowed),
+		T(test_lint_duplicate_port),
+		T(test_lint_block_covered),
+		T(test_compile_errors_give_no_ir),
+	};
+#undef T
+	return cmocka_run_group_tests_name("ir", tests, NULL, NULL);
+}
