@@ -3,7 +3,8 @@
 #   make            build ./d6c
 #   make test       install what is missing (as root), build, run every suite
 #   make demo       build and print the ruleset of examples/site.pol
-#   make SANITIZE=address,undefined test
+#   make SANITIZE=1 test   (AddressSanitizer + UBSan; or SANITIZE=address,...)
+#   make bench      compile time and memory for growing policies
 #   make install PREFIX=/usr/local DESTDIR=
 
 VERSION = 0.1.0
@@ -111,6 +112,9 @@ test: deps
 all-tests: d6c $(B)/d6c $(B)/d6c-fault $(UNIT_BIN)
 	$(Q)D6C=$(CURDIR)/$(B)/d6c D6C_FAULT=$(CURDIR)/$(B)/d6c-fault sh tests/run.sh $(UNIT_BIN)
 
+bench: deps d6c
+	$(Q)sh bench/run.sh
+
 golden-update: d6c
 	$(Q)sh tests/golden-update.sh
 
@@ -124,7 +128,7 @@ uninstall:
 clean:
 	rm -rf build build-san d6c
 
-.PHONY: all deps demo test all-tests check-unit golden-update install uninstall clean
+.PHONY: bench all deps demo test all-tests check-unit golden-update install uninstall clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
