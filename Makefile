@@ -86,7 +86,7 @@ $(B)/%.o: %.c $(B)/parser.h $(B)/lexer.h
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/tests/%: tests/unit/%.c $(B)/libd6c.a
+$(B)/tests/%: tests/unit/%.c tests/unit/fixture.h $(B)/libd6c.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libd6c.a -lcmocka $(LIBS) $(ALL_LDFLAGS)

@@ -21,37 +21,7 @@
 #include "compiler/parse.h"
 #include "compiler/sema.h"
 
-struct fx {
-	struct arena a;
-	struct diag_list dl;
-	char dir[64];
-	char *file;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	if (!f)
-		return -1;
-	arena_init(&f->a);
-	diag_init(&f->dl, &f->a);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	if (f->file) {
-		unlink(f->file);
-		free(f->file);
-	}
-	if (f->dir[0])
-		rmdir(f->dir);
-	arena_free(&f->a);
-	free(f);
-	return 0;
-}
+#include "fixture.h"
 
 static u128 mk(uint64_t hi, uint64_t lo)
 {
@@ -616,19 +586,9 @@ static void test_place_long_path(void **state)
 
 static const struct ir_policy *compile_text(struct fx *f, const char *text)
 {
-	if (!f->dir[0]) {
-		strcpy(f->dir, "/tmp/d6c-unit-XXXXXX");
-		if (!mkdtemp(f->dir))
-			fail_msg("mkdtemp failed");
-		if (asprintf(&f->file, "%s/t.pol", f->dir) < 0)
-			fail_msg("asprintf failed");
-	}
-	FILE *fp = fopen(f->file, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
+	const char *file = write_file(f, "t.pol", text);
 	bool unreadable = true;
-	const struct ir_policy *ir = compile_policy(&f->a, &f->dl, f->file, NULL, &unreadable);
+	const struct ir_policy *ir = compile_policy(&f->a, &f->dl, file, NULL, &unreadable);
 	assert_false(unreadable);
 	return ir;
 }

@@ -18,60 +18,7 @@
 #include "compiler/diag.h"
 #include "compiler/parse.h"
 
-#define MAX_FILES 8
-
-struct fx {
-	struct arena a;
-	struct diag_list dl;
-	char dir[64];                 /* a temporary directory, when a test needs files */
-	char *files[MAX_FILES];
-	int nfiles;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	if (!f)
-		return -1;
-	arena_init(&f->a);
-	diag_init(&f->dl, &f->a);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	for (int i = 0; i < f->nfiles; i++) {
-		unlink(f->files[i]);
-		free(f->files[i]);
-	}
-	if (f->dir[0])
-		rmdir(f->dir);
-	arena_free(&f->a);
-	free(f);
-	return 0;
-}
-
-/* Writes name in the test's temporary directory; returns its path. */
-static const char *write_file(struct fx *f, const char *name, const char *text)
-{
-	if (!f->dir[0]) {
-		strcpy(f->dir, "/tmp/d6c-unit-XXXXXX");
-		if (!mkdtemp(f->dir))
-			fail_msg("mkdtemp failed");
-	}
-	assert_true(f->nfiles < MAX_FILES);
-	char *path = NULL;
-	if (asprintf(&path, "%s/%s", f->dir, name) < 0)
-		fail_msg("asprintf failed");
-	f->files[f->nfiles++] = path;
-	FILE *fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-	return path;
-}
+#include "fixture.h"
 
 static const char *in_dir(struct fx *f, const char *name)
 {

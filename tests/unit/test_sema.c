@@ -17,29 +17,7 @@
 #include "compiler/parse.h"
 #include "compiler/sema.h"
 
-struct fx {
-	struct arena a;
-	struct diag_list dl;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-	if (!f)
-		return -1;
-	arena_init(&f->a);
-	diag_init(&f->dl, &f->a);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-	arena_free(&f->a);
-	free(f);
-	return 0;
-}
+#include "fixture.h"
 
 static void dump_diags(const struct diag_list *dl)
 {
