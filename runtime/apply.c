@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -130,9 +131,19 @@ static int arm_confirm(const struct ir_policy *ir, const struct apply_options *o
 	if (!pending)
 		return -1;
 	mkdir(opt->rundir, 0700);
-	int fd = open(pending, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int fd = open(pending, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		fprintf(stderr, "d6c: cannot write '%s': %s\n", pending, strerror(errno));
+		free(pending);
+		return -1;
+	}
+	/* The lock is held for as long as the watcher lives (it inherits the
+	 * open file), so `d6c confirm` can tell a live watcher from a stale file
+	 * and never signals a pid that has been reused. */
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr, "d6c: another apply --confirm of table inet %s is pending; "
+			"confirm it first\n", ir->table);
+		close(fd);
 		free(pending);
 		return -1;
 	}
@@ -146,7 +157,6 @@ static int arm_confirm(const struct ir_policy *ir, const struct apply_options *o
 	}
 	if (pid == 0) {
 		setsid();
-		close(fd);
 		int null = open("/dev/null", O_RDWR);
 		if (null >= 0) {
 			dup2(null, STDIN_FILENO);
@@ -157,9 +167,22 @@ static int arm_confirm(const struct ir_policy *ir, const struct apply_options *o
 		watch(pending, ir->table, saved, opt->confirm_seconds);
 	}
 	dprintf(fd, "%ld\n", (long)pid);
-	close(fd);
+	close(fd);   /* the watcher's copy keeps the lock */
 	free(pending);
 	return 0;
+}
+
+/* A watcher holds the lock on its pending file while it waits. */
+static bool pending_alive(const char *rundir, const char *table)
+{
+	char *pending = pending_path(rundir, table);
+	int fd = pending ? open(pending, O_RDONLY | O_CLOEXEC) : -1;
+	free(pending);
+	if (fd < 0)
+		return false;
+	bool alive = flock(fd, LOCK_SH | LOCK_NB) != 0;
+	close(fd);
+	return alive;
 }
 
 static void summary(const struct ir_policy *ir, const struct apply_options *opt, bool existed)
@@ -179,6 +202,12 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt)
 {
 	if (!apply_have_cap()) {
 		fputs("d6c: apply needs CAP_NET_ADMIN to change the ruleset; run it as root\n", stderr);
+		return APPLY_FAILED;
+	}
+	/* A watcher would later roll this apply back to its own saved table. */
+	if (!opt->dry_run && pending_alive(opt->rundir, ir->table)) {
+		fprintf(stderr, "d6c: an 'apply --confirm' of table inet %s is waiting for "
+			"'d6c confirm'; confirm it (or let it roll back) first\n", ir->table);
 		return APPLY_FAILED;
 	}
 	char *saved = save_table(ir->table);
@@ -219,26 +248,32 @@ int apply_confirm(const char *table, const char *rundir)
 	char *pending = pending_path(rundir, table);
 	if (!pending)
 		return APPLY_FAILED;
-	FILE *f = fopen(pending, "r");
-	long pid = 0;
-	if (!f || fscanf(f, "%ld", &pid) != 1) {
+	int fd = open(pending, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		fprintf(stderr, "d6c: nothing to confirm for table inet %s (no pending apply in %s)\n",
 			table, rundir);
-		if (f)
-			fclose(f);
 		free(pending);
 		return APPLY_FAILED;
 	}
-	fclose(f);
+	long pid = 0;
+	char buf[32] = "";
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	if (n > 0)
+		pid = strtol(buf, NULL, 10);
+	bool alive = flock(fd, LOCK_EX | LOCK_NB) != 0;
 	/* Removing the file first is what confirms: the watcher checks it. */
 	int rc = unlink(pending);
+	close(fd);
 	free(pending);
 	if (rc != 0) {
 		fprintf(stderr, "d6c: too late: the previous table inet %s is being restored\n", table);
 		return APPLY_FAILED;
 	}
-	if (pid > 0)
+	if (alive && pid > 0)
 		kill((pid_t)pid, SIGTERM);
+	else
+		fprintf(stderr, "d6c: the confirm watcher was no longer running; the table stays "
+			"as it is\n");
 	printf("confirmed: table inet %s stays\n", table);
 	return APPLY_OK;
 }

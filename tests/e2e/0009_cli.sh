@@ -59,6 +59,29 @@ chmod 600 "$tmp/o.nft"
 expect 0 "-o keeps mode" -- $D6C compile -o "$tmp/o.nft" examples/site.pol
 [ "$(stat -c %a "$tmp/o.nft")" = 600 ] || { echo "FAIL -o changed the file mode"; failed=1; }
 
+# options after POLICY (GNU order) work; nft keywords cannot name the table
+expect 0 "options after POLICY" -- $D6C compile examples/site.pol -o "$tmp/after.nft"
+[ -s "$tmp/after.nft" ] || { echo "FAIL -o after POLICY wrote nothing"; failed=1; }
+expect 2 "keyword table" -- $D6C compile --table log examples/site.pol
+has "$tmp/err" "'log' is an nftables keyword" "keyword table"
+expect 2 "option of another command" -- $D6C check -o x examples/site.pol
+has "$tmp/err" "does not apply" "option of another command"
+
+# -o through a symbolic link writes the link's target and keeps the link;
+# a FIFO is written in place; a trailing '/' is refused
+ln -s real.nft "$tmp/link.nft"
+expect 0 "-o symlink" -- $D6C compile -o "$tmp/link.nft" examples/site.pol
+[ -L "$tmp/link.nft" ] || { echo "FAIL -o replaced the symlink"; failed=1; }
+grep -q 'table inet d6c {' "$tmp/real.nft" || { echo "FAIL symlink target not written"; failed=1; }
+mkfifo "$tmp/fifo"
+cat "$tmp/fifo" >"$tmp/fifo.out" & reader=$!
+expect 0 "-o fifo" -- $D6C compile -o "$tmp/fifo" examples/site.pol
+wait $reader
+[ -p "$tmp/fifo" ] || { echo "FAIL -o replaced the FIFO"; failed=1; }
+grep -q 'table inet d6c {' "$tmp/fifo.out" || { echo "FAIL nothing came through the FIFO"; failed=1; }
+expect 2 "-o dir/" -- $D6C compile -o "$tmp/newdir/" examples/site.pol
+[ ! -e "$tmp/newdir" ] || { echo "FAIL -o dir/ created something"; failed=1; }
+
 # make install honours PREFIX and DESTDIR
 make -s install PREFIX=/opt/d6c DESTDIR="$tmp/stage" >/dev/null 2>&1
 [ -x "$tmp/stage/opt/d6c/bin/d6c" ] || { echo "FAIL make install"; failed=1; }
