@@ -123,7 +123,10 @@ void ast_print(const struct ast_item *items, FILE *out)
 			break;
 		case ITEM_NETWORK:
 			fputs("network ", out);
-			print_list(it->targets, out);
+			if (it->targets)
+				print_list(it->targets, out);
+			else
+				fputs("<error>", out);
 			fputc('\n', out);
 			for (const struct ast_rule *r = it->rules.head; r; r = r->next) {
 				fprintf(out, "  %d:%d %s%s", r->loc.first_line, r->loc.first_column,

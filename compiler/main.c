@@ -3,26 +3,28 @@
  *
  *   d6c compile [-f text|json] [-o FILE] [--table NAME] [--priority PRIO] POLICY
  *   d6c check [--werror] POLICY...
+ *   d6c apply [--dry-run] [--confirm SECONDS] [--table NAME] [--priority PRIO] POLICY
+ *   d6c confirm [--table NAME]
  *
  * Exit status: 0 success, 1 the policy has errors, 2 usage, I/O or system
- * errors.  Output files are written whole or not at all: a temporary file in
- * the same directory, renamed over FILE only after everything succeeded.
+ * errors.  Options may come before or after POLICY (GNU getopt permutes);
+ * "--" ends them.
  */
 #include "arena.h"
 #include "compile.h"
 #include "diag.h"
 #include "emit_json.h"
 #include "emit_text.h"
+#include "output.h"
+#include "tables.h"
 #include "runtime/apply.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef D6C_VERSION
@@ -102,23 +104,28 @@ static const char *rundir(void)
 static bool use_color(void)
 {
 	const char *nc = getenv("NO_COLOR");
-	return isatty(STDERR_FILENO) && !(nc && *nc) && getenv("TERM") &&
-	       strcmp(getenv("TERM"), "dumb") != 0;
+	const char *term = getenv("TERM");
+	return isatty(STDERR_FILENO) && !(nc && *nc) && term && strcmp(term, "dumb") != 0;
 }
 
 static int usage_error(const char *cmd, const char *msg)
 {
-	fprintf(stderr, "d6c: %s\nTry 'd6c %s--help' for more information.\n", msg, cmd);
+	fprintf(stderr, "d6c%s%s: %s\nTry 'd6c %s%s--help' for more information.\n",
+		*cmd ? " " : "", cmd, msg, cmd, *cmd ? " " : "");
 	return EXIT_USAGE;
 }
 
-/* nftables identifiers: a letter or '_', then letters, digits, '_'. */
-static bool valid_table(const char *s)
+/* A name nft's text parser takes for a table: a letter or '_', then
+ * letters, digits, '_', and not one of its keywords.  NULL when fine. */
+static const char *table_problem(struct arena *a, const char *s)
 {
-	if (!*s || strlen(s) > 64 || strchr("0123456789", s[0]))
-		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
-	       strlen(s);
+	if (!*s || strlen(s) > 64 || strchr("0123456789", s[0]) ||
+	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(s))
+		return arena_printf(a, "invalid table name '%.80s' (up to 64 letters, digits and "
+				    "'_', not starting with a digit)", s);
+	if (tables_nft_reserved(s))
+		return arena_printf(a, "'%s' is an nftables keyword and cannot name a table", s);
+	return NULL;
 }
 
 /* A number, or a standard priority name of the inet forward hook with an
@@ -162,60 +169,6 @@ static const char *normalise_priority(struct arena *a, const char *s, int *num)
 	return NULL;
 }
 
-/* Writes through a temporary file in FILE's directory and renames it into
- * place, so that FILE is either the old one or the complete new one. */
-typedef int emit_fn(const struct ir_policy *ir, FILE *out);
-
-static int write_atomically(const char *path, const struct ir_policy *ir, emit_fn *emit)
-{
-	char *dup = strdup(path);
-	if (!dup) {
-		fputs("d6c: out of memory\n", stderr);
-		return EXIT_USAGE;
-	}
-	size_t tlen = strlen(path) + 32;
-	char *tmp = xmalloc(tlen);
-	snprintf(tmp, tlen, "%s/.%s.XXXXXX", dirname(dup), basename((char *)path));
-	free(dup);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		fprintf(stderr, "d6c: cannot write '%s': %s\n", path, strerror(errno));
-		free(tmp);
-		return EXIT_USAGE;
-	}
-	struct stat st;
-	mode_t mode = 0644;
-	if (stat(path, &st) == 0)
-		mode = st.st_mode & 07777;
-	else {
-		mode_t mask = umask(0);
-		umask(mask);
-		mode = 0666 & ~mask;
-	}
-	FILE *out = fdopen(fd, "w");
-	int err = 0;
-	if (!out) {
-		err = errno;
-		close(fd);
-	} else {
-		if (emit(ir, out) != 0 || fflush(out) != 0 || fchmod(fd, mode) != 0 ||
-		    fsync(fd) != 0)
-			err = errno ? errno : EIO;
-		if (fclose(out) != 0 && !err)
-			err = errno;
-	}
-	if (!err && rename(tmp, path) != 0)
-		err = errno;
-	if (err) {
-		unlink(tmp);
-		fprintf(stderr, "d6c: cannot write '%s': %s\n", path, strerror(err));
-		free(tmp);
-		return EXIT_USAGE;
-	}
-	free(tmp);
-	return EXIT_OK;
-}
-
 static int finish_diags(struct diag_list *dl, bool werror)
 {
 	diag_print(dl, stderr, use_color());
@@ -229,118 +182,172 @@ static int finish_diags(struct diag_list *dl, bool werror)
 	return EXIT_OK;
 }
 
-enum { OPT_TABLE = 256, OPT_PRIORITY, OPT_WERROR };
+/* ---- options shared by the commands ---- */
 
-static int cmd_compile(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "table", required_argument, NULL, OPT_TABLE },
-		{ "priority", required_argument, NULL, OPT_PRIORITY },
-		{ "werror", no_argument, NULL, OPT_WERROR },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *output = NULL, *table = "d6c", *priority = "filter";
-	int priority_num = 0;
-	emit_fn *emit = emit_text;
-	bool werror = false;
+enum {
+	OPT_TABLE = 256,
+	OPT_PRIORITY,
+	OPT_WERROR,
+	OPT_CONFIRM,
+};
+
+struct cli {
+	const char *cmd;            /* "compile", "check", ... */
+	const char *usage;
 	struct arena a;
-	arena_init(&a);
-	int c, rc = EXIT_OK;
-	while ((c = getopt_long(argc, argv, "+o:f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': output = optarg; break;
-		case 'f':
-			if (strcmp(optarg, "text") == 0 || strcmp(optarg, "nft") == 0)
-				emit = emit_text;
-			else if (strcmp(optarg, "json") == 0)
-				emit = emit_json;
-			else {
-				rc = usage_error("compile ", arena_printf(&a, "unknown format '%s' (text or json)", optarg));
-				goto out;
-			}
-			break;
-		case OPT_TABLE:
-			if (!valid_table(optarg)) {
-				rc = usage_error("compile ", arena_printf(&a, "invalid table name '%s' (letters, digits and '_', not starting with a digit)", optarg));
-				goto out;
-			}
-			table = optarg;
-			break;
-		case OPT_PRIORITY:
-			priority = normalise_priority(&a, optarg, &priority_num);
-			if (!priority) {
-				rc = usage_error("compile ", arena_printf(&a, "invalid priority '%s' (a number, or raw, mangle, filter or security with an optional '+ N' or '- N')", optarg));
-				goto out;
-			}
-			break;
-		case OPT_WERROR: werror = true; break;
-		case 'h': fputs(usage_compile, stdout); goto out;
-		default: rc = usage_error("compile ", "invalid option"); goto out;
-		}
-	}
-	if (argc - optind != 1) {
-		rc = usage_error("compile ", argc - optind ? "compile takes one POLICY" : "no POLICY given");
-		goto out;
-	}
+	struct ir_options ir;       /* table and priority */
+	bool werror;
+	const char *output;         /* compile -o */
+	output_emit_fn *emit;       /* compile -f */
+	struct apply_options apply; /* apply -n, --confirm */
+	int npolicies;              /* operands after the options */
+	char **policies;
+};
 
-	struct diag_list dl;
-	diag_init(&dl, &a);
-	struct ir_options opt = { .table = table, .priority = priority,
-				  .priority_num = priority_num };
-	bool unreadable;
-	struct ir_policy *ir = compile_policy(&a, &dl, argv[optind], &opt, &unreadable);
-	rc = finish_diags(&dl, werror);
-	if (unreadable) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (rc != EXIT_OK || !ir) {
-		if (output)
-			fprintf(stderr, "d6c: %s was not written\n", output);
-		rc = EXIT_POLICY;
-		goto out;
-	}
-	if (output) {
-		rc = write_atomically(output, ir, emit);
-	} else if (emit(ir, stdout) != 0 || fflush(stdout) != 0) {
-		fprintf(stderr, "d6c: cannot write to standard output: %s\n", strerror(errno));
-		rc = EXIT_USAGE;
-	}
-out:
-	arena_free(&a);
-	return rc;
+static const struct option all_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "table", required_argument, NULL, OPT_TABLE },
+	{ "priority", required_argument, NULL, OPT_PRIORITY },
+	{ "werror", no_argument, NULL, OPT_WERROR },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "confirm", required_argument, NULL, OPT_CONFIRM },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Which options each command takes, by their getopt value. */
+static bool takes(const char *cmd, int opt)
+{
+	static const struct { const char *cmd; const int opts[8]; } table[] = {
+		{ "compile", { 'o', 'f', OPT_TABLE, OPT_PRIORITY, OPT_WERROR, 'h' } },
+		{ "check", { OPT_WERROR, 'h' } },
+		{ "apply", { 'n', OPT_CONFIRM, OPT_TABLE, OPT_PRIORITY, OPT_WERROR, 'h' } },
+		{ "confirm", { OPT_TABLE, 'h' } },
+	};
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (strcmp(table[i].cmd, cmd) == 0)
+			for (int k = 0; k < 8 && table[i].opts[k]; k++)
+				if (table[i].opts[k] == opt)
+					return true;
+	return false;
 }
 
-static int cmd_check(int argc, char **argv)
+/* Parses argv into cli; returns -1 to go on, or the exit status. */
+static int parse_options(struct cli *c, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "werror", no_argument, NULL, OPT_WERROR },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	bool werror = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_WERROR: werror = true; break;
-		case 'h': fputs(usage_check, stdout); return EXIT_OK;
-		default: return usage_error("check ", "invalid option");
+	opterr = 0;
+	int o;
+	while ((o = getopt_long(argc, argv, ":o:f:nh", all_options, NULL)) != -1) {
+		const char *arg = optarg;
+		if (o == '?' || o == ':') {
+			const char *what = argv[optind - 1];
+			return usage_error(c->cmd, arena_printf(&c->a, o == ':'
+				? "option '%s' needs a value" : "unknown option '%s'", what));
 		}
+		if (!takes(c->cmd, o))
+			return usage_error(c->cmd, arena_printf(&c->a, "option '%s' does not apply to "
+				"'d6c %s'", argv[optind - 1 - (arg && arg == argv[optind - 1])], c->cmd));
+		const char *problem = NULL;
+		switch (o) {
+		case 'h':
+			fputs(c->usage, stdout);
+			return EXIT_OK;
+		case 'o':
+			c->output = arg;
+			break;
+		case 'f':
+			if (strcmp(arg, "text") == 0 || strcmp(arg, "nft") == 0)
+				c->emit = emit_text;
+			else if (strcmp(arg, "json") == 0)
+				c->emit = emit_json;
+			else
+				problem = arena_printf(&c->a, "unknown format '%s' (text or json)", arg);
+			break;
+		case OPT_TABLE:
+			problem = table_problem(&c->a, arg);
+			c->ir.table = arg;
+			break;
+		case OPT_PRIORITY:
+			c->ir.priority = normalise_priority(&c->a, arg, &c->ir.priority_num);
+			if (!c->ir.priority)
+				problem = arena_printf(&c->a, "invalid priority '%s' (a number, or raw, "
+					"mangle, filter or security with an optional '+ N' or '- N')", arg);
+			break;
+		case OPT_WERROR:
+			c->werror = true;
+			break;
+		case 'n':
+			c->apply.dry_run = true;
+			break;
+		case OPT_CONFIRM: {
+			char *end;
+			errno = 0;
+			long n = strtol(arg, &end, 10);
+			if (*arg == '\0' || *end || errno || n < 1 || n > 86400)
+				problem = arena_printf(&c->a, "invalid --confirm '%s' (seconds, 1-86400)", arg);
+			c->apply.confirm_seconds = (int)n;
+			break;
+		}
+		}
+		if (problem)
+			return usage_error(c->cmd, problem);
 	}
-	if (optind == argc)
-		return usage_error("check ", "no POLICY given");
+	c->npolicies = argc - optind;
+	c->policies = argv + optind;
+	return -1;
+}
+
+/* Compiles the one POLICY a command takes; NULL with *rc set on failure. */
+static struct ir_policy *compile_one(struct cli *c, int *rc)
+{
+	if (c->npolicies != 1) {
+		*rc = usage_error(c->cmd, c->npolicies ? "give one POLICY" : "no POLICY given");
+		return NULL;
+	}
+	struct diag_list dl;
+	diag_init(&dl, &c->a);
+	bool unreadable;
+	struct ir_policy *ir = compile_policy(&c->a, &dl, c->policies[0], &c->ir, &unreadable);
+	*rc = finish_diags(&dl, c->werror);
+	if (unreadable)
+		*rc = EXIT_USAGE;
+	else if (*rc == EXIT_OK && !ir)
+		*rc = EXIT_POLICY;
+	return *rc == EXIT_OK ? ir : NULL;
+}
+
+static int cmd_compile(struct cli *c)
+{
+	int rc;
+	struct ir_policy *ir = compile_one(c, &rc);
+	if (!ir) {
+		if (c->output && rc == EXIT_POLICY)
+			fprintf(stderr, "d6c: %s was not written\n", c->output);
+		return rc;
+	}
+	if (c->output)
+		return output_write(c->output, ir, c->emit) == 0 ? EXIT_OK : EXIT_USAGE;
+	if (c->emit(ir, stdout) != 0 || fflush(stdout) != 0) {
+		fprintf(stderr, "d6c: cannot write to standard output: %s\n", strerror(errno));
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int cmd_check(struct cli *c)
+{
+	if (c->npolicies == 0)
+		return usage_error(c->cmd, "no POLICY given");
 	int worst = EXIT_OK;
-	for (int i = optind; i < argc; i++) {
+	for (int i = 0; i < c->npolicies; i++) {
 		struct arena a;
 		arena_init(&a);
 		struct diag_list dl;
 		diag_init(&dl, &a);
 		bool unreadable;
-		compile_policy(&a, &dl, argv[i], NULL, &unreadable);
-		int rc = finish_diags(&dl, werror);
+		compile_policy(&a, &dl, c->policies[i], NULL, &unreadable);
+		int rc = finish_diags(&dl, c->werror);
 		if (unreadable)
 			rc = EXIT_USAGE;
 		if (rc > worst)
@@ -350,101 +357,35 @@ static int cmd_check(int argc, char **argv)
 	return worst;
 }
 
-static int cmd_apply(int argc, char **argv)
+static int cmd_apply(struct cli *c)
 {
-	static const struct option opts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "confirm", required_argument, NULL, 'c' },
-		{ "table", required_argument, NULL, OPT_TABLE },
-		{ "priority", required_argument, NULL, OPT_PRIORITY },
-		{ "werror", no_argument, NULL, OPT_WERROR },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct ir_options opt = { .table = "d6c", .priority = "filter" };
-	struct apply_options aopt = { .rundir = rundir() };
-	bool werror = false;
-	struct arena a;
-	arena_init(&a);
-	int c, rc = EXIT_OK;
-	while ((c = getopt_long(argc, argv, "+nh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n': aopt.dry_run = true; break;
-		case 'c': {
-			char *end;
-			long n = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end || n < 1 || n > 86400) {
-				rc = usage_error("apply ", arena_printf(&a, "invalid --confirm '%s' (seconds, 1-86400)", optarg));
-				goto out;
-			}
-			aopt.confirm_seconds = (int)n;
-			break;
-		}
-		case OPT_TABLE:
-			if (!valid_table(optarg)) {
-				rc = usage_error("apply ", arena_printf(&a, "invalid table name '%s'", optarg));
-				goto out;
-			}
-			opt.table = optarg;
-			break;
-		case OPT_PRIORITY:
-			opt.priority = normalise_priority(&a, optarg, &opt.priority_num);
-			if (!opt.priority) {
-				rc = usage_error("apply ", arena_printf(&a, "invalid priority '%s'", optarg));
-				goto out;
-			}
-			break;
-		case OPT_WERROR: werror = true; break;
-		case 'h': fputs(usage_apply, stdout); goto out;
-		default: rc = usage_error("apply ", "invalid option"); goto out;
-		}
+	int rc;
+	struct ir_policy *ir = compile_one(c, &rc);
+	if (!ir) {
+		if (rc == EXIT_POLICY)
+			fputs("d6c: nothing was applied\n", stderr);
+		return rc;
 	}
-	if (argc - optind != 1) {
-		rc = usage_error("apply ", argc - optind ? "apply takes one POLICY" : "no POLICY given");
-		goto out;
-	}
-	struct diag_list dl;
-	diag_init(&dl, &a);
-	bool unreadable;
-	struct ir_policy *ir = compile_policy(&a, &dl, argv[optind], &opt, &unreadable);
-	rc = finish_diags(&dl, werror);
-	if (unreadable)
-		rc = EXIT_USAGE;
-	else if (rc != EXIT_OK || !ir)
-		rc = EXIT_POLICY;
-	else
-		rc = apply_policy(ir, &aopt);
-	if (rc == EXIT_POLICY)
-		fputs("d6c: nothing was applied\n", stderr);
-out:
-	arena_free(&a);
-	return rc;
+	return apply_policy(ir, &c->apply);
 }
 
-static int cmd_confirm(int argc, char **argv)
+static int cmd_confirm(struct cli *c)
 {
-	static const struct option opts[] = {
-		{ "table", required_argument, NULL, OPT_TABLE },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *table = "d6c";
-	int c;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_TABLE:
-			if (!valid_table(optarg))
-				return usage_error("confirm ", "invalid table name");
-			table = optarg;
-			break;
-		case 'h': fputs(usage_confirm, stdout); return EXIT_OK;
-		default: return usage_error("confirm ", "invalid option");
-		}
-	}
-	if (optind != argc)
-		return usage_error("confirm ", "confirm takes no POLICY");
-	return apply_confirm(table, rundir());
+	if (c->npolicies != 0)
+		return usage_error(c->cmd, "confirm takes no POLICY");
+	return apply_confirm(c->ir.table, rundir());
 }
+
+static const struct command {
+	const char *name;
+	const char *usage;
+	int (*run)(struct cli *c);
+} commands[] = {
+	{ "compile", usage_compile, cmd_compile },
+	{ "check", usage_check, cmd_check },
+	{ "apply", usage_apply, cmd_apply },
+	{ "confirm", usage_confirm, cmd_confirm },
+};
 
 int main(int argc, char **argv)
 {
@@ -459,17 +400,24 @@ int main(int argc, char **argv)
 		printf("d6c %s\n", D6C_VERSION);
 		return EXIT_OK;
 	}
-	if (strcmp(cmd, "compile") == 0)
-		return cmd_compile(argc - 1, argv + 1);
-	if (strcmp(cmd, "check") == 0)
-		return cmd_check(argc - 1, argv + 1);
-	if (strcmp(cmd, "apply") == 0)
-		return cmd_apply(argc - 1, argv + 1);
-	if (strcmp(cmd, "confirm") == 0)
-		return cmd_confirm(argc - 1, argv + 1);
-	{
-		char msg[128];
-		snprintf(msg, sizeof(msg), "unknown command '%.64s'", cmd);
-		return usage_error("", msg);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(cmd, commands[i].name) != 0)
+			continue;
+		struct cli c = {
+			.cmd = commands[i].name,
+			.usage = commands[i].usage,
+			.ir = { .table = "d6c", .priority = "filter" },
+			.emit = emit_text,
+			.apply = { .rundir = rundir() },
+		};
+		arena_init(&c.a);
+		int rc = parse_options(&c, argc - 1, argv + 1);
+		if (rc < 0)
+			rc = commands[i].run(&c);
+		arena_free(&c.a);
+		return rc;
 	}
+	char msg[100];
+	snprintf(msg, sizeof(msg), "unknown command '%.64s'", cmd);
+	return usage_error("", msg);
 }

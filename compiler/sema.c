@@ -401,14 +401,15 @@ static void check_icmp(struct sema *s, const struct sema_block *b,
 				r->bad = true;
 				break;
 			}
-			if (!(b->families & FAM_IP6) && t4 < 0) {
+			/* A block whose prefixes all failed has no family to judge by. */
+			if (b->families && !(b->families & FAM_IP6) && t4 < 0) {
 				diag_error(s->dl, v->loc,
 					   "'%s' is an ICMPv6 type, but this block holds only IPv4 prefixes",
 					   v->name);
 				r->bad = true;
 				break;
 			}
-			if (!(b->families & FAM_IP4) && t6 < 0) {
+			if (b->families && !(b->families & FAM_IP4) && t6 < 0) {
 				diag_error(s->dl, v->loc,
 					   "'%s' is an ICMP (IPv4) type, but this block holds only IPv6 prefixes",
 					   v->name);
@@ -545,7 +546,7 @@ static void check_network(struct sema *s, const struct ast_item *it)
 	b->default_loc = it->loc;
 
 	int pcap = 0;
-	for (const struct ast_value *v = it->targets->head; v; v = v->next) {
+	for (const struct ast_value *v = it->targets ? it->targets->head : NULL; v; v = v->next) {
 		struct sema_prefix *tmp = NULL;
 		int n = 0, cap = 0;
 		if (v->kind != VAL_ADDR && v->kind != VAL_NAME) {

@@ -111,3 +111,36 @@ size_t tables_icmp_basic(int family, const int **types)
 	*types = basic6;
 	return sizeof(basic6) / sizeof(basic6[0]);
 }
+
+/* Words nftables 1.0.6 refuses as a table name: `table inet log { }` is a
+ * syntax error.  Made by tests/tools/nft-reserved-names.sh; rerun it when
+ * nftables is upgraded, since new keywords arrive with new versions. */
+static const char *const nft_reserved[] = {
+	"accept", "add", "ah", "all", "arp", "bridge", "cgroup", "chain",
+	"comment", "comp", "constant", "continue", "counter", "cpu", "create",
+	"ct", "day", "dccp", "define", "delete", "describe", "device", "devices",
+	"dnat", "drop", "dst", "dup", "dynamic", "ecn", "element", "elements",
+	"esp", "ether", "exists", "expires", "export", "exthdr", "fib", "flags",
+	"flow", "flowtable", "flush", "frag", "fwd", "get", "goto", "handle",
+	"hbh", "hook", "hour", "ibriport", "ibrname", "icmp", "icmpv6", "igmp",
+	"iif", "iifgroup", "iifname", "iiftype", "import", "include", "index",
+	"inet", "insert", "interval", "ip", "ip6", "ipsec", "jhash", "jump",
+	"limit", "list", "log", "map", "mark", "masquerade", "meta", "meter",
+	"mh", "missing", "monitor", "netdev", "nftrace", "notrack", "numgen",
+	"obriport", "obrname", "offload", "oif", "oifgroup", "oifname", "oiftype",
+	"or", "osf", "pkttype", "policy", "position", "priority", "queue",
+	"quota", "random", "redefine", "redirect", "reject", "rename", "replace",
+	"reset", "return", "rt", "rt0", "rt2", "rtclassid", "rule", "ruleset",
+	"sctp", "secmark", "set", "size", "skgid", "skuid", "snat", "socket",
+	"srh", "symhash", "synproxy", "table", "tcp", "th", "time", "timeout",
+	"tproxy", "type", "typeof", "udp", "udplite", "undefine", "update",
+	"vlan", "vmap", "xt",
+};
+
+bool tables_nft_reserved(const char *name)
+{
+	for (size_t i = 0; i < sizeof(nft_reserved) / sizeof(nft_reserved[0]); i++)
+		if (strcmp(nft_reserved[i], name) == 0)
+			return true;
+	return false;
+}

@@ -34,4 +34,7 @@ size_t tables_icmp_basic(int family, const int **types);
 /* Every ICMP type name of a family, for documentation and listings. */
 const struct icmp_type *tables_icmp_all(int family, size_t *n);
 
+/* True for words nftables' text parser refuses as a table name. */
+bool tables_nft_reserved(const char *name);
+
 #endif

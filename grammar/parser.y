@@ -178,6 +178,15 @@ network
 			$$->close_loc = @5;
 			$$->rules = $4;
 		}
+	/* A broken target list: still check the block's rules. */
+	| NETWORK error '<' rules '>'
+		{
+			$$ = ast_item(ctx->a, ITEM_NETWORK, @$);
+			$$->targets = NULL;
+			$$->close_loc = @5;
+			$$->rules = $4;
+			$$->rules.had_error = true;
+		}
 	;
 
 targets

@@ -1,12 +1,20 @@
 /*
  * apply.c - the netlink backend: the JSON ruleset committed by libnftables.
  *
- * One nft_ctx lives from apply_policy()'s start to its end.  The commit is
- * the JSON command list of emit_json.c, which libnftables sends as one
- * batch: either all of it takes effect or none.  --confirm saves the
- * previous table as nft text (`list table`), commits, then leaves a watcher
- * process that reloads the saved text when the timeout passes unless
- * `d6c confirm` removed the pending file and stopped it first.
+ * The commit is the JSON command list of emit_json.c, which libnftables
+ * sends as one batch: either all of it takes effect or none.
+ *
+ * --confirm: the previous table is saved as nft text (`list table`), the
+ * new one committed, and a detached watcher process left behind.  Unless
+ * `d6c confirm` removes the pending file first, the watcher puts the saved
+ * table back when the timeout passes.  Files in the run directory, one set
+ * per table and network namespace (KEY = TABLE.NETNS-INODE):
+ *   KEY.lock     held by an apply from before it reads the table until its
+ *                watcher is armed, and by a watcher while it restores, so
+ *                two applies never interleave;
+ *   KEY.pending  the watcher's pid; the watcher holds a lock on it for as
+ *                long as it lives, so a stale file is told from a live one;
+ *   KEY.outcome  what the last watcher did, for `d6c confirm` to report.
  */
 #include "apply.h"
 #include "compiler/emit_json.h"
@@ -15,11 +23,13 @@
 #include <fcntl.h>
 #include <nftables/libnftables.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,138 +62,219 @@ static struct nft_ctx *new_ctx(bool json)
 	return nft;
 }
 
-/* Runs cmd; on failure prints nft's error text under a heading. */
-static int run(struct nft_ctx *nft, const char *cmd, const char *what)
+static const char *nft_error(struct nft_ctx *nft)
 {
-	if (nft_run_cmd_from_buffer(nft, cmd) == 0)
-		return 0;
 	const char *err = nft_ctx_get_error_buffer(nft);
-	fprintf(stderr, "d6c: %s failed; the running ruleset is unchanged\n%s", what,
-		err && *err ? err : "(no reason given)\n");
-	return -1;
+	return err && *err ? err : "(nftables gave no reason)\n";
 }
 
-/* The current table as nft text, or NULL when there is none. */
-static char *save_table(const char *table)
-{
-	struct nft_ctx *nft = new_ctx(false);
-	if (!nft)
-		return NULL;
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "list table inet %s", table);
-	char *saved = NULL;
-	if (nft_run_cmd_from_buffer(nft, cmd) == 0)
-		saved = strdup(nft_ctx_get_output_buffer(nft));
-	nft_ctx_free(nft);
-	return saved;
-}
+/* ---- run-directory files ---- */
 
-static char *pending_path(const char *rundir, const char *table)
+struct paths {
+	char *lock, *pending, *outcome;
+};
+
+static char *path_of(const char *rundir, const char *key, const char *ext)
 {
-	size_t n = strlen(rundir) + strlen(table) + 16;
+	size_t n = strlen(rundir) + strlen(key) + strlen(ext) + 3;
 	char *p = malloc(n);
 	if (p)
-		snprintf(p, n, "%s/%s.pending", rundir, table);
+		snprintf(p, n, "%s/%s.%s", rundir, key, ext);
 	return p;
 }
 
-/* Puts the saved table (or its absence) back, in one transaction. */
-static int restore(const char *table, const char *saved)
+/* Keyed by table and network namespace: `ip netns exec` on one host must
+ * not confirm or block another namespace's apply. */
+static bool make_paths(struct paths *p, const char *rundir, const char *table)
 {
-	struct nft_ctx *nft = new_ctx(false);
-	if (!nft)
-		return -1;
-	size_t n = strlen(table) * 2 + (saved ? strlen(saved) : 0) + 64;
-	char *cmd = malloc(n);
-	if (!cmd) {
-		nft_ctx_free(nft);
-		return -1;
-	}
-	snprintf(cmd, n, "table inet %s\ndelete table inet %s\n%s", table, table,
-		 saved ? saved : "");
-	int rc = run(nft, cmd, "restoring the previous table");
-	free(cmd);
-	nft_ctx_free(nft);
-	return rc;
+	struct stat st;
+	unsigned long long ns = stat("/proc/self/ns/net", &st) == 0 ? (unsigned long long)st.st_ino : 0;
+	char key[160];
+	snprintf(key, sizeof(key), "%s.%llu", table, ns);
+	p->lock = path_of(rundir, key, "lock");
+	p->pending = path_of(rundir, key, "pending");
+	p->outcome = path_of(rundir, key, "outcome");
+	return p->lock && p->pending && p->outcome;
 }
 
-/* The watcher: a detached child that waits, then restores unless confirmed. */
-static void watch(const char *pending, const char *table, const char *saved, int seconds)
+static void free_paths(struct paths *p)
 {
-	struct timespec end;
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += seconds;
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &end, NULL) == EINTR)
-		;
-	/* `d6c confirm` removes the pending file before it stops us. */
-	if (unlink(pending) != 0)
-		_exit(0);
-	if (restore(table, saved) == 0)
-		fprintf(stderr, "d6c: not confirmed within %d s: the previous table inet %s is back\n",
-			seconds, table);
-	_exit(0);
+	free(p->lock);
+	free(p->pending);
+	free(p->outcome);
 }
 
-static int arm_confirm(const struct ir_policy *ir, const struct apply_options *opt,
-		       const char *saved)
+/* mkdir -p, private to root. */
+static int make_rundir(const char *dir)
 {
-	char *pending = pending_path(opt->rundir, ir->table);
-	if (!pending)
+	char buf[4096];
+	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf))
 		return -1;
-	mkdir(opt->rundir, 0700);
-	int fd = open(pending, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		fprintf(stderr, "d6c: cannot write '%s': %s\n", pending, strerror(errno));
-		free(pending);
-		return -1;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0700) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
 	}
-	/* The lock is held for as long as the watcher lives (it inherits the
-	 * open file), so `d6c confirm` can tell a live watcher from a stale file
-	 * and never signals a pid that has been reused. */
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		fprintf(stderr, "d6c: another apply --confirm of table inet %s is pending; "
-			"confirm it first\n", ir->table);
+	return mkdir(buf, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int open_locked(const char *path, int flags, int how)
+{
+	int fd = open(path, flags | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, how | LOCK_NB) != 0) {
+		int err = errno;
 		close(fd);
-		free(pending);
+		errno = err;
 		return -1;
 	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "d6c: cannot start the confirm watcher: %s\n", strerror(errno));
-		close(fd);
-		unlink(pending);
-		free(pending);
-		return -1;
-	}
-	if (pid == 0) {
-		setsid();
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, STDIN_FILENO);
-			dup2(null, STDOUT_FILENO);
-			if (null > STDERR_FILENO)
-				close(null);
-		}
-		watch(pending, ir->table, saved, opt->confirm_seconds);
-	}
-	dprintf(fd, "%ld\n", (long)pid);
-	close(fd);   /* the watcher's copy keeps the lock */
-	free(pending);
-	return 0;
+	return fd;
 }
 
 /* A watcher holds the lock on its pending file while it waits. */
-static bool pending_alive(const char *rundir, const char *table)
+static bool pending_alive(const char *pending)
 {
-	char *pending = pending_path(rundir, table);
-	int fd = pending ? open(pending, O_RDONLY | O_CLOEXEC) : -1;
-	free(pending);
+	int fd = open(pending, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	bool alive = flock(fd, LOCK_SH | LOCK_NB) != 0;
 	close(fd);
 	return alive;
 }
+
+static void record_outcome(const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void record_outcome(const char *path, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	syslog(LOG_WARNING | LOG_USER, "%s", msg);
+	FILE *f = fopen(path, "w");
+	if (f) {
+		time_t now = time(NULL);
+		char when[64];
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z", localtime(&now));
+		fprintf(f, "%s (%s)\n", msg, when);
+		fclose(f);
+	}
+}
+
+/* ---- saving and restoring the previous table ---- */
+
+enum saved_state {
+	SAVED_TABLE,    /* text holds it */
+	SAVED_ABSENT,   /* there was none */
+	SAVED_FAILED,   /* could not read it */
+};
+
+static enum saved_state save_table(const char *table, char **text)
+{
+	*text = NULL;
+	struct nft_ctx *nft = new_ctx(false);
+	if (!nft)
+		return SAVED_FAILED;
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "list table inet %s", table);
+	enum saved_state st = SAVED_FAILED;
+	if (nft_run_cmd_from_buffer(nft, cmd) == 0) {
+		*text = strdup(nft_ctx_get_output_buffer(nft));
+		st = *text ? SAVED_TABLE : SAVED_FAILED;
+	} else if (strstr(nft_error(nft), "No such file or directory")) {
+		st = SAVED_ABSENT;
+	} else {
+		fprintf(stderr, "d6c: cannot read the current table inet %s:\n%s", table, nft_error(nft));
+	}
+	nft_ctx_free(nft);
+	return st;
+}
+
+/* Puts the saved table (or its absence) back, in one transaction.  On
+ * failure the reason is copied to why. */
+static int restore(const char *table, const char *saved, char *why, size_t whylen)
+{
+	struct nft_ctx *nft = new_ctx(false);
+	if (!nft) {
+		snprintf(why, whylen, "cannot set up libnftables");
+		return -1;
+	}
+	size_t n = strlen(table) * 2 + (saved ? strlen(saved) : 0) + 64;
+	char *cmd = malloc(n);
+	int rc = -1;
+	if (cmd) {
+		snprintf(cmd, n, "table inet %s\ndelete table inet %s\n%s", table, table,
+			 saved ? saved : "");
+		rc = nft_run_cmd_from_buffer(nft, cmd) == 0 ? 0 : -1;
+		if (rc != 0)
+			snprintf(why, whylen, "%s", nft_error(nft));
+		free(cmd);
+	} else {
+		snprintf(why, whylen, "out of memory");
+	}
+	nft_ctx_free(nft);
+	return rc;
+}
+
+/* ---- the watcher ---- */
+
+static void watch(const struct paths *p, const char *table, const char *saved, int seconds)
+{
+	struct timespec end;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += seconds;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &end, NULL) == EINTR)
+		;
+	/* Not while an apply is between reading and committing the table. */
+	int lock = open(p->lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (lock >= 0)
+		flock(lock, LOCK_EX);
+	/* `d6c confirm` removes the pending file before it stops us. */
+	if (unlink(p->pending) != 0)
+		_exit(0);
+	char why[1024];
+	if (restore(table, saved, why, sizeof(why)) != 0)
+		record_outcome(p->outcome, "d6c: not confirmed within %d s, and restoring the "
+			       "previous table inet %s FAILED: %s", seconds, table, why);
+	else if (saved)
+		record_outcome(p->outcome, "d6c: not confirmed within %d s: the previous table "
+			       "inet %s was put back", seconds, table);
+	else
+		record_outcome(p->outcome, "d6c: not confirmed within %d s: table inet %s was "
+			       "removed again (there was none before)", seconds, table);
+	_exit(0);
+}
+
+/* Forks the watcher; it keeps pending_fd (and its lock) and nothing else of
+ * ours, so a caller reading our output is not held up until the timeout. */
+static pid_t start_watcher(const struct paths *p, int pending_fd, const char *table,
+			   const char *saved, int seconds)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	setsid();
+	int null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+	}
+	if (dup2(pending_fd, 3) != 3)
+		_exit(1);
+	for (int fd = 4; fd < 1024; fd++)
+		close(fd);
+	watch(p, table, saved, seconds);
+	_exit(0);
+}
+
+/* ---- apply ---- */
 
 static void summary(const struct ir_policy *ir, const struct apply_options *opt, bool existed)
 {
@@ -204,33 +295,84 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt)
 		fputs("d6c: apply needs CAP_NET_ADMIN to change the ruleset; run it as root\n", stderr);
 		return APPLY_FAILED;
 	}
+	bool confirm = !opt->dry_run && opt->confirm_seconds > 0;
+	struct paths p = { 0 };
+	int lock_fd = -1, pending_fd = -1, rc = APPLY_FAILED;
+	char *saved = NULL, *text = NULL;
+	struct nft_ctx *nft = NULL;
+
+	if (!make_paths(&p, opt->rundir, ir->table)) {
+		fputs("d6c: out of memory\n", stderr);
+		goto out;
+	}
+	/* Serialise applies of this table.  Without a run directory a plain
+	 * apply still works; a confirmed one must not start. */
+	if (!opt->dry_run && make_rundir(opt->rundir) == 0) {
+		lock_fd = open_locked(p.lock, O_RDWR, LOCK_EX);
+		if (lock_fd < 0 && errno == EWOULDBLOCK) {
+			fprintf(stderr, "d6c: another d6c apply of table inet %s is running\n", ir->table);
+			goto out;
+		}
+	}
+	if (confirm && lock_fd < 0) {
+		fprintf(stderr, "d6c: --confirm needs the run directory '%s' (set D6C_RUNDIR): %s; "
+			"nothing was applied\n", opt->rundir, strerror(errno));
+		goto out;
+	}
 	/* A watcher would later roll this apply back to its own saved table. */
-	if (!opt->dry_run && pending_alive(opt->rundir, ir->table)) {
+	if (!opt->dry_run && pending_alive(p.pending)) {
 		fprintf(stderr, "d6c: an 'apply --confirm' of table inet %s is waiting for "
 			"'d6c confirm'; confirm it (or let it roll back) first\n", ir->table);
-		return APPLY_FAILED;
+		goto out;
 	}
-	char *saved = save_table(ir->table);
-	bool existed = saved != NULL;
+	enum saved_state st = save_table(ir->table, &saved);
+	if (st == SAVED_FAILED) {
+		fputs("d6c: nothing was applied\n", stderr);
+		goto out;
+	}
+	if (confirm) {
+		pending_fd = open_locked(p.pending, O_WRONLY, LOCK_EX);
+		if (pending_fd < 0 || ftruncate(pending_fd, 0) != 0) {
+			fprintf(stderr, "d6c: cannot prepare '%s': %s; nothing was applied\n", p.pending,
+				strerror(errno));
+			goto out;
+		}
+	}
+
 	json_t *root = emit_json_build(ir);
-	char *text = json_dumps(root, JSON_COMPACT);
+	text = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
-	struct nft_ctx *nft = text ? new_ctx(true) : NULL;
-	int rc = APPLY_FAILED;
+	nft = text ? new_ctx(true) : NULL;
 	if (!nft) {
-		fputs("d6c: cannot set up libnftables\n", stderr);
+		fputs("d6c: cannot set up libnftables; nothing was applied\n", stderr);
 		goto out;
 	}
 	nft_ctx_set_dry_run(nft, opt->dry_run);
-	if (run(nft, text, opt->dry_run ? "the kernel's check" : "the commit") != 0)
-		goto out;
-	if (!opt->dry_run && opt->confirm_seconds > 0 && arm_confirm(ir, opt, saved) != 0) {
-		/* Without a watcher there is no way back: undo now. */
-		restore(ir->table, saved);
+	if (nft_run_cmd_from_buffer(nft, text) != 0) {
+		fprintf(stderr, "d6c: the kernel refused the ruleset; the running ruleset is "
+			"unchanged\n%s", nft_error(nft));
 		goto out;
 	}
-	summary(ir, opt, existed);
-	if (!opt->dry_run && opt->confirm_seconds > 0)
+	if (confirm) {
+		pid_t pid = start_watcher(&p, pending_fd, ir->table, saved, opt->confirm_seconds);
+		if (pid < 0) {
+			char why[1024];
+			int err = errno;
+			if (restore(ir->table, saved, why, sizeof(why)) == 0)
+				fprintf(stderr, "d6c: cannot start the confirm watcher (%s); the "
+					"previous table was put back\n", strerror(err));
+			else
+				fprintf(stderr, "d6c: cannot start the confirm watcher (%s), and putting "
+					"the previous table back FAILED; the new ruleset is live:\n%s",
+					strerror(err), why);
+			unlink(p.pending);
+			goto out;
+		}
+		dprintf(pending_fd, "%ld\n", (long)pid);
+		unlink(p.outcome);
+	}
+	summary(ir, opt, st == SAVED_TABLE);
+	if (confirm)
 		printf("run 'd6c confirm%s%s' within %d seconds, or the previous table inet %s comes back\n",
 		       strcmp(ir->table, "d6c") ? " --table " : "",
 		       strcmp(ir->table, "d6c") ? ir->table : "", opt->confirm_seconds, ir->table);
@@ -238,22 +380,40 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt)
 out:
 	if (nft)
 		nft_ctx_free(nft);
+	if (pending_fd >= 0)
+		close(pending_fd);   /* the watcher's copy keeps the lock */
+	if (lock_fd >= 0)
+		close(lock_fd);
 	free(text);
 	free(saved);
+	free_paths(&p);
 	return rc;
 }
 
 int apply_confirm(const char *table, const char *rundir)
 {
-	char *pending = pending_path(rundir, table);
-	if (!pending)
+	struct paths p;
+	if (!make_paths(&p, rundir, table)) {
+		free_paths(&p);
 		return APPLY_FAILED;
-	int fd = open(pending, O_RDONLY | O_CLOEXEC);
+	}
+	int rc = APPLY_FAILED;
+	int fd = open(p.pending, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(stderr, "d6c: nothing to confirm for table inet %s (no pending apply in %s)\n",
-			table, rundir);
-		free(pending);
-		return APPLY_FAILED;
+		FILE *f = fopen(p.outcome, "r");
+		char last[1200] = "";
+		if (f) {
+			if (!fgets(last, sizeof(last), f))
+				last[0] = '\0';
+			fclose(f);
+		}
+		if (last[0])
+			fprintf(stderr, "d6c: nothing to confirm for table inet %s; the last one was "
+				"not confirmed in time:\n%s", table, last);
+		else
+			fprintf(stderr, "d6c: nothing to confirm for table inet %s (no pending "
+				"apply --confirm)\n", table);
+		goto out;
 	}
 	long pid = 0;
 	char buf[32] = "";
@@ -261,13 +421,12 @@ int apply_confirm(const char *table, const char *rundir)
 	if (n > 0)
 		pid = strtol(buf, NULL, 10);
 	bool alive = flock(fd, LOCK_EX | LOCK_NB) != 0;
-	/* Removing the file first is what confirms: the watcher checks it. */
-	int rc = unlink(pending);
+	/* Removing the file is what confirms: the watcher checks for it. */
+	int gone = unlink(p.pending);
 	close(fd);
-	free(pending);
-	if (rc != 0) {
-		fprintf(stderr, "d6c: too late: the previous table inet %s is being restored\n", table);
-		return APPLY_FAILED;
+	if (gone != 0) {
+		fprintf(stderr, "d6c: too late: the previous table inet %s is being put back\n", table);
+		goto out;
 	}
 	if (alive && pid > 0)
 		kill((pid_t)pid, SIGTERM);
@@ -275,5 +434,8 @@ int apply_confirm(const char *table, const char *rundir)
 		fprintf(stderr, "d6c: the confirm watcher was no longer running; the table stays "
 			"as it is\n");
 	printf("confirmed: table inet %s stays\n", table);
-	return APPLY_OK;
+	rc = APPLY_OK;
+out:
+	free_paths(&p);
+	return rc;
 }

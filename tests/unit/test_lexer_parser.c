@@ -438,7 +438,7 @@ static void test_utf8_character(void **state)
 	parse_string(&f->a, &f->dl, "t.pol", "network ::/0 < allow tcp 22 \xc3\xa9; >");
 	assert_int_equal(f->dl.nerrors, 1);
 	assert_int_equal(f->dl.items[0]->loc.first_column, 29);
-	assert_string_equal(f->dl.items[0]->msg, "unexpected character '\xc3\xa9'");
+	assert_string_equal(f->dl.items[0]->msg, "unexpected character U+00E9 '\xc3\xa9'");
 }
 
 int main(void)

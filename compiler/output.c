@@ -1,0 +1,121 @@
+/*
+ * output.c - atomic replacement of the output file.
+ *
+ * The temporary file lives in the target's own directory (rename() is only
+ * atomic within a file system), starts with '.', keeps the mode of the file
+ * it replaces, and is fsync'ed before the rename so that a crash leaves the
+ * old file or the new one, never a torn one.
+ */
+#include "output.h"
+#include "arena.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int fail(const char *path, int err)
+{
+	fprintf(stderr, "d6c: cannot write '%s': %s\n", path, strerror(err));
+	return -1;
+}
+
+static int write_stream(FILE *out, const struct ir_policy *ir, output_emit_fn *emit)
+{
+	if (emit(ir, out) != 0 || fflush(out) != 0)
+		return errno ? errno : EIO;
+	return 0;
+}
+
+/* Not a regular file: write in place, as `> /dev/stdout` would. */
+static int write_direct(const char *path, const struct ir_policy *ir, output_emit_fn *emit)
+{
+	FILE *out = fopen(path, "w");
+	if (!out)
+		return fail(path, errno);
+	errno = 0;
+	int err = write_stream(out, ir, emit);
+	if (fclose(out) != 0 && !err)
+		err = errno;
+	return err ? fail(path, err) : 0;
+}
+
+static int write_replace(const char *path, const struct ir_policy *ir, output_emit_fn *emit)
+{
+	/* DIR/.BASE.XXXXXX beside the target */
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	int dirlen = !slash ? 1 : slash == path ? 0 : (int)(slash - path);
+	const char *dir = slash ? path : ".";
+	size_t tlen = strlen(path) + 32;
+	char *tmp = xmalloc(tlen);
+	snprintf(tmp, tlen, "%.*s/.%s.XXXXXX", dirlen, dir, base);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		int err = errno;
+		free(tmp);
+		return fail(path, err);
+	}
+	struct stat st;
+	mode_t mode;
+	if (stat(path, &st) == 0) {
+		mode = st.st_mode & 07777;
+	} else {
+		mode_t mask = umask(0);
+		umask(mask);
+		mode = 0666 & ~mask;
+	}
+	int err = 0;
+	FILE *out = fdopen(fd, "w");
+	if (!out) {
+		err = errno;
+		close(fd);
+	} else {
+		errno = 0;
+		err = write_stream(out, ir, emit);
+		if (!err && (fchmod(fd, mode) != 0 || fsync(fd) != 0))
+			err = errno;
+		if (fclose(out) != 0 && !err)
+			err = errno;
+	}
+	if (!err && rename(tmp, path) != 0)
+		err = errno;
+	if (err)
+		unlink(tmp);
+	free(tmp);
+	return err ? fail(path, err) : 0;
+}
+
+int output_write(const char *path, const struct ir_policy *ir, output_emit_fn *emit)
+{
+	size_t len = strlen(path);
+	if (len == 0 || path[len - 1] == '/')
+		return fail(path, EISDIR);
+	struct stat st;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		char real[PATH_MAX];
+		if (!realpath(path, real)) {
+			/* A dangling link: create its target, as a shell would. */
+			char target[PATH_MAX];
+			ssize_t n = readlink(path, target, sizeof(target) - 1);
+			if (n <= 0)
+				return fail(path, errno ? errno : ENOENT);
+			target[n] = '\0';
+			const char *slash = strrchr(path, '/');
+			size_t dirlen = target[0] == '/' || !slash ? 0 : (size_t)(slash - path) + 1;
+			if (dirlen + (size_t)n >= sizeof(real))
+				return fail(path, ENAMETOOLONG);
+			memcpy(real, path, dirlen);
+			memcpy(real + dirlen, target, (size_t)n + 1);
+		}
+		if (stat(real, &st) == 0 && !S_ISREG(st.st_mode))
+			return S_ISDIR(st.st_mode) ? fail(path, EISDIR) : write_direct(real, ir, emit);
+		return write_replace(real, ir, emit);
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return S_ISDIR(st.st_mode) ? fail(path, EISDIR) : write_direct(path, ir, emit);
+	return write_replace(path, ir, emit);
+}

@@ -1,0 +1,20 @@
+/*
+ * output.h - writing a compiled ruleset to a file, whole or not at all.
+ */
+#ifndef D6C_OUTPUT_H
+#define D6C_OUTPUT_H
+
+#include <stdio.h>
+
+#include "ir.h"
+
+typedef int output_emit_fn(const struct ir_policy *ir, FILE *out);
+
+/* Writes emit's output to path.  A regular file (or a missing one) is
+ * replaced atomically: a temporary file beside it, renamed over it only when
+ * complete, so on any failure path keeps its old contents.  A symbolic link
+ * is followed to its target; a device or FIFO (/dev/stdout, a pipe) is
+ * written directly.  Returns 0, or -1 after printing why. */
+int output_write(const char *path, const struct ir_policy *ir, output_emit_fn *emit);
+
+#endif
