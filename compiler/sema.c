@@ -238,6 +238,45 @@ static void push_addr(struct sema *s, struct sema_prefix **v, int *n, int *cap,
 	*cap = (int)cc;
 }
 
+/* Removes repeated prefixes, keeping the first of each in written order.
+ * Sorting a copy keeps this n log n for defines of thousands of addresses. */
+struct pfx_index {
+	const struct prefix *p;
+	int i;
+};
+
+static int cmp_pfx_index(const void *pa, const void *pb)
+{
+	const struct pfx_index *a = pa, *b = pb;
+	int c = memcmp(a->p, b->p, sizeof(*a->p));
+	return c ? c : a->i - b->i;
+}
+
+static void dedupe_prefixes(struct sema_prefix *v, int *n)
+{
+	if (*n < 2)
+		return;
+	struct pfx_index *idx = xmalloc(sizeof(*idx) * (size_t)*n);
+	bool *dup = calloc((size_t)*n, sizeof(bool));
+	if (!dup) {
+		fputs("d6c: out of memory\n", stderr);
+		exit(2);
+	}
+	for (int i = 0; i < *n; i++)
+		idx[i] = (struct pfx_index){ &v[i].pfx, i };
+	qsort(idx, (size_t)*n, sizeof(*idx), cmp_pfx_index);
+	for (int i = 1; i < *n; i++)
+		if (memcmp(idx[i].p, idx[i - 1].p, sizeof(*idx[i].p)) == 0)
+			dup[idx[i].i] = true;
+	int k = 0;
+	for (int i = 0; i < *n; i++)
+		if (!dup[i])
+			v[k++] = v[i];
+	*n = k;
+	free(idx);
+	free(dup);
+}
+
 static bool resolve_addr(struct sema *s, const struct ast_value *v,
 			 struct sema_prefix **out, int *n, int *cap)
 {
@@ -333,6 +372,10 @@ static void check_define(struct sema *s, const struct ast_item *it)
 	}
 	d->kind = mixed ? DEF_UNKNOWN : first_addr ? DEF_ADDRS : first_port ? DEF_PORTS
 									    : DEF_UNKNOWN;
+	/* A define holds a set: without this, defines naming defines grow
+	 * exponentially with their depth. */
+	normalise_ports(s, d->ports, &d->nports, false);
+	dedupe_prefixes(d->addrs, &d->naddrs);
 	unsigned h = hash_name(d->name);
 	d->next_hash = s->hash[h];
 	s->hash[h] = d;
@@ -467,6 +510,7 @@ static void check_sources(struct sema *s, const struct sema_block *b,
 			     addr_family_name(b->families));
 	}
 keep:
+	dedupe_prefixes(all, &nall);
 	/* Only sources of the block's families can match; keep those. */
 	r->sources = arena_alloc(s->a, sizeof(*r->sources) * (size_t)(nall ? nall : 1));
 	for (int i = 0; i < nall; i++)

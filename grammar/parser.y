@@ -341,7 +341,14 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 
 	char buf[512];
 	size_t len = 0;
-#define ADD(...) len += (size_t)snprintf(buf + len, len < sizeof(buf) ? sizeof(buf) - len : 0, __VA_ARGS__)
+/* Appends, and stops at the buffer's end: len never passes sizeof(buf) - 1. */
+#define ADD(...)                                                                  \
+	do {                                                                      \
+		int n_ = snprintf(buf + len, sizeof(buf) - len, __VA_ARGS__);     \
+		if (n_ > 0)                                                       \
+			len += (size_t)n_ < sizeof(buf) - len ? (size_t)n_        \
+							      : sizeof(buf) - len - 1; \
+	} while (0)
 	ADD("unexpected %s", token_words(ctx, got));
 	if (n > 0 && n <= 5) {
 		ADD("; expected ");
