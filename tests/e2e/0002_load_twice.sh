@@ -8,14 +8,7 @@ $D6C compile examples/full.pol >"$tmp/full.nft"
 $D6C compile examples/site.pol >"$tmp/site.nft"
 cat >"$tmp/inner.sh" <<INNER
 set -eu
-$NFT -f - <<'OTHER'
-table ip other {
-	chain forward {
-		type filter hook forward priority 0; policy accept;
-		counter comment "docker-like"
-	}
-}
-OTHER
+$NFT -f tests/e2e/other-table.nft
 $NFT list ruleset >"$tmp/before"
 $NFT -f "$tmp/full.nft"
 $NFT -f "$tmp/full.nft"

@@ -10,14 +10,7 @@ set -eu
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/inner.sh" <<INNER
 set -u
-$NFT -f - <<'OTHER'
-table ip other {
-	chain forward {
-		type filter hook forward priority 0; policy accept;
-		counter comment "docker-like"
-	}
-}
-OTHER
+$NFT -f tests/e2e/other-table.nft
 $D6C apply examples/full.pol >"$tmp/apply1" || exit 10
 $NFT list ruleset >"$tmp/before"
 $D6C_FAULT apply examples/site.pol >"$tmp/out" 2>"$tmp/err"; echo \$? >"$tmp/rc"

@@ -74,6 +74,20 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* Waits until fd is readable or the deadline (now_ms() time) passes;
+ * returns poll's revents, or 0 at the deadline. */
+static short wait_readable(int fd, long end)
+{
+	long left = end - now_ms();
+	if (left <= 0)
+		return 0;
+	struct pollfd p = {fd, POLLIN, 0};
+	int n = poll(&p, 1, (int)left);
+	if (n < 0)
+		die("poll");
+	return n == 0 ? 0 : p.revents;
+}
+
 /* An address with its family, parsed from text. */
 struct addr {
 	int family;
@@ -386,14 +400,7 @@ static int probe_tcp(const char *src, const char *dst, unsigned port, unsigned s
 	char buf[64];
 	size_t got = 0;
 	long end = now_ms() + wait_ms;
-	while (got < sizeof buf - 1) {
-		long left = end - now_ms();
-		if (left <= 0)
-			break;
-		p.events = POLLIN;
-		n = poll(&p, 1, (int)left);
-		if (n <= 0)
-			break;
+	while (got < sizeof buf - 1 && wait_readable(fd, end)) {
 		ssize_t r = read(fd, buf + got, sizeof buf - 1 - got);
 		if (r < 0) {
 			printf("half (connected, read: %s)\n", errname(errno));
@@ -430,16 +437,10 @@ static int probe_udp(const char *src, const char *dst, unsigned port, unsigned s
 	}
 	long end = now_ms() + wait_ms;
 	for (;;) {
-		long left = end - now_ms();
-		if (left <= 0)
+		short revents = wait_readable(fd, end);
+		if (!revents)
 			break;
-		struct pollfd p = {fd, POLLIN, 0};
-		int n = poll(&p, 1, (int)left);
-		if (n < 0)
-			die("poll");
-		if (n == 0)
-			break;
-		if (p.revents & POLLERR) {
+		if (revents & POLLERR) {
 			/* the ICMP error itself, from the error queue (IP_RECVERR) */
 			char cbuf[512], dbuf[64];
 			struct iovec iov = {dbuf, sizeof dbuf};
@@ -533,14 +534,8 @@ static int probe_icmp(const char *src, const char *dst, unsigned id)
 	}
 	long end = now_ms() + wait_ms;
 	for (;;) {
-		long left = end - now_ms();
-		if (left <= 0)
-			break;
-		struct pollfd p = {fd, POLLIN, 0};
-		int n = poll(&p, 1, (int)left);
-		if (n < 0)
-			die("poll");
-		if (n == 0)
+		short revents = wait_readable(fd, end);
+		if (!revents)
 			break;
 		unsigned char buf[1500];
 		struct sockaddr_storage from;
@@ -667,14 +662,8 @@ static int probe_tcpack(const char *src, const char *dst, unsigned port, unsigne
 		die("sendto");
 	long end = now_ms() + wait_ms;
 	for (;;) {
-		long left = end - now_ms();
-		if (left <= 0)
-			break;
-		struct pollfd p = {fd, POLLIN, 0};
-		int n = poll(&p, 1, (int)left);
-		if (n < 0)
-			die("poll");
-		if (n == 0)
+		short revents = wait_readable(fd, end);
+		if (!revents)
 			break;
 		unsigned char r[1500];
 		struct sockaddr_storage from;
