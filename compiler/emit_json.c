@@ -69,12 +69,6 @@ static json_t *meta(const char *key)
 	return json_pack("{s:{s:s}}", "meta", "key", key);
 }
 
-static const char *const l4_name[] = {
-	[IR_L4_TCP] = "tcp",
-	[IR_L4_UDP] = "udp",
-	[IR_L4_ICMP] = "icmp",
-	[IR_L4_ICMPV6] = "ipv6-icmp",
-};
 
 static json_t *verdict_json(enum ir_verdict v)
 {
@@ -95,8 +89,7 @@ static json_t *rule_expr(const struct ir_rule *r)
 	if (r->ct_invalid)
 		json_array_append_new(e, match(json_pack("{s:{s:s}}", "ct", "key", "state"), "in",
 					       json_string("invalid")));
-	bool implied = r->nsaddr > 0 || r->ntypes > 0;
-	if (r->family && !implied)
+	if (r->match_family)
 		json_array_append_new(e, match(meta("nfproto"), "==",
 					       json_string(r->family == FAM_IP4 ? "ipv4" : "ipv6")));
 	if (r->nsaddr > 0) {
@@ -124,9 +117,9 @@ static json_t *rule_expr(const struct ir_rule *r)
 				json_array_append_new(set, json_pack("{s:[i, i]}", "range",
 								     r->ports[i].lo, r->ports[i].hi));
 		}
-		json_array_append_new(e, match(payload(l4_name[r->l4], "dport"), "==", maybe_set(set)));
+		json_array_append_new(e, match(payload(ir_l4_name[r->l4], "dport"), "==", maybe_set(set)));
 	} else if (r->l4 != IR_L4_ANY) {
-		json_array_append_new(e, match(meta("l4proto"), "==", json_string(l4_name[r->l4])));
+		json_array_append_new(e, match(meta("l4proto"), "==", json_string(ir_l4_name[r->l4])));
 	}
 	if (r->log)
 		json_array_append_new(e, json_pack("{s:{s:s}}", "log", "prefix", r->log_prefix));

@@ -11,12 +11,6 @@
 
 #include <string.h>
 
-static const char *const l4_name[] = {
-	[IR_L4_TCP] = "tcp",
-	[IR_L4_UDP] = "udp",
-	[IR_L4_ICMP] = "icmp",
-	[IR_L4_ICMPV6] = "ipv6-icmp",
-};
 
 static const char *const verdict_text[] = {
 	[IR_ACCEPT] = "accept",
@@ -91,9 +85,7 @@ static void print_rule(FILE *out, const struct ir_rule *r)
 	fputs("\t\t", out);
 	if (r->ct_invalid)
 		fputs("ct state invalid ", out);
-	/* Sources and ICMP type matches carry their family; nothing else does. */
-	bool implied = r->nsaddr > 0 || r->ntypes > 0;
-	if (r->family && !implied)
+	if (r->match_family)
 		fprintf(out, "meta nfproto %s ", r->family == FAM_IP4 ? "ipv4" : "ipv6");
 	if (r->nsaddr > 0)
 		print_saddr(out, r->family, r->saddr, r->nsaddr);
@@ -102,11 +94,11 @@ static void print_rule(FILE *out, const struct ir_rule *r)
 		print_types(out, r->family, r->icmp_types, r->ntypes);
 		fputc(' ', out);
 	} else if (r->nports > 0) {
-		fprintf(out, "%s dport ", l4_name[r->l4]);
+		fprintf(out, "%s dport ", ir_l4_name[r->l4]);
 		print_ports(out, r->ports, r->nports);
 		fputc(' ', out);
 	} else if (r->l4 != IR_L4_ANY) {
-		fprintf(out, "meta l4proto %s ", l4_name[r->l4]);
+		fprintf(out, "meta l4proto %s ", ir_l4_name[r->l4]);
 	}
 	if (r->log)
 		fprintf(out, "log prefix \"%s\" ", r->log_prefix);

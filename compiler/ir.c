@@ -125,6 +125,14 @@ struct ir_dispatch ir_flatten(struct arena *a, int family, const struct prefix *
 
 /* ---- rules ---- */
 
+const char *const ir_l4_name[] = {
+	[IR_L4_ANY] = "",
+	[IR_L4_TCP] = "tcp",
+	[IR_L4_UDP] = "udp",
+	[IR_L4_ICMP] = "icmp",
+	[IR_L4_ICMPV6] = "ipv6-icmp",
+};
+
 static struct ir_rule *add_rule(struct arena *a, struct ir_chain *c)
 {
 	size_t n = (size_t)c->nrules, cap = (size_t)c->caprules;
@@ -154,14 +162,17 @@ static uint8_t *icmp_list(struct arena *a, const struct icmp_set *s, int *n)
 static void add_verdict(struct arena *a, struct ir_chain *c, const struct ir_rule *m,
 			enum verdict v)
 {
+	struct ir_rule base = *m;
+	/* Sources and ICMP type matches imply their family; nothing else does. */
+	base.match_family = m->family && !m->nsaddr && !m->ntypes;
 	if (v == VERDICT_REJECT && m->l4 == IR_L4_ANY) {
 		struct ir_rule *tcp = add_rule(a, c);
-		*tcp = *m;
+		*tcp = base;
 		tcp->l4 = IR_L4_TCP;
 		tcp->verdict = IR_REJECT_TCP_RESET;
 	}
 	struct ir_rule *r = add_rule(a, c);
-	*r = *m;
+	*r = base;
 	switch (v) {
 	case VERDICT_ACCEPT: r->verdict = IR_ACCEPT; break;
 	case VERDICT_DROP: r->verdict = IR_DROP; break;

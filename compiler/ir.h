@@ -35,6 +35,8 @@ enum ir_verdict {
 struct ir_rule {
 	bool ct_invalid;              /* match conntrack state invalid */
 	int family;                   /* 0: as the chain; else FAM_IP4 / FAM_IP6 */
+	bool match_family;            /* family needs a match of its own (meta
+	                                 nfproto): no source or ICMP type carries it */
 	enum ir_l4 l4;
 	const struct port_range *ports;   /* destination ports; NULL: any */
 	int nports;
@@ -85,6 +87,9 @@ struct ir_options {
 	const char *priority;  /* default "filter" */
 	int priority_num;      /* priority as a number (filter is 0) */
 };
+
+/* nftables' names of the layer-4 protocols, for `meta l4proto` and `X dport`. */
+extern const char *const ir_l4_name[];
 
 struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
 			   const struct ir_options *opt);

@@ -678,13 +678,14 @@ static void check_duplicate_prefixes(struct sema *s)
 	for (size_t i = 0; i < s->nblocks; i++)
 		for (int j = 0; j < s->blocks[i].nprefixes; j++)
 			v[k++] = (struct owned){ &s->blocks[i].prefixes[j], (int)i };
-	qsort(v, n, sizeof(*v), cmp_owned);
-	for (size_t i = 1; i < n; i++) {
-		size_t first = i - 1;
-		while (first > 0 && addr_equal(&v[first - 1].p->pfx, &v[i].p->pfx))
-			first--;
-		if (!addr_equal(&v[first].p->pfx, &v[i].p->pfx))
+	if (n > 0)
+		qsort(v, n, sizeof(*v), cmp_owned);
+	/* first: where the current run of one prefix began, in block order. */
+	for (size_t i = 1, first = 0; i < n; i++) {
+		if (!addr_equal(&v[first].p->pfx, &v[i].p->pfx)) {
+			first = i;
 			continue;
+		}
 		char buf[ADDR_STRLEN];
 		addr_format(&v[i].p->pfx, buf);
 		const struct loc *at = &s->blocks[v[first].block].loc;
