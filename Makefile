@@ -42,7 +42,7 @@ endif
 LIB_SRC = compiler/arena.c compiler/diag.c compiler/source.c compiler/addr.c \
 	  compiler/tables.c compiler/ast.c compiler/parse.c compiler/sema.c \
 	  compiler/lint.c compiler/ir.c compiler/emit_text.c compiler/emit_json.c compiler/output.c \
-	  compiler/compile.c runtime/apply.c
+	  compiler/compile.c runtime/apply.c runtime/eval.c
 GEN_SRC = $(B)/parser.c $(B)/lexer.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser.o $(B)/lexer.o
 MAIN_OBJ = $(B)/compiler/main.o

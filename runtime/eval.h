@@ -1,0 +1,83 @@
+/*
+ * eval.h - what a policy does to one packet, decided from the checked policy.
+ *
+ * The evaluator reads the sema result only (blocks, their prefixes, rules in
+ * order, defaults), never the IR or a generated ruleset: it is the oracle
+ * that the IR, both backends and apply are tested against, so it must not
+ * share their decisions.  Ownership is a plain longest-prefix search over
+ * every block's prefixes; a rule matches by its checked values.
+ *
+ * A packet is the first packet of a new flow.  Replies to allowed
+ * connections are accepted before any block and never reach the evaluator.
+ * ICMP messages that conntrack cannot take as the start of a connection
+ * (errors, echo replies) are "invalid" when they answer no connection, and
+ * d6c drops invalid packets to a protected destination before its rules.
+ */
+#ifndef D6C_EVAL_H
+#define D6C_EVAL_H
+
+#include <stdbool.h>
+
+#include "compiler/addr.h"
+#include "compiler/sema.h"
+
+enum pkt_proto {
+	PKT_TCP,
+	PKT_UDP,
+	PKT_ICMP,    /* ICMP for IPv4, ICMPv6 for IPv6 */
+	PKT_OTHER,   /* any other layer-4 protocol (lint's "every protocol") */
+};
+
+struct pkt {
+	int family;             /* FAM_IP4 or FAM_IP6 */
+	enum pkt_proto proto;
+	u128 src, dst;          /* as addr_first() gives them */
+	int port;               /* tcp/udp: destination port */
+	int icmp_type;          /* icmp: type, 0-255 */
+};
+
+/* What conntrack makes of a packet that answers no connection. */
+enum pkt_ct {
+	PKT_CT_NEW,        /* starts a connection: TCP SYN, UDP, echo-request... */
+	PKT_CT_UNTRACKED,  /* neighbour discovery and MLD: never tracked */
+	PKT_CT_INVALID,    /* ICMP errors and replies: invalid when unsolicited */
+};
+
+enum eval_reason {
+	EVAL_UNPROTECTED,  /* no block owns the destination: accepted, untouched */
+	EVAL_INVALID,      /* conntrack calls it invalid: dropped before the rules */
+	EVAL_RULE,         /* a rule of the owning block */
+	EVAL_DEFAULT,      /* the owning block's default */
+};
+
+struct eval_result {
+	enum verdict verdict;
+	enum eval_reason reason;
+	bool log;
+	const struct sema_block *block;          /* the owner; NULL: unprotected */
+	const struct sema_prefix *prefix;        /* its longest prefix holding dst */
+	const struct sema_block *broader;        /* another block with a shorter
+	                                            prefix holding dst, the longest
+	                                            such; NULL when none */
+	const struct sema_prefix *broader_prefix;
+	const struct sema_rule *rule;            /* EVAL_RULE */
+	int rule_index;                          /* its index in block->rules */
+};
+
+enum pkt_ct eval_conntrack(const struct pkt *p);
+/* Does rule r match packet p?  Judged on the rule's checked values alone;
+ * the caller has already decided that p's destination is r's block's. */
+bool eval_rule_matches(const struct sema_rule *r, const struct pkt *p);
+/* The longest prefix holding addr among every block's, or NULL; *block
+ * receives its block.  Skips the block `except` (NULL: none) and prefixes no
+ * shorter than below_len (129: any length). */
+const struct sema_prefix *eval_owner(const struct sema_policy *pol, int family, u128 addr,
+				     const struct sema_block *except, int below_len,
+				     const struct sema_block **block);
+struct eval_result eval_packet(const struct sema_policy *pol, const struct pkt *p);
+
+/* nftables' way to say what a reject sends back for this packet. */
+const char *eval_reject_kind(const struct pkt *p);
+extern const char *const eval_verdict_word[];   /* accept, drop, reject */
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * kernel.h - real packets through a real kernel that carries a ruleset.
+ *
+ * kern_open() builds three private network namespaces, outside -- router --
+ * container, joined by veth pairs.  They are held only by file descriptors
+ * of this process, never bind-mounted, so they vanish when it exits,
+ * however it exits.  kern_load() puts a ruleset into the router; kern_run()
+ * sends crafted packets (the first packet of a new flow each: a TCP SYN, a
+ * UDP datagram, an ICMP message of any type) from the outside with any
+ * source address, and reads what happened from both sides: a packet that
+ * reached the container side was accepted, one answered by the router with
+ * a TCP reset or an ICMP administratively-prohibited was rejected, one of
+ * which nothing came out was dropped.  No packet waits a timeout of its
+ * own: a batch is sent at once and read after one short quiet period.
+ *
+ * Needs CAP_SYS_ADMIN and CAP_NET_ADMIN (root).  The router's addresses are
+ * 198.18.0.1, 198.18.0.5 and link-local ones; kern_usable() says which
+ * addresses a packet may carry.
+ */
+#ifndef D6C_KERNEL_H
+#define D6C_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "eval.h"
+
+enum kern_outcome {
+	KERN_ACCEPT,            /* reached the container side */
+	KERN_DROP,              /* nothing came out on either side */
+	KERN_RESET,             /* the router answered with a TCP reset */
+	KERN_ADMIN_PROHIBITED,  /* ICMP or ICMPv6 administratively prohibited */
+	KERN_OTHER,             /* some other answer (another ICMP error) */
+};
+
+struct kern;
+
+/* NULL on failure, with the reason in err. */
+struct kern *kern_open(char *err, size_t errlen);
+/* Loads an nftables script (json false) or JSON ruleset into the router, in
+ * addition to what is there (d6c's output replaces its own table).  0 on
+ * success; else -1 with nftables' message in err. */
+int kern_load(struct kern *k, const char *ruleset, bool json, char *err, size_t errlen);
+/* Sends the n packets and stores what became of each in out[].  Every
+ * packet gets a conntrack tuple of its own for the life of k.  0 on
+ * success; -1 with the reason in err (a system error, an unusable address). */
+int kern_run(struct kern *k, const struct pkt *pkts, int n, enum kern_outcome *out,
+	     char *err, size_t errlen);
+void kern_close(struct kern *k);
+
+/* False, with the reason, for an address the topology cannot carry
+ * (loopback, multicast, link-local, unspecified, the router's own...). */
+bool kern_usable(int family, u128 addr, char *why, size_t whylen);
+/* The outcome the policy's verdict v for p must have in the kernel. */
+enum kern_outcome kern_expected(const struct pkt *p, enum verdict v);
+const char *kern_outcome_name(enum kern_outcome o);
+
+#endif
