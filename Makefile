@@ -31,7 +31,7 @@ ALL_LDFLAGS += -fsanitize=$(SANITIZE)
 B = build-san
 endif
 ALL_LDFLAGS += $(LDFLAGS)
-LIBS = $(shell pkg-config --libs jansson libnftables 2>/dev/null || echo -ljansson -lnftables)
+LIBS = $(shell pkg-config --libs jansson libnftables libmnl 2>/dev/null || echo -ljansson -lnftables -lmnl)
 
 ifeq ($(V),1)
 Q =
@@ -42,7 +42,7 @@ endif
 LIB_SRC = compiler/arena.c compiler/diag.c compiler/source.c compiler/addr.c \
 	  compiler/tables.c compiler/ast.c compiler/parse.c compiler/sema.c \
 	  compiler/lint.c compiler/ir.c compiler/emit_text.c compiler/emit_json.c compiler/output.c \
-	  compiler/compile.c runtime/apply.c runtime/eval.c
+	  compiler/compile.c runtime/apply.c runtime/eval.c runtime/kernel.c runtime/netns.c runtime/packet.c runtime/explain.c runtime/policytest.c
 GEN_SRC = $(B)/parser.c $(B)/lexer.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser.o $(B)/lexer.o
 MAIN_OBJ = $(B)/compiler/main.o
@@ -97,6 +97,12 @@ $(B)/d6c-fault: $(MAIN_OBJ) $(B)/libd6c.a tests/fault/apply_fault.c
 	$(Q)$(CC) $(ALL_CFLAGS) -Wl,--wrap=nft_run_cmd_from_buffer -o $@ tests/fault/apply_fault.c \
 		$(MAIN_OBJ) $(B)/libd6c.a $(LIBS) $(ALL_LDFLAGS)
 
+# The differential tester, evaluator against kernel (tests/diff/).
+DIFF_OBJ = $(patsubst %.c,$(B)/%.o,$(wildcard tests/diff/*.c))
+$(B)/difftest: $(DIFF_OBJ) $(B)/libd6c.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(DIFF_OBJ) $(B)/libd6c.a $(LIBS) $(ALL_LDFLAGS)
+
 deps:
 	$(Q)sh tests/setup-deps.sh
 
@@ -109,8 +115,14 @@ check-unit: $(UNIT_BIN)
 test: deps
 	$(Q)$(MAKE) --no-print-directory all-tests
 
-all-tests: d6c $(B)/d6c $(B)/d6c-fault $(UNIT_BIN)
-	$(Q)D6C=$(CURDIR)/$(B)/d6c D6C_FAULT=$(CURDIR)/$(B)/d6c-fault sh tests/run.sh $(UNIT_BIN)
+all-tests: d6c $(B)/d6c $(B)/d6c-fault $(B)/difftest $(UNIT_BIN)
+	$(Q)D6C=$(CURDIR)/$(B)/d6c D6C_FAULT=$(CURDIR)/$(B)/d6c-fault D6C_DIFFTEST=$(CURDIR)/$(B)/difftest sh tests/run.sh $(UNIT_BIN)
+
+# A long differential run: make difftest SEED=7 COUNT=2000
+SEED ?= 1
+COUNT ?= 500
+difftest: $(B)/difftest
+	$(Q)$(B)/difftest --seed $(SEED) --count $(COUNT)
 
 bench: deps d6c
 	$(Q)sh bench/run.sh
@@ -128,8 +140,8 @@ uninstall:
 clean:
 	rm -rf build build-san d6c
 
-.PHONY: bench all deps demo test all-tests check-unit golden-update install uninstall clean
+.PHONY: bench all deps demo difftest test all-tests check-unit golden-update install uninstall clean
 .DELETE_ON_ERROR:
 .SECONDARY:
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(DIFF_OBJ:.o=.d)

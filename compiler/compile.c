@@ -20,6 +20,17 @@ struct ir_policy *compile_policy(struct arena *a, struct diag_list *dl, const ch
 	if (diag_has_errors(dl))
 		return NULL;
 	struct ir_policy *ir = ir_lower(a, sp, opt);
-	lint_check(dl, sp, ir);
+	lint_check(dl, sp);
 	return ir;
+}
+
+struct sema_policy *compile_check(struct arena *a, struct diag_list *dl, const char *path,
+				  bool *unreadable)
+{
+	*unreadable = false;
+	struct ast_item *ast = parse_file(a, dl, path, unreadable);
+	if (*unreadable)
+		return NULL;
+	struct sema_policy *sp = sema_check(a, dl, ast, strcmp(path, "-") == 0 ? "<stdin>" : path);
+	return diag_has_errors(dl) ? NULL : sp;
 }

@@ -14,10 +14,16 @@
 
 #include "diag.h"
 #include "ir.h"
+#include "sema.h"
 
 /* *unreadable is set when path itself could not be read (an I/O error,
  * not a policy error). */
 struct ir_policy *compile_policy(struct arena *a, struct diag_list *dl, const char *path,
 				 const struct ir_options *opt, bool *unreadable);
+
+/* Parse and check only, without lowering or lint: the checked policy that
+ * the evaluator reads (explain, test).  NULL when an error was queued. */
+struct sema_policy *compile_check(struct arena *a, struct diag_list *dl, const char *path,
+				  bool *unreadable);
 
 #endif

@@ -179,6 +179,14 @@ static void print_one(FILE *out, const struct diag *d, bool color)
 	}
 }
 
+void diag_show(FILE *out, enum diag_severity sev, struct loc loc, const char *msg, bool color)
+{
+	struct diag d = { .sev = sev, .loc = loc, .msg = msg };
+	if (loc.file)
+		print_includes(out, loc.file);
+	print_one(out, &d, color);
+}
+
 void diag_print(struct diag_list *dl, FILE *out, bool color)
 {
 	if (dl->n == 0)

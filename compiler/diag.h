@@ -47,5 +47,8 @@ void diag_note(struct diag_list *dl, struct diag *d, struct loc loc, const char 
 	__attribute__((format(printf, 4, 5)));
 bool diag_has_errors(const struct diag_list *dl);
 void diag_print(struct diag_list *dl, FILE *out, bool color);
+/* One record printed at once, unsorted, as diag_print() prints it: for
+ * output that is not a list of problems (d6c explain). */
+void diag_show(FILE *out, enum diag_severity sev, struct loc loc, const char *msg, bool color);
 
 #endif

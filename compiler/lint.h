@@ -1,17 +1,19 @@
 /*
  * lint.h - warnings that need the whole checked policy.
  *
- * Shadowed rules and blocks that no packet reaches.  These never change the
- * output; `d6c check --werror` turns them into a failing exit status.
+ * Rules that can never match (shadowed by earlier rules, alone or together,
+ * or after a rule that matches every packet), blocks that no packet
+ * reaches, and sources only the block's own hosts can have.  These never
+ * change the output; `d6c check --werror` turns them into a failing exit
+ * status.  lint reads the checked policy only, and judges matching with
+ * the evaluator's eval_rule_matches().
  */
 #ifndef D6C_LINT_H
 #define D6C_LINT_H
 
 #include "diag.h"
-#include "ir.h"
 #include "sema.h"
 
-void lint_check(struct diag_list *dl, const struct sema_policy *p,
-		const struct ir_policy *ir);
+void lint_check(struct diag_list *dl, const struct sema_policy *p);
 
 #endif

@@ -5,6 +5,8 @@
  *   d6c check [--werror] POLICY...
  *   d6c apply [--dry-run] [--confirm SECONDS] [--table NAME] [--priority PRIO] POLICY
  *   d6c confirm [--table NAME]
+ *   d6c explain [--json] POLICY PACKET...      (PACKET '-': one per line on stdin)
+ *   d6c test [--kernel [-f text|json]] POLICY [TESTFILE]
  *
  * Exit status: 0 success, 1 the policy has errors, 2 usage, I/O or system
  * errors.  Options may come before or after POLICY (GNU getopt permutes);
@@ -18,6 +20,10 @@
 #include "output.h"
 #include "tables.h"
 #include "runtime/apply.h"
+#include "runtime/eval.h"
+#include "runtime/explain.h"
+#include "runtime/packet.h"
+#include "runtime/policytest.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -46,6 +52,8 @@ static const char usage_main[] =
 	"  check     parse and check policies only; diagnostics on standard error\n"
 	"  apply     compile and commit to the running kernel (needs CAP_NET_ADMIN)\n"
 	"  confirm   keep a ruleset applied with 'apply --confirm'\n"
+	"  explain   say what a policy does to packets, and which rule decides\n"
+	"  test      check the expectations of a policy's test file\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help      show this help, or a command's with 'd6c COMMAND --help'\n"
@@ -94,6 +102,36 @@ static const char usage_apply[] =
 static const char usage_confirm[] =
 	"Usage: d6c confirm [--table NAME]\n"
 	"Keep the ruleset of the last 'd6c apply --confirm'; stop its automatic restore.\n";
+
+static const char usage_explain[] =
+	"Usage: d6c explain [OPTION]... POLICY PACKET...\n"
+	"Say what POLICY does to each PACKET, the first packet of a new connection, and\n"
+	"which rule or default decides it.  A PACKET is written\n"
+	"    PROTO SRC -> DST [port N | type NAME|N]\n"
+	"with PROTO tcp, udp or icmp (ICMPv6 for IPv6 addresses), e.g.\n"
+	"    'tcp 2001:db8:1::2 -> 2001:db8::10 port 22'\n"
+	"PACKET '-' reads one packet a line from standard input ('#' comments).\n"
+	"\n"
+	"      --json            one JSON object a packet, one a line\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status: 0 every packet explained, 1 the policy has errors, 2 a malformed\n"
+	"packet (nothing is explained) or another usage error.\n";
+
+static const char usage_test[] =
+	"Usage: d6c test [OPTION]... POLICY [TESTFILE]\n"
+	"Check the expectations in TESTFILE (default: POLICY.test), lines such as\n"
+	"    expect tcp 2001:db8:1::2 -> 2001:db8::10 port 22 accept;\n"
+	"against POLICY, without privileges.  Each failure is reported at its\n"
+	"TESTFILE:LINE:COL with the verdict the policy gives and the rule that gives it.\n"
+	"\n"
+	"      --kernel          send real packets through the compiled ruleset instead,\n"
+	"                        in private network namespaces (needs root)\n"
+	"  -f, --format FORMAT   with --kernel: load the 'text' (default) or 'json' ruleset\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status: 0 every expectation holds, 1 one fails or a file has errors,\n"
+	"2 usage, I/O or system errors.\n";
 
 static const char *rundir(void)
 {
@@ -189,6 +227,8 @@ enum {
 	OPT_PRIORITY,
 	OPT_WERROR,
 	OPT_CONFIRM,
+	OPT_JSON,
+	OPT_KERNEL,
 };
 
 struct cli {
@@ -200,6 +240,8 @@ struct cli {
 	const char *output;         /* compile -o */
 	output_emit_fn *emit;       /* compile -f */
 	struct apply_options apply; /* apply -n, --confirm */
+	bool json;                  /* explain --json */
+	bool kernel;                /* test --kernel */
 	int npolicies;              /* operands after the options */
 	char **policies;
 };
@@ -212,6 +254,8 @@ static const struct option all_options[] = {
 	{ "werror", no_argument, NULL, OPT_WERROR },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "confirm", required_argument, NULL, OPT_CONFIRM },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "kernel", no_argument, NULL, OPT_KERNEL },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -224,6 +268,8 @@ static bool takes(const char *cmd, int opt)
 		{ "check", { OPT_WERROR, 'h' } },
 		{ "apply", { 'n', OPT_CONFIRM, OPT_TABLE, OPT_PRIORITY, OPT_WERROR, 'h' } },
 		{ "confirm", { OPT_TABLE, 'h' } },
+		{ "explain", { OPT_JSON, 'h' } },
+		{ "test", { OPT_KERNEL, 'f', 'h' } },
 	};
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (strcmp(table[i].cmd, cmd) == 0)
@@ -279,6 +325,12 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case 'n':
 			c->apply.dry_run = true;
+			break;
+		case OPT_JSON:
+			c->json = true;
+			break;
+		case OPT_KERNEL:
+			c->kernel = true;
 			break;
 		case OPT_CONFIRM: {
 			char *end;
@@ -376,6 +428,173 @@ static int cmd_confirm(struct cli *c)
 	return apply_confirm(c->ir.table, rundir());
 }
 
+/* Parses one packet from f (or from its line `line`, 0: the whole file);
+ * false on a malformed one (the error is queued). */
+static bool parse_packet(struct arena *a, struct diag_list *dl, const struct src_file *f,
+			 int line, struct pkt *p, bool *empty)
+{
+	struct pkt_lexer lx;
+	pkt_lexer_init(&lx, f);
+	if (line > 0) {
+		size_t len;
+		const char *text = src_line(f, line, &len);
+		lx.pos = (size_t)(text - f->text);
+		lx.end = lx.pos + len;
+		lx.line = line;
+	}
+	struct pkt_word w;
+	*empty = !pkt_peek(&lx, &w);
+	if (*empty && line > 0)
+		return true;
+	struct loc span;
+	return pkt_parse(a, dl, &lx, NULL, p, &span);
+}
+
+/* The packets of explain's operands, in order; NULL after printing why. */
+static struct pkt *explain_packets(struct cli *c, int *n, int *rc)
+{
+	struct diag_list dl;
+	diag_init(&dl, &c->a);
+	struct pkt *v = NULL;
+	size_t nv = 0, cap = 0;
+	for (int i = 1; i < c->npolicies; i++) {
+		const char *arg = c->policies[i];
+		struct src_file *f;
+		bool from_stdin = strcmp(arg, "-") == 0;
+		if (from_stdin) {
+			f = src_read(&c->a, "-", NULL, (struct loc){ 0 });
+			if (!f) {
+				fprintf(stderr, "d6c: cannot read standard input: %s\n", strerror(errno));
+				*rc = EXIT_USAGE;
+				return NULL;
+			}
+		} else {
+			f = src_from_string(&c->a, arena_printf(&c->a, "<packet %d>", i), arg,
+					    strlen(arg));
+		}
+		for (int line = from_stdin ? 1 : 0; line <= (from_stdin ? f->nlines : 0); line++) {
+			struct pkt p;
+			bool empty;
+			if (!parse_packet(&c->a, &dl, f, line, &p, &empty) || empty)
+				continue;
+			ARENA_PUSH(&c->a, v, nv, cap);
+			v[nv - 1] = p;
+		}
+	}
+	if (diag_has_errors(&dl)) {
+		diag_print(&dl, stderr, use_color());
+		*rc = EXIT_USAGE;
+		return NULL;
+	}
+	*n = (int)nv;
+	return v;
+}
+
+/* The checked policy of the first operand; NULL with *rc set on errors. */
+static struct sema_policy *check_policy(struct cli *c, int *rc)
+{
+	struct diag_list dl;
+	diag_init(&dl, &c->a);
+	bool unreadable;
+	struct sema_policy *sp = compile_check(&c->a, &dl, c->policies[0], &unreadable);
+	*rc = EXIT_OK;
+	if (!sp) {
+		diag_print(&dl, stderr, use_color());
+		*rc = unreadable ? EXIT_USAGE : EXIT_POLICY;
+	}
+	return sp;
+}
+
+static int cmd_explain(struct cli *c)
+{
+	if (c->npolicies < 2)
+		return usage_error(c->cmd, c->npolicies ? "no PACKET given" : "no POLICY given");
+	int rc, n = 0;
+	for (int i = 1; i < c->npolicies; i++)
+		if (strcmp(c->policies[i], "-") == 0 && strcmp(c->policies[0], "-") == 0)
+			return usage_error(c->cmd, "POLICY and PACKET cannot both be standard input");
+	struct sema_policy *sp = check_policy(c, &rc);
+	if (!sp)
+		return rc;
+	struct pkt *v = explain_packets(c, &n, &rc);
+	if (!v && rc != EXIT_OK)
+		return rc;
+	bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	for (int i = 0; i < n; i++) {
+		struct eval_result r = eval_packet(sp, &v[i]);
+		if (c->json) {
+			json_t *o = explain_json(&c->a, &v[i], &r);
+			json_dumpf(o, stdout, JSON_COMPACT);
+			putchar('\n');
+			json_decref(o);
+		} else {
+			if (i > 0)
+				putchar('\n');
+			explain_text(&c->a, stdout, &v[i], &r, color);
+		}
+	}
+	if (!c->json && n > 0)
+		explain_text_footer(stdout);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "d6c: cannot write to standard output: %s\n", strerror(errno));
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int cmd_test(struct cli *c)
+{
+	if (c->npolicies < 1 || c->npolicies > 2)
+		return usage_error(c->cmd, c->npolicies ? "give POLICY and at most one TESTFILE"
+						       : "no POLICY given");
+	if (c->emit != emit_text && !c->kernel)
+		return usage_error(c->cmd, "option '--format' needs '--kernel'");
+	const char *path = c->npolicies == 2 ? c->policies[1]
+			   : arena_printf(&c->a, "%s.test", c->policies[0]);
+	if (strcmp(path, "-.test") == 0)
+		return usage_error(c->cmd, "name the TESTFILE when POLICY is standard input");
+	int rc;
+	struct sema_policy *sp = check_policy(c, &rc);
+	if (!sp)
+		return rc;
+	struct src_file *f = src_read(&c->a, path, NULL, (struct loc){ 0 });
+	if (!f) {
+		fprintf(stderr, "d6c: cannot read test file %s: %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	struct diag_list dl;
+	diag_init(&dl, &c->a);
+	struct ptest_file t;
+	ptest_parse(&c->a, &dl, f, &t);
+	if (diag_has_errors(&dl)) {
+		diag_print(&dl, stderr, use_color());
+		return EXIT_POLICY;
+	}
+	int failed;
+	if (c->kernel) {
+		if (!apply_have_cap())
+			return usage_error(c->cmd, "--kernel builds network namespaces and needs root "
+					   "(CAP_SYS_ADMIN and CAP_NET_ADMIN)");
+		char err[512] = "";
+		struct ir_policy *ir = ir_lower(&c->a, sp, &c->ir);
+		failed = ptest_run_kernel(&c->a, &dl, sp, ir, &t, c->emit == emit_json, err,
+					  sizeof(err));
+		if (failed == -1) {
+			fprintf(stderr, "d6c: cannot test in the kernel: %s\n", err);
+			return EXIT_USAGE;
+		}
+		if (failed == -2) {
+			diag_print(&dl, stderr, use_color());
+			return EXIT_USAGE;
+		}
+	} else {
+		failed = ptest_check(&c->a, &dl, sp, &t);
+	}
+	diag_print(&dl, stderr, use_color());
+	printf("%d passed, %d failed\n", t.n - failed, failed);
+	return failed ? EXIT_POLICY : EXIT_OK;
+}
+
 static const struct command {
 	const char *name;
 	const char *usage;
@@ -385,6 +604,8 @@ static const struct command {
 	{ "check", usage_check, cmd_check },
 	{ "apply", usage_apply, cmd_apply },
 	{ "confirm", usage_confirm, cmd_confirm },
+	{ "explain", usage_explain, cmd_explain },
+	{ "test", usage_test, cmd_test },
 };
 
 int main(int argc, char **argv)

@@ -10,12 +10,30 @@
 #include "eval.h"
 
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/utsname.h>
 
 const char *const eval_verdict_word[] = {
 	[VERDICT_ACCEPT] = "accept",
 	[VERDICT_DROP] = "drop",
 	[VERDICT_REJECT] = "reject",
 };
+
+/* Linux 6.10 ("netfilter: conntrack: fix ct-state for ICMPv6 Multicast
+ * Router Discovery") stopped tracking ICMPv6 151 and 152; before it they
+ * were invalid.  The evaluator answers for the kernel it runs on, the one
+ * that will load the ruleset.  A fact of the machine, read once. */
+static bool mrd_untracked(void)
+{
+	static int known = -1;
+	if (known < 0) {
+		struct utsname u;
+		int major = 0, minor = 0;
+		known = uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
+			(major > 6 || (major == 6 && minor >= 10));
+	}
+	return known;
+}
 
 /* Which ICMP types conntrack takes as new, and which it never tracks: the
  * kernel's nf_conntrack_proto_icmp.c and nf_conntrack_proto_icmpv6.c. */
@@ -32,6 +50,9 @@ enum pkt_ct eval_conntrack(const struct pkt *p)
 	/* MLD query, report and done; router and neighbour solicitation and
 	 * advertisement; MLDv2 report */
 	if ((t >= 130 && t <= 136) || t == 143)
+		return PKT_CT_UNTRACKED;
+	/* multicast router advertisement and solicitation */
+	if ((t == 151 || t == 152) && mrd_untracked())
 		return PKT_CT_UNTRACKED;
 	return PKT_CT_INVALID;
 }

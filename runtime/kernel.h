@@ -16,6 +16,12 @@
  * Needs CAP_SYS_ADMIN and CAP_NET_ADMIN (root).  The router's addresses are
  * 198.18.0.1, 198.18.0.5 and link-local ones; kern_usable() says which
  * addresses a packet may carry.
+ *
+ * PKT_OTHER goes out as an SCTP INIT (protocol 132, port 9), which
+ * conntrack takes as new.  The kernel answers no ICMP message that it
+ * counts as an error (IPv4 types 1-7, 9-12 and above 18; ICMPv6 types
+ * below 128) with an ICMP error, so rejecting one of those shows as
+ * KERN_DROP.
  */
 #ifndef D6C_KERNEL_H
 #define D6C_KERNEL_H

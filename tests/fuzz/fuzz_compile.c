@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct ir_options opt = { .table = "d6c", .priority = "filter",
 					  .priority_num = 0 };
 		struct ir_policy *ir = ir_lower(&a, sp, &opt);
-		lint_check(&dl, sp, ir);
+		lint_check(&dl, sp);
 		if (emit_text(ir, devnull) != 0)
 			abort();
 		json_t *j = emit_json_build(ir);

@@ -1,0 +1,53 @@
+/*
+ * packet.h - packet descriptions as administrators write them.
+ *
+ *     PROTO SRC -> DST [port N | type NAME|N]
+ *
+ * PROTO is tcp, udp or icmp (ICMPv6 for IPv6 addresses).  tcp and udp need
+ * `port N` (a number or a service name); icmp takes an optional `type`
+ * (nftables' name or a number), echo-request when none is given.  The same
+ * words appear in `d6c explain` arguments and in policy test files, so the
+ * scanner works on any span of a source file and errors carry
+ * FILE:LINE:COL like every other diagnostic.
+ */
+#ifndef D6C_PACKET_H
+#define D6C_PACKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "compiler/diag.h"
+#include "eval.h"
+
+/* Words of a source span: separated by blanks; '#' starts a comment to the
+ * end of the line; ';' is a word of its own. */
+struct pkt_lexer {
+	const struct src_file *f;
+	size_t pos, end;
+	int line, col;
+};
+
+struct pkt_word {
+	const char *s;      /* not NUL-terminated */
+	size_t len;
+	struct loc loc;
+};
+
+void pkt_lexer_init(struct pkt_lexer *lx, const struct src_file *f);
+/* The next word, or false at the end of the span. */
+bool pkt_next(struct pkt_lexer *lx, struct pkt_word *w);
+bool pkt_peek(const struct pkt_lexer *lx, struct pkt_word *w);
+bool pkt_word_is(const struct pkt_word *w, const char *s);
+
+/* Parses one packet description from lx, stopping before `stop` (a word
+ * that may follow it, e.g. a verdict in a test file; NULL: the span must
+ * end after the packet).  On error queues one diagnostic at the offending
+ * word and returns false.  *span receives the description's extent. */
+bool pkt_parse(struct arena *a, struct diag_list *dl, struct pkt_lexer *lx,
+	       bool (*stop)(const struct pkt_word *w), struct pkt *out, struct loc *span);
+
+/* "tcp 2001:db8:1::2 -> 2001:db8::10 port 22"; the caller's buffer. */
+#define PKT_STRLEN 200
+void pkt_format(const struct pkt *p, char buf[PKT_STRLEN]);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * difftest.h - what the differential driver (difftest.c) and the replay of
+ * regression cases (replay.c) share: compiling a policy held in memory the
+ * way compile.c does, and the counts both report.
+ */
+#ifndef D6C_TESTS_DIFFTEST_H
+#define D6C_TESTS_DIFFTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "compiler/arena.h"
+#include "compiler/diag.h"
+#include "compiler/sema.h"
+#include "runtime/eval.h"
+#include "runtime/kernel.h"
+
+#define DT_MAX_PACKETS 4096
+
+enum { DT_TEXT, DT_JSON, DT_NFMT };
+extern const char *const dt_fmt_name[DT_NFMT];
+
+/* Counts are per check: one packet against one format (or the evaluator). */
+struct dt_stats {
+	long pairs, passed, failed, known, disagreements, gen_errors, skipped;
+};
+
+struct dt_compiled {
+	struct arena a;
+	struct diag_list dl;
+	struct sema_policy *sp;
+	char *ruleset[DT_NFMT];   /* text and JSON, malloc'd */
+};
+
+/* parse_string, sema_check, ir_lower with default options, both backends.
+ * False when the policy has errors (they stay in c->dl).  Either way the
+ * caller calls dt_release(). */
+bool dt_compile(struct dt_compiled *c, const char *name, const char *text);
+void dt_release(struct dt_compiled *c);
+/* Loads format fmt of c into the kernel; 0, or -1 with nftables' reason. */
+int dt_load(struct kern *k, const struct dt_compiled *c, int fmt, char *err, size_t len);
+/* What the evaluator based its verdict on: "drop: the rule at line 5". */
+void dt_describe(const struct eval_result *r, char *buf, size_t len);
+/* Each line of text, indented, to stdout. */
+void dt_print_indented(const char *text);
+/* Prints the reason and exits 2: a system error, not a finding. */
+void dt_die_sys(const char *what) __attribute__((noreturn));
+
+/* Replays tests/diff/regress/NAME.pol with NAME.packets beside it; false when
+ * the case itself is malformed. */
+bool dt_replay(struct kern *k, const char *pol, const bool fmt[DT_NFMT], struct dt_stats *st);
+
+#endif

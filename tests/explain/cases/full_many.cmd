@@ -1,0 +1,1 @@
+explain examples/full.pol 'tcp 2001:db8:1::2 -> 2001:db8::10 port 22' 'tcp 2001:db8::5 -> 2001:db8::10 port 5432' 'tcp 2001:db8:bad::2 -> 2001:db8::20 port 25' 'tcp 2001:db8:bad::2 -> 2001:db8::20 port 26' 'icmp 2001:db8:1::2 -> 2001:db8::20 type destination-unreachable' 'udp 2001:db8:1::2 -> 2001:db8:5::20 port dns' 'icmp 203.0.113.1 -> 192.0.2.1'

@@ -1,0 +1,1 @@
+explain --json examples/full.pol 'tcp 2001:db8:1::2 -> 2001:db8::10 port 22' 'tcp 2001:db8:bad::2 -> 2001:db8::20 port 25' 'udp 2001:db8:1::2 -> 2001:db8:5::20 port 53' 'icmp 2001:db8:1::2 -> 2001:db8::20 type 1'

@@ -1,0 +1,1 @@
+explain examples/site.pol - < tests/explain/cases/stdin_error.in

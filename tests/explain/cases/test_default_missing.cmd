@@ -1,0 +1,1 @@
+test tests/packet/cases/ranges.pol

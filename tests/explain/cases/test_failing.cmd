@@ -1,0 +1,1 @@
+test examples/full.pol tests/explain/cases/failing.test

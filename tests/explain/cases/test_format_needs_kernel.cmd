@@ -1,0 +1,1 @@
+test --format json examples/site.pol
