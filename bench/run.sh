@@ -1,26 +1,305 @@
 #!/bin/sh
-# make bench: compile time, peak memory and nft's own check time for
-# policies of growing size.  Numbers to read and compare, never asserted.
-set -eu
-cd "$(dirname "$0")/.."
+# make bench: how d6c scales with the number of network blocks.  One table,
+# one row per N (blocks of bench/gen.sh's realistic mix): policy size,
+# compile time and memory, load times into fresh network namespaces (d6c's
+# text through nft -f, d6c apply, and the "one jump per network" reference
+# shape), and the forwarding rate of a router carrying the ruleset against
+# the same router with none.  Numbers to read and compare, never asserted.
+#
+# Environment: BENCH_N (default "1 100 1000 10000 100000"), BENCH_PPS_N
+# (default "1 1000 10000"), BENCH_PPS_PAIRS (5), BENCH_PPS_SECONDS (3),
+# D6C (./d6c), CC (cc).  Progress goes to standard error, every raw
+# measurement to the log named at the end (/tmp/d6c-bench-*.log).
+#
+# Loads and packets need root (network namespaces); without it only the
+# compile columns are measured.
+set -u
+cd "$(dirname "$0")/.." || exit 2
 D6C=${D6C:-./d6c}
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-printf '%8s %10s %12s %10s %12s %10s\n' networks bytes compile_s peak_kib nft_check_s out_lines
-for n in 100 1000 10000 50000; do
-	sh bench/gen.sh "$n" >"$tmp/p.pol"
-	start=$(date +%s.%N)
-	/usr/bin/time -f '%M' -o "$tmp/mem" $D6C compile -o "$tmp/p.nft" "$tmp/p.pol"
-	end=$(date +%s.%N)
-	# A private namespace of the init user namespace: under `unshare -rn`
-	# nft cannot enlarge its netlink buffer and big batches fail with
-	# "Message too long".
-	if [ "$n" -le 10000 ] && [ "$(id -u)" = 0 ] && ip netns add "d6cbench$$" 2>/dev/null; then
-		s2=$(date +%s.%N); ip netns exec "d6cbench$$" nft -c -f "$tmp/p.nft"; e2=$(date +%s.%N)
-		ip netns del "d6cbench$$"
-		nftt=$(echo "$e2 - $s2" | bc)
-	else
-		nftt=-
+BENCH_N=${BENCH_N:-1 100 1000 10000 100000}
+BENCH_PPS_N=${BENCH_PPS_N:-1 1000 10000}
+BENCH_PPS_PAIRS=${BENCH_PPS_PAIRS:-5}
+BENCH_PPS_SECONDS=${BENCH_PPS_SECONDS:-3}
+LOAD_TIMEOUT=300	# s: any single load slower than this is cut off
+REF_LIMIT=60		# s: the reference shape is not grown past this
+PPS_DESTS=16		# /64s the packets are spread over
+
+P=d6cb$$	# every namespace of this run starts with this
+tmp=$(mktemp -d /tmp/d6c-bench.XXXXXX) || exit 2
+LOG=/tmp/d6c-bench-$(date +%Y%m%d-%H%M%S)-$$.log
+: >"$LOG" || exit 2
+
+# ------------------------------------------------------------ cleanup
+# Namespaces die with their processes killed first; flood stops by itself
+# but an interrupt must not leave one running.
+cleanup() {
+	trap - EXIT INT TERM HUP PIPE
+	for ns in $(ip netns list 2>/dev/null | awk -v p="$P-" 'index($1, p) == 1 { print $1 }'); do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
+		ip netns del "$ns" 2>/dev/null || echo "bench: cannot delete network namespace $ns" >&2
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+trap 'exit 141' PIPE
+
+say() { echo "bench: $*" >&2; }
+log() { echo "$*" >>"$LOG"; }
+die() { say "$*"; exit 2; }
+now() { date +%s.%N; }
+# seconds from $1 to $2, 3 decimals
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", b - a }'; }
+
+# median of the numbers on standard input ("-" when there are none)
+median() {
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) print "-"
+		else if (NR % 2) print v[(NR + 1) / 2]
+		else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# ------------------------------------------------------------ prerequisites
+# need COMMAND PACKAGE: install PACKAGE when COMMAND is missing and we are
+# root (make bench has run tests/setup-deps.sh, sh bench/run.sh may not have)
+need() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	[ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || die "$1 is missing: install $2"
+	say "installing $2"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1 ||
+		{ apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1; } ||
+		die "cannot install $2"
+}
+need /usr/bin/time time
+need "${CC:-cc}" gcc
+need taskset util-linux
+need timeout coreutils
+[ -x "$D6C" ] || die "$D6C not found: run make first"
+ROOT=0
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && command -v nft >/dev/null &&
+	ip netns add "$P-probe" 2>/dev/null; then
+	ip netns del "$P-probe"
+	ROOT=1
+else
+	say "not root (or no ip/nft/namespaces): measuring compile only"
+fi
+FLOOD=$tmp/flood
+if [ "$ROOT" = 1 ] && ! ${CC:-cc} -O2 -Wall -Wextra -Werror -o "$FLOOD" bench/flood.c 2>"$tmp/cc.err"; then
+	cat "$tmp/cc.err" >&2
+	die "cannot build bench/flood.c"
+fi
+log "# d6c bench $(date -u +%Y-%m-%dT%H:%M:%SZ), $(git log -1 --oneline 2>/dev/null)"
+log "# compiler/ changes in the working tree: $(git status --porcelain compiler runtime grammar 2>/dev/null | wc -l) files"
+log "# kernel $(uname -r), $(nft --version 2>/dev/null), $(nproc) cpus"
+log "# BENCH_N=$BENCH_N BENCH_PPS_N=$BENCH_PPS_N pairs=$BENCH_PPS_PAIRS seconds=$BENCH_PPS_SECONDS"
+
+# ------------------------------------------------------------ load times
+# timed WHAT CMD...: runs CMD (cut off after LOAD_TIMEOUT), logs it and its
+# output, prints its wall time in seconds, ">300" when cut off, "fail" when
+# it failed.
+timed() {
+	what=$1; shift
+	t0=$(now)
+	timeout "$LOAD_TIMEOUT" "$@" >"$tmp/out" 2>&1
+	rc=$?
+	t1=$(now)
+	t=$(secs "$t0" "$t1")
+	log "$what: rc=$rc wall=${t}s (loadavg $(cut -d' ' -f1-3 /proc/loadavg)): $*"
+	sed 's/^/    /' "$tmp/out" | head -20 >>"$LOG"
+	if [ "$rc" = 124 ]; then echo ">$LOAD_TIMEOUT"
+	elif [ "$rc" != 0 ]; then echo fail
+	else echo "$t"
 	fi
-	printf '%8d %10d %12.3f %10d %12s %10d\n' "$n" "$(wc -c <"$tmp/p.pol")" \
-		"$(echo "$end - $start" | bc)" "$(cat "$tmp/mem")" "$nftt" "$(wc -l <"$tmp/p.nft")"
+}
+
+# fresh WHAT CMD...: the time of `ip netns exec NS CMD` in a namespace made
+# for it and deleted after (only that command is timed).  A fresh
+# namespace of the init user namespace, not `unshare -rn`: there nft could
+# not enlarge its netlink buffer.
+fresh() {
+	what=$1; shift
+	ns=$P-load
+	ip netns add "$ns" || { echo fail; return; }
+	timed "$what" ip netns exec "$ns" "$@"
+	# Empty the table before the namespace goes, and give the kernel's
+	# deferred teardown a moment, so it does not run into the next
+	# measurement.
+	ip netns exec "$ns" nft flush ruleset 2>/dev/null
+	ip netns del "$ns"
+	sleep 1
+}
+
+# over SECONDS: true when a time is too slow to grow that column further
+over() {
+	case $1 in
+	">"* | fail) return 0 ;;
+	*) awk -v t="$1" -v l="$2" 'BEGIN { exit !(t > l) }' ;;
+	esac
+}
+
+# ------------------------------------------------------------ forwarding
+# Two identical lines of three namespaces, sender -> router -> receiver,
+# the router of line "a" with no ruleset, that of line "b" with d6c's:
+#
+#   $P-sX [s0] ----veth---- [r0] $P-rX [r1] ----veth---- [c0] $P-cX
+#   fd00:d6c:1::1/64     fd00:d6c:1::2/64 fd00:d6c:2::1/64     fd00:d6c:2::2/64
+#
+# The router routes 2001:db8::/32 (every IPv6 network of the mix) to the
+# receiver, which drops them in a blackhole route; they are counted as they
+# arrive on its interface (rx_packets).  Fixed MAC addresses and permanent
+# neighbours: no neighbour discovery in the measurement.
+MAC_S=02:d6:c0:00:00:01 MAC_R0=02:d6:c0:00:00:02 MAC_R1=02:d6:c0:00:00:03 MAC_C=02:d6:c0:00:00:04
+nsctl() { ip netns exec "$1" sh -c "echo $3 >/proc/sys/$2"; }
+line() {
+	s=$P-s$1 r=$P-r$1 c=$P-c$1
+	for ns in "$s" "$r" "$c"; do ip netns add "$ns" || return 1; done
+	ip -n "$s" link add s0 address $MAC_S type veth peer name r0 address $MAC_R0 netns "$r" &&
+	ip -n "$r" link add r1 address $MAC_R1 type veth peer name c0 address $MAC_C netns "$c" &&
+	for ns in "$s" "$r" "$c"; do
+		ip -n "$ns" link set lo up && nsctl "$ns" net/ipv6/conf/all/accept_dad 0 || return 1
+	done &&
+	ip -n "$s" link set s0 up && ip -n "$s" addr add fd00:d6c:1::1/64 dev s0 nodad &&
+	ip -n "$r" link set r0 up && ip -n "$r" addr add fd00:d6c:1::2/64 dev r0 nodad &&
+	ip -n "$r" link set r1 up && ip -n "$r" addr add fd00:d6c:2::1/64 dev r1 nodad &&
+	ip -n "$c" link set c0 up && ip -n "$c" addr add fd00:d6c:2::2/64 dev c0 nodad &&
+	nsctl "$r" net/ipv6/conf/all/forwarding 1 &&
+	ip -n "$r" -6 neigh add fd00:d6c:2::2 lladdr $MAC_C dev r1 nud permanent &&
+	ip -n "$r" -6 route add 2001:db8::/32 via fd00:d6c:2::2 dev r1 &&
+	ip -n "$c" -6 route add blackhole 2001:db8::/32
+}
+unline() {
+	for ns in $P-s$1 $P-r$1 $P-c$1; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+rx() { ip netns exec "$P-c$1" cat /sys/class/net/c0/statistics/rx_packets; }
+
+# blast X SECONDS WHAT: one run of the sender through line X; prints the
+# packets per second that reached the receiver.  The sender is pinned to
+# the last CPU (the forwarding path runs there too, in its softirq), away
+# from this script.
+blast() {
+	c0=$(rx "$1")
+	ip netns exec "$P-s$1" taskset -c "$(($(nproc) - 1))" "$FLOOD" s0 $MAC_S $MAC_R0 fd00:d6c:1::1 "$2" $DESTS >"$tmp/flood.out" 2>&1
+	c1=$(rx "$1")
+	# "sent P packets in S s"
+	set -- "$1" "$2" "$3" $(cat "$tmp/flood.out")
+	if [ "$4" != sent ]; then
+		log "$3: flood failed: $*"
+		echo 0
+		return
+	fi
+	pps=$(awk -v n=$((c1 - c0)) -v t="$8" 'BEGIN { printf "%d\n", n / t }')
+	log "$3: router $1: sent $5 in $8 s, received $((c1 - c0)): $pps pps (loadavg $(cut -d' ' -f1-3 /proc/loadavg))"
+	echo "$pps"
+}
+
+# forwarding N: "RATIO EMPTY_PPS" for the ruleset of N blocks ($tmp/p.nft)
+forwarding() {
+	unline b
+	line b || { log "pps N=$1: cannot build the namespaces"; echo "- -"; return; }
+	l=$(timed "pps N=$1: load router b" ip netns exec "$P-rb" nft -f "$tmp/p.nft")
+	case $l in [0-9]*) ;; *) echo "- -"; unline b; return ;; esac
+	DESTS=$(sh bench/gen.sh -d "$1" $PPS_DESTS)
+	log "pps N=$1: destinations $(echo $DESTS)"
+	blast a 1 "pps N=$1 warm-up" >/dev/null
+	blast b 1 "pps N=$1 warm-up" >/dev/null
+	: >"$tmp/ratios"; : >"$tmp/empty"
+	i=1
+	while [ "$i" -le "$BENCH_PPS_PAIRS" ]; do
+		say "N=$1: forwarding, pair $i of $BENCH_PPS_PAIRS"
+		a=$(blast a "$BENCH_PPS_SECONDS" "pps N=$1 pair $i")
+		b=$(blast b "$BENCH_PPS_SECONDS" "pps N=$1 pair $i")
+		echo "$a" >>"$tmp/empty"
+		[ "$a" -gt 0 ] && awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f\n", b / a }' >>"$tmp/ratios"
+		i=$((i + 1))
+	done
+	ratio=$(median <"$tmp/ratios")
+	empty=$(median <"$tmp/empty")
+	log "pps N=$1: median ratio $ratio, median empty router $empty pps"
+	unline b
+	case $ratio in -) echo "- -" ;; *) printf '%.3f %d\n' "$ratio" "$empty" ;; esac
+}
+
+# ------------------------------------------------------------ the table
+FMT='%7s %10s %9s %8s %9s %8s %8s %8s %8s %10s\n'
+printf "$FMT" N policy_B compile_s peak_MiB B/block nft_f_s apply_s ref_s fwd_ratio empty_pps >"$tmp/table"
+[ "$ROOT" = 1 ] && { line a || die "cannot build the forwarding namespaces"; }
+stop_nft=0 stop_apply=0 stop_ref=0
+for n in $BENCH_N; do
+	say "N=$n: generating"
+	sh bench/gen.sh "$n" >"$tmp/p.pol"
+	bytes=$(wc -c <"$tmp/p.pol")
+	# The mix must be a valid policy at every size; warnings are fine.
+	if ! $D6C check "$tmp/p.pol" 2>"$tmp/check"; then
+		cat "$tmp/check" >&2
+		die "N=$n: bench/gen.sh wrote a policy with errors"
+	fi
+	log "N=$n: policy $bytes bytes, check: $(grep -c warning: "$tmp/check") warnings"
+
+	say "N=$n: compiling"
+	t0=$(now)
+	/usr/bin/time -f %M -o "$tmp/mem" $D6C compile -o "$tmp/p.nft" "$tmp/p.pol" 2>>"$LOG" ||
+		die "N=$n: compile failed (see $LOG)"
+	t1=$(now)
+	ct=$(secs "$t0" "$t1")
+	kib=$(tail -n 1 "$tmp/mem")
+	mib=$(awk -v k="$kib" 'BEGIN { printf "%.1f\n", k / 1024 }')
+	per=$((kib * 1024 / n))
+	log "N=$n: compile ${ct}s, peak ${kib} KiB, output $(wc -c <"$tmp/p.nft") bytes"
+
+	nft_t=- apply_t=- ref_t=- ratio=- empty=-
+	if [ "$ROOT" = 1 ]; then
+		if [ "$stop_nft" = 0 ]; then
+			say "N=$n: nft -f"
+			nft_t=$(fresh "N=$n nft -f" nft -f "$tmp/p.nft")
+			over "$nft_t" "$LOAD_TIMEOUT" && stop_nft=1
+		fi
+		if [ "$stop_apply" = 0 ]; then
+			say "N=$n: d6c apply"
+			apply_t=$(fresh "N=$n d6c apply" $D6C apply "$tmp/p.pol")
+			over "$apply_t" "$LOAD_TIMEOUT" && stop_apply=1
+		fi
+		if [ "$stop_ref" = 0 ]; then
+			say "N=$n: reference shape, nft -f"
+			sh bench/gen.sh -r "$n" >"$tmp/ref.nft"
+			ref_t=$(fresh "N=$n reference nft -f ($(wc -c <"$tmp/ref.nft") bytes)" nft -f "$tmp/ref.nft")
+			over "$ref_t" "$REF_LIMIT" && stop_ref=1
+		fi
+		case " $BENCH_PPS_N " in
+		*" $n "*)
+			set -- $(forwarding "$n")
+			ratio=$1 empty=$2
+			;;
+		esac
+	fi
+	printf "$FMT" "$n" "$bytes" "$ct" "$mib" "$per" "$nft_t" "$apply_t" "$ref_t" "$ratio" "$empty" >>"$tmp/table"
+	tail -n 1 "$tmp/table" >&2
 done
+
+cat "$tmp/table"
+cat <<EOF
+
+N          blocks of bench/gen.sh's mix (per 20: 14 IPv6 /64 with shared rules,
+           2 with own ports, 1 with ranges and from, 1 /128 host in a /64,
+           1 IPv4 /28, 1 dual-stack)
+policy_B   size of the policy
+compile_s  wall time of d6c compile (text); peak_MiB its peak RSS (/usr/bin/time %M);
+           B/block that peak in bytes per block
+nft_f_s    nft -f of the compiled text into a fresh network namespace
+apply_s    d6c apply of the policy (compile + JSON through libnftables) into a fresh namespace
+ref_s      nft -f of the reference "one jump per network" ruleset (bench/gen.sh -r):
+           one ip6/ip daddr ... jump per network in the forward chain, one chain per
+           network with d6c's rules, one rule per port, no sets
+           >$LOAD_TIMEOUT: cut off at $LOAD_TIMEOUT s; -: not measured (a column stops
+           after its first N over $LOAD_TIMEOUT s, ref_s after its first N over $REF_LIMIT s)
+fwd_ratio  forwarded packets per second with the ruleset / without any ruleset
+           (median of $BENCH_PPS_PAIRS interleaved pairs of ${BENCH_PPS_SECONDS}-s runs);
+           64-byte UDP to port 5001, every packet a new conntrack flow (bench/flood.c),
+           over up to $PPS_DESTS allowed IPv6 /64s spread over the policy
+empty_pps  the router without a ruleset: median packets per second at the receiver
+raw log    $LOG
+EOF

@@ -50,10 +50,15 @@ struct ir_rule {
 	const char *log_prefix;       /* "d6c FILE:LINE ", within nftables' limit */
 };
 
+/* Blocks whose rules are the same (everything but where they were written)
+ * share one chain: a host with thousands of networks under one rule set
+ * loads one chain, not thousands.  Its rules' comments name the first
+ * block's lines; the chain comment says how many blocks it serves. */
 struct ir_chain {
-	const char *name;             /* net_1, net_2, ... */
-	const char *comment;          /* FILE:LINE of the network statement */
-	const char *chain_comment;    /* "network at FILE:LINE" */
+	const char *name;             /* net_K: K is its first block's number */
+	const char *comment;          /* FILE:LINE of the first network statement */
+	const char *chain_comment;    /* "network at FILE:LINE" (+ how many more) */
+	int nblocks;                  /* blocks that jump here */
 	int families;
 	struct ir_rule *rules;
 	int nrules, caprules;
@@ -79,6 +84,7 @@ struct ir_policy {
 	const char *comment_replies, *comment_dispatch4, *comment_dispatch6;
 	struct ir_chain *chains;
 	int nchains;
+	int nblocks;                  /* network blocks of the policy */
 	struct ir_dispatch dispatch4, dispatch6;
 };
 

@@ -1,8 +1,11 @@
 /*
- * apply.c - the netlink backend: the JSON ruleset committed by libnftables.
+ * apply.c - the netlink backend: the ruleset committed by libnftables.
  *
- * The commit is the JSON command list of emit_json.c, which libnftables
- * sends as one batch: either all of it takes effect or none.
+ * The commit is emit_text.c's script, which libnftables parses in this
+ * process and sends as one batch: either all of it takes effect or none.
+ * Text, not the JSON of emit_json.c: libnftables reads it faster and in
+ * less memory (10 000 mixed networks: 0.36 s and 70 MB against 0.53 s and
+ * 110 MB for the same ruleset as JSON, before d6c's own copy of the tree).
  *
  * --confirm: the previous table is saved as nft text (`list table`), the
  * new one committed, and a detached watcher process left behind.  Unless
@@ -17,7 +20,7 @@
  *   KEY.outcome  what the last watcher did, for `d6c confirm` to report.
  */
 #include "apply.h"
-#include "compiler/emit_json.h"
+#include "compiler/emit_text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,16 +52,13 @@ bool apply_have_cap(void)
 	return (eff >> CAP_NET_ADMIN_BIT) & 1;
 }
 
-static struct nft_ctx *new_ctx(bool json)
+static struct nft_ctx *new_ctx(void)
 {
 	struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!nft)
 		return NULL;
 	nft_ctx_buffer_output(nft);
 	nft_ctx_buffer_error(nft);
-	/* In nftables 1.0.x the JSON output flag also selects JSON input. */
-	if (json)
-		nft_ctx_output_set_flags(nft, NFT_CTX_OUTPUT_JSON);
 	return nft;
 }
 
@@ -178,7 +178,7 @@ enum saved_state {
 static enum saved_state save_table(const char *table, char **text)
 {
 	*text = NULL;
-	struct nft_ctx *nft = new_ctx(false);
+	struct nft_ctx *nft = new_ctx();
 	if (!nft)
 		return SAVED_FAILED;
 	char cmd[128];
@@ -200,7 +200,7 @@ static enum saved_state save_table(const char *table, char **text)
  * failure the reason is copied to why. */
 static int restore(const char *table, const char *saved, char *why, size_t whylen)
 {
-	struct nft_ctx *nft = new_ctx(false);
+	struct nft_ctx *nft = new_ctx();
 	if (!nft) {
 		snprintf(why, whylen, "cannot set up libnftables");
 		return -1;
@@ -276,6 +276,22 @@ static pid_t start_watcher(const struct paths *p, int pending_fd, const char *ta
 
 /* ---- apply ---- */
 
+/* The whole script in memory, as `nft -f` would read it. */
+static char *script_of(const struct ir_policy *ir)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	int rc = emit_text(ir, f);
+	if (fclose(f) != 0 || rc != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 static void summary(const struct ir_policy *ir, const struct apply_options *opt, bool existed)
 {
 	int rules = 0;
@@ -285,7 +301,7 @@ static void summary(const struct ir_policy *ir, const struct apply_options *opt,
 	       opt->dry_run ? "checked (dry run, nothing changed)" : "applied", ir->source,
 	       ir->table, opt->dry_run ? (existed ? "would be replaced" : "would be created")
 					: (existed ? "replaced" : "created"),
-	       ir->nchains, ir->nchains == 1 ? "" : "s", rules, rules == 1 ? "" : "s",
+	       ir->nblocks, ir->nblocks == 1 ? "" : "s", rules, rules == 1 ? "" : "s",
 	       ir->dispatch6.n, ir->dispatch4.n);
 }
 
@@ -339,10 +355,8 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt)
 		}
 	}
 
-	json_t *root = emit_json_build(ir);
-	text = json_dumps(root, JSON_COMPACT);
-	json_decref(root);
-	nft = text ? new_ctx(true) : NULL;
+	text = script_of(ir);
+	nft = text ? new_ctx() : NULL;
 	if (!nft) {
 		fputs("d6c: cannot set up libnftables; nothing was applied\n", stderr);
 		goto out;

@@ -99,10 +99,17 @@ static void test_reference_policy(void **state)
 		"\tchain net_1 {\n"
 		"\t\tcomment \"network at t.pol:2\"\n"
 		"\t\tct state invalid drop comment \"t.pol:2\"\n"
-		"\t\ttcp dport { 22, 80, 443 } accept comment \"t.pol:2\"\n"
-		"\t\ticmpv6 type { destination-unreachable, packet-too-big, time-exceeded, "
-		"parameter-problem, echo-request, nd-router-advert, nd-neighbor-solicit, "
-		"nd-neighbor-advert } accept comment \"t.pol:2\"\n"
+		"\t\ttcp dport 22 accept comment \"t.pol:2\"\n"
+		"\t\ttcp dport 80 accept comment \"t.pol:2\"\n"
+		"\t\ttcp dport 443 accept comment \"t.pol:2\"\n"
+		"\t\ticmpv6 type destination-unreachable accept comment \"t.pol:2\"\n"
+		"\t\ticmpv6 type packet-too-big accept comment \"t.pol:2\"\n"
+		"\t\ticmpv6 type time-exceeded accept comment \"t.pol:2\"\n"
+		"\t\ticmpv6 type parameter-problem accept comment \"t.pol:2\"\n"
+		"\t\ticmpv6 type echo-request accept comment \"t.pol:2\"\n"
+		"\t\ticmpv6 type nd-router-advert accept comment \"t.pol:2\"\n"
+		"\t\ticmpv6 type nd-neighbor-solicit accept comment \"t.pol:2\"\n"
+		"\t\ticmpv6 type nd-neighbor-advert accept comment \"t.pol:2\"\n"
 		"\t\tdrop comment \"t.pol:2 default\"\n"
 		"\t}\n"
 		"}\n");
@@ -166,8 +173,8 @@ static void test_map_elements(void **state)
 	assert_true(strstr(out, "established,related") < strstr(out, "@dispatch6"));
 	expect_line(out, "\t\tip6 saddr 2001:db8::/64 tcp dport 5432 accept comment \"t.pol:2\"\n");
 	expect_line(out, "\t\ttcp dport 80 accept comment \"t.pol:3\"\n");
-	expect_line(out, "\t\ticmp type { destination-unreachable, echo-request, time-exceeded, "
-			 "parameter-problem } accept comment \"t.pol:3\"\n");
+	expect_line(out, "\t\ticmp type destination-unreachable accept comment \"t.pol:3\"\n");
+	expect_line(out, "\t\ticmp type parameter-problem accept comment \"t.pol:3\"\n");
 	expect_line(out, "\tchain net_3 {\n");
 	expect_line(out, "\t\tcomment \"network at t.pol:3\"\n");
 }
@@ -192,14 +199,16 @@ static void test_rule_shapes(void **state)
 		"\t\tcomment \"network at t.pol:1\"\n"
 		"\t\tct state invalid drop comment \"t.pol:1\"\n"
 		"\t\tip saddr 198.51.100.0/24 tcp dport 22 log prefix \"d6c t.pol:2 \" accept comment \"t.pol:2\"\n"
-		"\t\tip6 saddr { 2001:db8:1::/48, 2001:db8:2::/48 } tcp dport 22 log prefix \"d6c t.pol:2 \" accept comment \"t.pol:2\"\n"
+		"\t\tip6 saddr 2001:db8:1::/48 tcp dport 22 log prefix \"d6c t.pol:2 \" accept comment \"t.pol:2\"\n"
+		"\t\tip6 saddr 2001:db8:2::/48 tcp dport 22 log prefix \"d6c t.pol:2 \" accept comment \"t.pol:2\"\n"
 		"\t\tip saddr 203.0.113.7 meta l4proto tcp reject with tcp reset comment \"t.pol:3\"\n"
 		"\t\tip saddr 203.0.113.7 reject with icmpx admin-prohibited comment \"t.pol:3\"\n"
 		"\t\tmeta l4proto udp accept comment \"t.pol:4\"\n"
 		"\t\tmeta nfproto ipv4 meta l4proto icmp accept comment \"t.pol:5\"\n"
 		"\t\tmeta nfproto ipv6 meta l4proto ipv6-icmp accept comment \"t.pol:5\"\n"
 		"\t\tudp dport 53 reject with icmpx admin-prohibited comment \"t.pol:6\"\n"
-		"\t\ttcp dport { 22, 8000-8100 } accept comment \"t.pol:8\"\n"
+		"\t\ttcp dport 22 accept comment \"t.pol:8\"\n"
+		"\t\ttcp dport 8000-8100 accept comment \"t.pol:8\"\n"
 		"\t\tudp dport 1000-2000 accept comment \"t.pol:9\"\n"
 		"\t\ticmp type 200 drop comment \"t.pol:10\"\n"
 		"\t\ticmpv6 type 200 drop comment \"t.pol:10\"\n"
@@ -280,6 +289,17 @@ static void test_write_error(void **state)
 	fclose(full);
 }
 
+/* More values than one rule each is worth: a set, as nftables writes it. */
+static void test_long_list_is_a_set(void **state)
+{
+	struct fx *f = *state;
+	const char *out = emit(f,
+		"network 2001:db8::/64 < allow udp 1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33; >\n",
+		NULL);
+	expect_line(out, "\t\tudp dport { 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31, "
+			 "33 } accept comment \"t.pol:1\"\n");
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -292,6 +312,7 @@ int main(void)
 		T(test_custom_table_and_priority),
 		T(test_deterministic),
 		T(test_write_error),
+		T(test_long_list_is_a_set),
 	};
 #undef T
 	return cmocka_run_group_tests_name("emit_text", tests, NULL, NULL);

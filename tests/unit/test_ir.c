@@ -367,31 +367,36 @@ static void test_icmp_in_mixed_block(void **state)
 		">\n", NULL);
 	const struct ir_chain *c = &ir->chains[0];
 	assert_int_equal(c->families, FAM_BOTH);
-	assert_int_equal(c->nrules, 7);
+	/* basic: one rule per type and family (4 + 8), no set */
+	assert_int_equal(c->nrules, 17);
 	const struct ir_rule *r = c->rules;
 	const int basic4[] = { 3, 8, 11, 12 };
 	const int basic6[] = { 1, 2, 3, 4, 128, 134, 135, 136 };
-	assert_int_equal(r[1].family, FAM_IP4);
-	assert_int_equal(r[1].l4, IR_L4_ICMP);
-	expect_types(&r[1], basic4, 4);
-	assert_int_equal(r[1].verdict, IR_ACCEPT);
-	assert_int_equal(r[2].family, FAM_IP6);
-	assert_int_equal(r[2].l4, IR_L4_ICMPV6);
-	expect_types(&r[2], basic6, 8);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(r[1 + i].family, FAM_IP4);
+		assert_int_equal(r[1 + i].l4, IR_L4_ICMP);
+		expect_types(&r[1 + i], &basic4[i], 1);
+		assert_int_equal(r[1 + i].verdict, IR_ACCEPT);
+	}
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(r[5 + i].family, FAM_IP6);
+		assert_int_equal(r[5 + i].l4, IR_L4_ICMPV6);
+		expect_types(&r[5 + i], &basic6[i], 1);
+	}
 	/* Every type: one rule per family, no type list. */
-	assert_int_equal(r[3].family, FAM_IP4);
-	assert_int_equal(r[3].l4, IR_L4_ICMP);
-	assert_int_equal(r[3].ntypes, 0);
-	assert_null(r[3].icmp_types);
-	assert_int_equal(r[4].family, FAM_IP6);
-	assert_int_equal(r[4].l4, IR_L4_ICMPV6);
-	assert_int_equal(r[4].ntypes, 0);
+	assert_int_equal(r[13].family, FAM_IP4);
+	assert_int_equal(r[13].l4, IR_L4_ICMP);
+	assert_int_equal(r[13].ntypes, 0);
+	assert_null(r[13].icmp_types);
+	assert_int_equal(r[14].family, FAM_IP6);
+	assert_int_equal(r[14].l4, IR_L4_ICMPV6);
+	assert_int_equal(r[14].ntypes, 0);
 	/* An ICMPv6-only type: the IPv6 rule alone. */
-	assert_int_equal(r[5].family, FAM_IP6);
+	assert_int_equal(r[15].family, FAM_IP6);
 	const int ptb[] = { 2 };
-	expect_types(&r[5], ptb, 1);
-	assert_int_equal(r[6].verdict, IR_DROP);
-	assert_false(r[6].ct_invalid);
+	expect_types(&r[15], ptb, 1);
+	assert_int_equal(r[16].verdict, IR_DROP);
+	assert_false(r[16].ct_invalid);
 }
 
 static void test_icmp_single_family(void **state)
@@ -407,11 +412,13 @@ static void test_icmp_single_family(void **state)
 	const int t128[] = { 128 };
 	expect_types(&c->rules[1], t128, 1);
 	c = &ir->chains[1];
-	assert_int_equal(c->nrules, 3);
-	assert_int_equal(c->rules[1].family, FAM_IP4);
-	assert_int_equal(c->rules[1].l4, IR_L4_ICMP);
+	assert_int_equal(c->nrules, 4);
 	const int t08[] = { 0, 8 };
-	expect_types(&c->rules[1], t08, 2);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(c->rules[1 + i].family, FAM_IP4);
+		assert_int_equal(c->rules[1 + i].l4, IR_L4_ICMP);
+		expect_types(&c->rules[1 + i], &t08[i], 1);
+	}
 }
 
 static void test_from_mixed_families(void **state)
@@ -424,7 +431,7 @@ static void test_from_mixed_families(void **state)
 		"  deny from 2001:db8:bad::/48;\n"
 		">\n", NULL);
 	const struct ir_chain *c = &ir->chains[0];
-	assert_int_equal(c->nrules, 6);
+	assert_int_equal(c->nrules, 7);
 	const struct ir_rule *r = c->rules;
 	assert_int_equal(r[1].family, FAM_IP4);
 	assert_int_equal(r[1].l4, IR_L4_TCP);
@@ -434,22 +441,26 @@ static void test_from_mixed_families(void **state)
 	expect_saddr(&r[1], s4, 1);
 	assert_true(r[1].log);
 	assert_string_equal(r[1].log_prefix, "d6c t.pol:2 ");
-	assert_int_equal(r[2].family, FAM_IP6);
+	/* The IPv6 sources: one rule each, both logging under line 2. */
 	const char *s6[] = { "2001:db8:1::/48", "2001:db8:2::/48" };
-	expect_saddr(&r[2], s6, 2);
-	assert_true(r[2].log);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(r[2 + i].family, FAM_IP6);
+		expect_saddr(&r[2 + i], &s6[i], 1);
+		assert_true(r[2 + i].log);
+		assert_string_equal(r[2 + i].log_prefix, "d6c t.pol:2 ");
+	}
 	/* A rule for the whole block stays one rule, of the chain's families. */
-	assert_int_equal(r[3].family, 0);
-	assert_int_equal(r[3].l4, IR_L4_TCP);
-	assert_null(r[3].saddr);
-	assert_false(r[3].log);
-	assert_null(r[3].log_prefix);
+	assert_int_equal(r[4].family, 0);
+	assert_int_equal(r[4].l4, IR_L4_TCP);
+	assert_null(r[4].saddr);
+	assert_false(r[4].log);
+	assert_null(r[4].log_prefix);
 	/* IPv6 sources only: the IPv6 rule only. */
-	assert_int_equal(r[4].family, FAM_IP6);
-	assert_int_equal(r[4].l4, IR_L4_ANY);
-	assert_int_equal(r[4].verdict, IR_DROP);
-	assert_string_equal(r[4].comment, "t.pol:4");
+	assert_int_equal(r[5].family, FAM_IP6);
+	assert_int_equal(r[5].l4, IR_L4_ANY);
 	assert_int_equal(r[5].verdict, IR_DROP);
+	assert_string_equal(r[5].comment, "t.pol:4");
+	assert_int_equal(r[6].verdict, IR_DROP);
 }
 
 static void test_ct_invalid_first_default_last(void **state)
@@ -667,7 +678,10 @@ static void test_lint_duplicate_port(void **state)
 	expect_counts(f, 0, 1);
 	const struct diag *d = find(f, DIAG_WARNING, "port 22 is already in this rule");
 	assert_int_equal(d->loc.first_column, 44);
-	assert_int_equal(ir->chains[0].rules[1].nports, 2);
+	/* merged to 22 and 443, each a rule of its own */
+	assert_int_equal(ir->chains[0].nrules, 4);
+	assert_int_equal(ir->chains[0].rules[1].ports[0].lo, 22);
+	assert_int_equal(ir->chains[0].rules[2].ports[0].lo, 443);
 }
 
 static void test_lint_block_covered(void **state)
@@ -692,6 +706,72 @@ static void test_compile_errors_give_no_ir(void **state)
 	struct fx *f = *state;
 	assert_null(compile_text(f, "network 2001:db8::1/64 < allow tcp 22; >\n"));
 	assert_int_equal(f->dl.nerrors, 1);
+}
+
+/* Blocks with the same rules share one chain; where a logging rule was
+ * written is part of what it does, so those blocks keep their own. */
+static void test_shared_chains(void **state)
+{
+	struct fx *f = *state;
+	const struct ir_policy *ir = lower(f,
+		"network 2001:db8:0:1::/64 < allow tcp 22, 80; allow icmp basic; >\n"     /* 1 */
+		"network 2001:db8:0:3::/64 < allow tcp 22, 80; allow icmp basic; >\n"     /* 2 */
+		"network 2001:db8:0:2::/64 < allow tcp 22, 80; allow icmp basic; >\n"     /* 3 */
+		"network 2001:db8:0:4::/64 < allow tcp 22; >\n"                           /* 4 */
+		"network 2001:db8:0:5::/64 < allow tcp 22 log; >\n"                       /* 5 */
+		"network 2001:db8:0:6::/64 < allow tcp 22 log; >\n"                       /* 6 */
+		"network 192.0.2.0/24 < allow tcp 22, 80; allow icmp basic; >\n", NULL);  /* 7 */
+	assert_int_equal(ir->nblocks, 7);
+	assert_int_equal(ir->nchains, 5);
+	const char *names[] = { "net_1", "net_4", "net_5", "net_6", "net_7" };
+	for (int i = 0; i < 5; i++)
+		assert_string_equal(ir->chains[i].name, names[i]);
+	assert_int_equal(ir->chains[0].nblocks, 3);
+	assert_string_equal(ir->chains[0].chain_comment,
+			    "networks at t.pol:1 and 2 more with the same rules");
+	assert_string_equal(ir->chains[1].chain_comment, "network at t.pol:4");
+	assert_string_equal(ir->chains[3].rules[1].log_prefix, "d6c t.pol:6 ");
+	/* The IPv4 block has the same rules but another family: its own chain. */
+	assert_int_equal(ir->chains[4].families, FAM_IP4);
+	/* Blocks 1-3 are adjacent /64s of one chain: one range. */
+	assert_int_equal(ir->dispatch6.n, 4);
+	assert_int_equal(ir->dispatch6.v[0].chain, 0);
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	addr_format_u128(FAM_IP6, ir->dispatch6.v[0].first, a);
+	addr_format_u128(FAM_IP6, ir->dispatch6.v[0].last, b);
+	assert_string_equal(a, "2001:db8:0:1::");
+	assert_string_equal(b, "2001:db8:0:3:ffff:ffff:ffff:ffff");
+}
+
+/* Few values in all: one rule per value; more: one rule with sets. */
+static void test_expansion_limit(void **state)
+{
+	struct fx *f = *state;
+	const struct ir_policy *ir = lower(f,
+		"network 2001:db8::/64 <\n"
+		"  allow tcp 1,3,5,7,9,11,13,15 from 2001:db8:1::/48, 2001:db8:2::/48;\n"   /* 16 */
+		"  allow udp 1,3,5,7,9,11,13,15,17 from 2001:db8:1::/48, 2001:db8:2::/48;\n" /* 18 */
+		"  reject from 2001:db8:3::/48, 2001:db8:4::/48;\n"
+		">\n", NULL);
+	const struct ir_chain *c = &ir->chains[0];
+	/* ct invalid, 16, 1, 2 x (tcp reset + icmpx), default */
+	assert_int_equal(c->nrules, 1 + 16 + 1 + 4 + 1);
+	for (int i = 0; i < 16; i++) {
+		const struct ir_rule *r = &c->rules[1 + i];
+		assert_int_equal(r->nports, 1);
+		assert_int_equal(r->ports[0].lo, 1 + 2 * (i % 8));
+		assert_int_equal(r->nsaddr, 1);
+		assert_int_equal(r->saddr[0].addr[5], i < 8 ? 1 : 2);
+	}
+	assert_int_equal(c->rules[17].nports, 9);
+	assert_int_equal(c->rules[17].nsaddr, 2);
+	/* a reject of every protocol: reset and icmpx for each source in turn */
+	assert_int_equal(c->rules[18].verdict, IR_REJECT_TCP_RESET);
+	assert_int_equal(c->rules[19].verdict, IR_REJECT_ICMPX);
+	assert_int_equal(c->rules[18].saddr[0].addr[5], 3);
+	assert_int_equal(c->rules[19].saddr[0].addr[5], 3);
+	assert_int_equal(c->rules[20].verdict, IR_REJECT_TCP_RESET);
+	assert_int_equal(c->rules[21].saddr[0].addr[5], 4);
 }
 
 int main(void)
@@ -719,6 +799,8 @@ int main(void)
 		T(test_lint_duplicate_port),
 		T(test_lint_block_covered),
 		T(test_compile_errors_give_no_ir),
+		T(test_shared_chains),
+		T(test_expansion_limit),
 	};
 #undef T
 	return cmocka_run_group_tests_name("ir", tests, NULL, NULL);
