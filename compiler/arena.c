@@ -102,6 +102,20 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 
 void *arena_grow(struct arena *a, void *old, size_t n, size_t cap, size_t elem)
 {
+	/* The newest allocation of the newest chunk grows in place when there
+	 * is room: a vector filled without other allocations between leaves no
+	 * dead copies behind. */
+	struct arena_chunk *c = a->head;
+	if (old && c && (unsigned char *)old >= c->data && (unsigned char *)old < c->data + c->used) {
+		size_t off = (size_t)((unsigned char *)old - c->data);
+		size_t want = (cap * elem + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+		size_t had = (n * elem + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+		if (off + had == c->used && off + want <= c->size) {
+			memset(c->data + c->used, 0, off + want - c->used);
+			c->used = off + want;
+			return old;
+		}
+	}
 	void *p = arena_alloc(a, cap * elem);
 	if (n)
 		memcpy(p, old, n * elem);
