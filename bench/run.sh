@@ -31,7 +31,10 @@ LOG=/tmp/d6c-bench-$(date +%Y%m%d-%H%M%S)-$$.log
 
 # ------------------------------------------------------------ cleanup
 # Namespaces die with their processes killed first; flood stops by itself
-# but an interrupt must not leave one running.
+# but an interrupt must not leave one running.  Ctrl-C (SIGINT to the whole
+# process group, as make passes it on) cleans up at once; a signal to this
+# shell alone is handled when the step it waits for (a load, a pps run)
+# ends, as sh does.
 cleanup() {
 	trap - EXIT INT TERM HUP PIPE
 	for ns in $(ip netns list 2>/dev/null | awk -v p="$P-" 'index($1, p) == 1 { print $1 }'); do
@@ -66,7 +69,9 @@ median() {
 # root (make bench has run tests/setup-deps.sh, sh bench/run.sh may not have)
 need() {
 	command -v "$1" >/dev/null 2>&1 && return 0
-	[ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || die "$1 is missing: install $2"
+	if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+		die "$1 is missing: install $2"
+	fi
 	say "installing $2"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1 ||
 		{ apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null 2>&1; } ||
@@ -90,8 +95,10 @@ if [ "$ROOT" = 1 ] && ! ${CC:-cc} -O2 -Wall -Wextra -Werror -o "$FLOOD" bench/fl
 	cat "$tmp/cc.err" >&2
 	die "cannot build bench/flood.c"
 fi
-log "# d6c bench $(date -u +%Y-%m-%dT%H:%M:%SZ), $(git log -1 --oneline 2>/dev/null)"
-log "# compiler/ changes in the working tree: $(git status --porcelain compiler runtime grammar 2>/dev/null | wc -l) files"
+# Other people may be changing the compiler while this runs: say what was
+# measured (make bench has just built ./d6c from this tree).
+log "# d6c bench $(date -u +%Y-%m-%dT%H:%M:%SZ), D6C=$D6C ($("$D6C" --version 2>&1 | head -n 1), built $(date -u -r "$D6C" +%H:%M:%SZ))"
+log "# tree: $(git log -1 --oneline 2>/dev/null | cut -c1-100); changed in compiler/ runtime/ grammar/: $(git status --porcelain compiler runtime grammar 2>/dev/null | awk '{ c = c " " $2 } END { print c == "" ? "none" : c }')"
 log "# kernel $(uname -r), $(nft --version 2>/dev/null), $(nproc) cpus"
 log "# BENCH_N=$BENCH_N BENCH_PPS_N=$BENCH_PPS_N pairs=$BENCH_PPS_PAIRS seconds=$BENCH_PPS_SECONDS"
 
@@ -197,29 +204,31 @@ blast() {
 	echo "$pps"
 }
 
-# forwarding N: "RATIO EMPTY_PPS" for the ruleset of N blocks ($tmp/p.nft)
+# forwarding N RULESET [WHAT]: "RATIO EMPTY_PPS" for router b carrying
+# RULESET, packets to the networks of the policy of N blocks
 forwarding() {
+	set -- "$1" "$2" "${3:-N=$1}"
 	unline b
-	line b || { log "pps N=$1: cannot build the namespaces"; echo "- -"; return; }
-	l=$(timed "pps N=$1: load router b" ip netns exec "$P-rb" nft -f "$tmp/p.nft")
+	line b || { log "pps $3: cannot build the namespaces"; echo "- -"; return; }
+	l=$(timed "pps $3: load router b" ip netns exec "$P-rb" nft -f "$2")
 	case $l in [0-9]*) ;; *) echo "- -"; unline b; return ;; esac
 	DESTS=$(sh bench/gen.sh -d "$1" $PPS_DESTS)
-	log "pps N=$1: destinations $(echo $DESTS)"
-	blast a 1 "pps N=$1 warm-up" >/dev/null
-	blast b 1 "pps N=$1 warm-up" >/dev/null
+	log "pps $3: destinations $(echo $DESTS)"
+	blast a 1 "pps $3 warm-up" >/dev/null
+	blast b 1 "pps $3 warm-up" >/dev/null
 	: >"$tmp/ratios"; : >"$tmp/empty"
 	i=1
 	while [ "$i" -le "$BENCH_PPS_PAIRS" ]; do
-		say "N=$1: forwarding, pair $i of $BENCH_PPS_PAIRS"
-		a=$(blast a "$BENCH_PPS_SECONDS" "pps N=$1 pair $i")
-		b=$(blast b "$BENCH_PPS_SECONDS" "pps N=$1 pair $i")
+		say "$3: forwarding, pair $i of $BENCH_PPS_PAIRS"
+		a=$(blast a "$BENCH_PPS_SECONDS" "pps $3 pair $i")
+		b=$(blast b "$BENCH_PPS_SECONDS" "pps $3 pair $i")
 		echo "$a" >>"$tmp/empty"
 		[ "$a" -gt 0 ] && awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f\n", b / a }' >>"$tmp/ratios"
 		i=$((i + 1))
 	done
 	ratio=$(median <"$tmp/ratios")
 	empty=$(median <"$tmp/empty")
-	log "pps N=$1: median ratio $ratio, median empty router $empty pps"
+	log "pps $3: median ratio $ratio, median empty router $empty pps"
 	unline b
 	case $ratio in -) echo "- -" ;; *) printf '%.3f %d\n' "$ratio" "$empty" ;; esac
 }
@@ -234,7 +243,7 @@ for n in $BENCH_N; do
 	sh bench/gen.sh "$n" >"$tmp/p.pol"
 	bytes=$(wc -c <"$tmp/p.pol")
 	# The mix must be a valid policy at every size; warnings are fine.
-	if ! $D6C check "$tmp/p.pol" 2>"$tmp/check"; then
+	if ! "$D6C" check "$tmp/p.pol" 2>"$tmp/check"; then
 		cat "$tmp/check" >&2
 		die "N=$n: bench/gen.sh wrote a policy with errors"
 	fi
@@ -242,7 +251,7 @@ for n in $BENCH_N; do
 
 	say "N=$n: compiling"
 	t0=$(now)
-	/usr/bin/time -f %M -o "$tmp/mem" $D6C compile -o "$tmp/p.nft" "$tmp/p.pol" 2>>"$LOG" ||
+	/usr/bin/time -f %M -o "$tmp/mem" "$D6C" compile -o "$tmp/p.nft" "$tmp/p.pol" 2>>"$LOG" ||
 		die "N=$n: compile failed (see $LOG)"
 	t1=$(now)
 	ct=$(secs "$t0" "$t1")
@@ -260,7 +269,7 @@ for n in $BENCH_N; do
 		fi
 		if [ "$stop_apply" = 0 ]; then
 			say "N=$n: d6c apply"
-			apply_t=$(fresh "N=$n d6c apply" $D6C apply "$tmp/p.pol")
+			apply_t=$(fresh "N=$n d6c apply" "$D6C" apply "$tmp/p.pol")
 			over "$apply_t" "$LOAD_TIMEOUT" && stop_apply=1
 		fi
 		if [ "$stop_ref" = 0 ]; then
@@ -271,7 +280,7 @@ for n in $BENCH_N; do
 		fi
 		case " $BENCH_PPS_N " in
 		*" $n "*)
-			set -- $(forwarding "$n")
+			set -- $(forwarding "$n" "$tmp/p.nft")
 			ratio=$1 empty=$2
 			;;
 		esac
@@ -279,6 +288,16 @@ for n in $BENCH_N; do
 	printf "$FMT" "$n" "$bytes" "$ct" "$mib" "$per" "$nft_t" "$apply_t" "$ref_t" "$ratio" "$empty" >>"$tmp/table"
 	tail -n 1 "$tmp/table" >&2
 done
+
+# What conntrack alone costs (every packet here creates an entry): the
+# ratio of a router whose ruleset does nothing else, to read fwd_ratio by.
+ctonly=-
+if [ "$ROOT" = 1 ] && [ -n "$BENCH_PPS_N" ]; then
+	say "conntrack alone: forwarding"
+	printf 'table inet d6cbench {\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\tct state established,related accept\n\t\tct state new accept\n\t}\n}\n' >"$tmp/ct.nft"
+	set -- $(forwarding "${BENCH_PPS_N##* }" "$tmp/ct.nft" "conntrack alone")
+	ctonly=$1
+fi
 
 cat "$tmp/table"
 cat <<EOF
@@ -290,7 +309,8 @@ policy_B   size of the policy
 compile_s  wall time of d6c compile (text); peak_MiB its peak RSS (/usr/bin/time %M);
            B/block that peak in bytes per block
 nft_f_s    nft -f of the compiled text into a fresh network namespace
-apply_s    d6c apply of the policy (compile + JSON through libnftables) into a fresh namespace
+apply_s    d6c apply of the policy (it compiles, then commits in-process through libnftables)
+           into a fresh namespace
 ref_s      nft -f of the reference "one jump per network" ruleset (bench/gen.sh -r):
            one ip6/ip daddr ... jump per network in the forward chain, one chain per
            network with d6c's rules, one rule per port, no sets
@@ -300,6 +320,7 @@ fwd_ratio  forwarded packets per second with the ruleset / without any ruleset
            (median of $BENCH_PPS_PAIRS interleaved pairs of ${BENCH_PPS_SECONDS}-s runs);
            64-byte UDP to port 5001, every packet a new conntrack flow (bench/flood.c),
            over up to $PPS_DESTS allowed IPv6 /64s spread over the policy
+           conntrack alone (a ruleset of only "ct state new accept"): $ctonly
 empty_pps  the router without a ruleset: median packets per second at the receiver
 raw log    $LOG
 EOF

@@ -49,10 +49,12 @@ static const char *dir_of(struct arena *a, const char *path)
 	return arena_strndup(a, path, (size_t)(slash - path));
 }
 
-static struct ast_item *parse_src(struct arena *a, struct diag_list *dl,
+static struct ast_item *parse_src(struct arena *a, struct arena *tree, struct diag_list *dl,
 				  struct src_file *f, const struct file_chain *chain);
 
-static void resolve_includes(struct arena *a, struct diag_list *dl,
+/* a holds the files (diagnostics quote them long after parsing), tree the
+ * syntax tree, which nothing needs once sema has read it. */
+static void resolve_includes(struct arena *a, struct arena *tree, struct diag_list *dl,
 			     struct ast_item *items, const struct src_file *parent,
 			     const struct file_chain *chain)
 {
@@ -95,21 +97,27 @@ static void resolve_includes(struct arena *a, struct diag_list *dl,
 		}
 		struct file_chain link = { arena_strdup(a, real), chain };
 		it->file = f;
-		it->body = parse_src(a, dl, f, &link);
+		it->body = parse_src(a, tree, dl, f, &link);
 	}
 }
 
-static struct ast_item *parse_src(struct arena *a, struct diag_list *dl,
+static struct ast_item *parse_src(struct arena *a, struct arena *tree, struct diag_list *dl,
 				  struct src_file *f, const struct file_chain *chain)
 {
-	struct parse_ctx ctx = { .a = a, .dl = dl, .file = f };
+	struct parse_ctx ctx = { .a = tree, .dl = dl, .file = f };
 	parse_run(&ctx);
-	resolve_includes(a, dl, ctx.items.head, f, chain);
+	resolve_includes(a, tree, dl, ctx.items.head, f, chain);
 	return ctx.items.head;
 }
 
 struct ast_item *parse_file(struct arena *a, struct diag_list *dl, const char *path,
 			    bool *unreadable)
+{
+	return parse_file_tree(a, a, dl, path, unreadable);
+}
+
+struct ast_item *parse_file_tree(struct arena *a, struct arena *tree, struct diag_list *dl,
+				 const char *path, bool *unreadable)
 {
 	struct src_file *f = src_read(a, path, NULL, (struct loc){ 0 });
 	*unreadable = !f;
@@ -121,12 +129,12 @@ struct ast_item *parse_file(struct arena *a, struct diag_list *dl, const char *p
 	struct file_chain top = { NULL, NULL };
 	if (strcmp(path, "-") != 0 && realpath(path, real))
 		top.real = arena_strdup(a, real);
-	return parse_src(a, dl, f, top.real ? &top : NULL);
+	return parse_src(a, tree, dl, f, top.real ? &top : NULL);
 }
 
 struct ast_item *parse_string(struct arena *a, struct diag_list *dl,
 			      const char *name, const char *text)
 {
 	struct src_file *f = src_from_string(a, name, text, strlen(text));
-	return parse_src(a, dl, f, NULL);
+	return parse_src(a, a, dl, f, NULL);
 }

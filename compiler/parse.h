@@ -32,6 +32,10 @@ struct parse_ctx {
  * (the error is queued, with errno's words). */
 struct ast_item *parse_file(struct arena *a, struct diag_list *dl, const char *path,
 			    bool *unreadable);
+/* The same with the syntax tree in an arena of its own, which the caller
+ * may free once sema_check() has read it; files stay in a. */
+struct ast_item *parse_file_tree(struct arena *a, struct arena *tree, struct diag_list *dl,
+				 const char *path, bool *unreadable);
 /* Parses text held in memory (includes are resolved relative to name). */
 struct ast_item *parse_string(struct arena *a, struct diag_list *dl,
 			      const char *name, const char *text);
