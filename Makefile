@@ -6,11 +6,21 @@
 #   make SANITIZE=1 test   (AddressSanitizer + UBSan; or SANITIZE=address,...)
 #   make bench      compile time and memory for growing policies
 #   make install PREFIX=/usr/local DESTDIR=
+#   make man        build/d6c.1 and build/d6c.pol.5 from doc/*.scd (scdoc)
+#   make deb        the Debian package, in build/deb/ (dpkg-buildpackage)
+#   make deb-test   make deb, then tests/install/run.sh on the package
 
 VERSION = 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+SYSCONFDIR ?= /etc
+DOCDIR ?= $(DATADIR)/doc/d6c
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+VIMDIR ?= $(DATADIR)/vim/vimfiles
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SCDOC ?= scdoc
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -42,7 +52,7 @@ endif
 LIB_SRC = compiler/arena.c compiler/diag.c compiler/source.c compiler/addr.c \
 	  compiler/tables.c compiler/ast.c compiler/parse.c compiler/sema.c \
 	  compiler/lint.c compiler/ir.c compiler/emit_text.c compiler/emit_json.c compiler/output.c \
-	  compiler/compile.c runtime/apply.c runtime/eval.c runtime/kernel.c runtime/netns.c runtime/packet.c runtime/explain.c runtime/policytest.c
+	  compiler/compile.c runtime/apply.c runtime/eval.c runtime/kernel.c runtime/netns.c runtime/packet.c runtime/explain.c runtime/policytest.c compiler/diag_codes.c compiler/diag_json.c compiler/misspell.c compiler/fmt.c
 GEN_SRC = $(B)/parser.c $(B)/lexer.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser.o $(B)/lexer.o
 MAIN_OBJ = $(B)/compiler/main.o
@@ -130,17 +140,67 @@ bench: deps d6c
 golden-update: d6c
 	$(Q)sh tests/golden-update.sh
 
-install: d6c
-	install -d $(DESTDIR)$(BINDIR)
-	install -m 755 d6c $(DESTDIR)$(BINDIR)/d6c
+# Manual pages: doc/NAME.SECTION.scd -> build/NAME.SECTION
+MAN_PAGES = build/d6c.1 build/d6c.pol.5
+man: $(MAN_PAGES)
+$(MAN_PAGES): build/%: doc/%.scd
+	@mkdir -p build
+	@echo "  SCDOC   $<"
+	$(Q)$(SCDOC) < $< > $@
 
+# The unit names /usr/bin/d6c and /etc/d6c; installed, it names BINDIR and
+# SYSCONFDIR.  The example policy is installed only where none exists yet.
+install: d6c man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(VIMDIR)/syntax $(DESTDIR)$(VIMDIR)/ftdetect \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(SYSCONFDIR)/d6c
+	install -m 755 d6c $(DESTDIR)$(BINDIR)/d6c
+	install -m 644 build/d6c.1 $(DESTDIR)$(MANDIR)/man1/d6c.1
+	install -m 644 build/d6c.pol.5 $(DESTDIR)$(MANDIR)/man5/d6c.pol.5
+	install -m 644 contrib/bash-completion/d6c $(DESTDIR)$(BASHCOMPDIR)/d6c
+	install -m 644 contrib/vim/syntax/d6c.vim $(DESTDIR)$(VIMDIR)/syntax/d6c.vim
+	install -m 644 contrib/vim/ftdetect/d6c.vim $(DESTDIR)$(VIMDIR)/ftdetect/d6c.vim
+	install -m 644 contrib/etc/d6c/site.pol contrib/etc/d6c/site.pol.test $(DESTDIR)$(DOCDIR)/examples/
+	for f in site.pol site.pol.test; do \
+		[ -e $(DESTDIR)$(SYSCONFDIR)/d6c/$$f ] || \
+			install -m 644 contrib/etc/d6c/$$f $(DESTDIR)$(SYSCONFDIR)/d6c/$$f; \
+	done
+	if [ -n "$(SYSTEMDUNITDIR)" ]; then \
+		install -d $(DESTDIR)$(SYSTEMDUNITDIR) && \
+		sed -e 's|/usr/bin/d6c|$(BINDIR)/d6c|g' -e 's|/etc/d6c|$(SYSCONFDIR)/d6c|g' \
+			contrib/systemd/d6c.service > $(DESTDIR)$(SYSTEMDUNITDIR)/d6c.service && \
+		chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/d6c.service; \
+	fi
+
+# Leaves $(SYSCONFDIR)/d6c alone: it holds the administrator's policy.
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/d6c
+	rm -f $(DESTDIR)$(BINDIR)/d6c $(DESTDIR)$(MANDIR)/man1/d6c.1 \
+		$(DESTDIR)$(MANDIR)/man5/d6c.pol.5 $(DESTDIR)$(BASHCOMPDIR)/d6c \
+		$(DESTDIR)$(VIMDIR)/syntax/d6c.vim $(DESTDIR)$(VIMDIR)/ftdetect/d6c.vim \
+		$(DESTDIR)$(DOCDIR)/examples/site.pol $(DESTDIR)$(DOCDIR)/examples/site.pol.test
+	[ -z "$(SYSTEMDUNITDIR)" ] || rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/d6c.service
+	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# The Debian package, built from a copy of the tree in build/deb/d6c-VERSION
+# (so debian/rules clean never touches this checkout's build/); the .deb,
+# .buildinfo and .changes land in build/deb/.
+DEB = build/deb/d6c_$(VERSION)-1_$(shell dpkg --print-architecture 2>/dev/null).deb
+deb:
+	$(Q)rm -rf build/deb && mkdir -p build/deb/d6c-$(VERSION)
+	$(Q)tar -cf - --exclude=./build --exclude=./build-san --exclude=./.git --exclude=./d6c . \
+		| tar -xf - -C build/deb/d6c-$(VERSION)
+	$(Q)cd build/deb/d6c-$(VERSION) && dpkg-buildpackage -us -uc -b
+	$(Q)rm -rf build/deb/d6c-$(VERSION)
+	@echo "  DEB     $(DEB)"
+
+deb-test: deps
+	$(Q)$(MAKE) --no-print-directory $(B)/d6c deb
+	$(Q)D6C=$(CURDIR)/$(B)/d6c D6C_DEB=$(CURDIR)/$(DEB) sh tests/install/run.sh
 
 clean:
 	rm -rf build build-san d6c
 
-.PHONY: bench all deps demo difftest test all-tests check-unit golden-update install uninstall clean
+.PHONY: bench all deps demo difftest test all-tests check-unit golden-update install uninstall clean man deb deb-test
 .DELETE_ON_ERROR:
 .SECONDARY:
 

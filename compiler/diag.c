@@ -43,16 +43,18 @@ static struct diag *make(struct diag_list *dl, enum diag_severity sev,
 	char *msg = arena_alloc(dl->a, (size_t)n + 1);
 	vsnprintf(msg, (size_t)n + 1, fmt, ap);
 	d->sev = sev;
+	d->code = DC_NONE;
 	d->loc = loc;
 	d->msg = msg;
 	d->seq = seq++;
 	return d;
 }
 
-static struct diag *add(struct diag_list *dl, enum diag_severity sev,
+static struct diag *add(struct diag_list *dl, enum diag_severity sev, enum diag_code code,
 			struct loc loc, const char *fmt, va_list ap)
 {
 	struct diag *d = make(dl, sev, loc, fmt, ap);
+	d->code = code;
 	ARENA_PUSH(dl->a, dl->items, dl->n, dl->cap);
 	dl->items[dl->n - 1] = d;
 	if (sev == DIAG_ERROR)
@@ -62,20 +64,22 @@ static struct diag *add(struct diag_list *dl, enum diag_severity sev,
 	return d;
 }
 
-struct diag *diag_error(struct diag_list *dl, struct loc loc, const char *fmt, ...)
+struct diag *diag_error(struct diag_list *dl, enum diag_code code, struct loc loc,
+			const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	struct diag *d = add(dl, DIAG_ERROR, loc, fmt, ap);
+	struct diag *d = add(dl, DIAG_ERROR, code, loc, fmt, ap);
 	va_end(ap);
 	return d;
 }
 
-struct diag *diag_warning(struct diag_list *dl, struct loc loc, const char *fmt, ...)
+struct diag *diag_warning(struct diag_list *dl, enum diag_code code, struct loc loc,
+			const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	struct diag *d = add(dl, DIAG_WARNING, loc, fmt, ap);
+	struct diag *d = add(dl, DIAG_WARNING, code, loc, fmt, ap);
 	va_end(ap);
 	return d;
 }
@@ -169,13 +173,18 @@ static void print_one(FILE *out, const struct diag *d, bool color)
 	const char *on = color ? sev_color[d->sev] : "";
 	const char *off = color ? "\033[0m" : "";
 	const char *bold = color ? "\033[1m" : "";
+	const struct diag_code_info *ci = diag_code_info(d->code);
+	char code[32] = "";
+	if (ci)
+		snprintf(code, sizeof(code), " [%s]", ci->code);
 	if (d->loc.file) {
-		fprintf(out, "%s%s:%d:%d: %s%s:%s %s%s%s\n", bold, d->loc.file->path,
+		fprintf(out, "%s%s:%d:%d: %s%s:%s %s%s%s%s\n", bold, d->loc.file->path,
 			d->loc.first_line, d->loc.first_column, on, sev_name[d->sev],
-			off, bold, d->msg, off);
+			off, bold, d->msg, off, code);
 		print_caret(out, d->loc);
 	} else {
-		fprintf(out, "%sd6c: %s%s:%s %s\n", bold, on, sev_name[d->sev], off, d->msg);
+		fprintf(out, "%sd6c: %s%s:%s %s%s\n", bold, on, sev_name[d->sev], off, d->msg,
+			code);
 	}
 }
 
@@ -187,11 +196,17 @@ void diag_show(FILE *out, enum diag_severity sev, struct loc loc, const char *ms
 	print_one(out, &d, color);
 }
 
+void diag_sort(struct diag_list *dl)
+{
+	if (dl->n > 1)
+		qsort(dl->items, dl->n, sizeof(*dl->items), cmp_diag);
+}
+
 void diag_print(struct diag_list *dl, FILE *out, bool color)
 {
 	if (dl->n == 0)
 		return;
-	qsort(dl->items, dl->n, sizeof(*dl->items), cmp_diag);
+	diag_sort(dl);
 	for (size_t i = 0; i < dl->n; i++) {
 		const struct diag *d = dl->items[i];
 		if (d->loc.file)

@@ -22,8 +22,97 @@ enum diag_severity {
 	DIAG_NOTE,
 };
 
+/* The kind of a diagnostic; its stable code (D6C-E014), severity and one-line
+ * explanation are in the table of diag_codes.c.  Notes have none (DC_NONE). */
+enum diag_code {
+	DC_NONE,
+	DC_SYNTAX,
+	DC_PARSER,
+	DC_BAD_CHAR,
+	DC_BAD_BYTE,
+	DC_UNCLOSED_STRING,
+	DC_DEFINED_TWICE,
+	DC_REDEFINE_SERVICE,
+	DC_DEFINE_MIXED,
+	DC_USE_BEFORE_DEFINE,
+	DC_UNDEFINED,
+	DC_ADDRS_AS_PORTS,
+	DC_PORTS_AS_ADDRS,
+	DC_SERVICE_AS_ADDR,
+	DC_PORT_RANGE,
+	DC_PORT_RANGE_RANGE,
+	DC_PORT_BACKWARDS,
+	DC_PORT_EXPECTED,
+	DC_ICMP_UNKNOWN,
+	DC_ICMP_RANGE,
+	DC_ICMP6_IN_IP4,
+	DC_ICMP4_IN_IP6,
+	DC_ICMP_GROUP_COMBINED,
+	DC_ICMP_EXPECTED,
+	DC_ADDR_INVALID,
+	DC_PREFIX_LEN_MISSING,
+	DC_PREFIX_LEN_RANGE,
+	DC_HOST_BITS,
+	DC_ADDR_EXPECTED,
+	DC_NETWORK_EXPECTED,
+	DC_SOURCE_FAMILY,
+	DC_ICMP_SOURCE_FAMILY,
+	DC_INCLUDE_UNREADABLE,
+	DC_INCLUDE_CYCLE,
+	DC_INCLUDE_DEPTH,
+	DC_INCLUDE_EMPTY,
+	DC_DEFAULT_TWICE,
+	DC_PREFIX_TWO_BLOCKS,
+	DC_UNREADABLE,
+	DC_SCANNER,
+	DC_PKT_PREFIX,
+	DC_PKT_ADDR,
+	DC_PKT_PORT,
+	DC_PKT_ICMP_FAMILY,
+	DC_PKT_ICMP_UNKNOWN,
+	DC_PKT_EXPECTED,
+	DC_PKT_PROTO,
+	DC_PKT_SRC_MISSING,
+	DC_PKT_ARROW,
+	DC_PKT_DST_MISSING,
+	DC_PKT_FAMILIES,
+	DC_PKT_PORT_TYPE,
+	DC_PKT_PORT_MISSING,
+	DC_PKT_TYPE_MISSING,
+	DC_PKT_TRAILING,
+	DC_TEST_EXPECT,
+	DC_TEST_VERDICT_MISSING,
+	DC_TEST_VERDICT,
+	DC_TEST_SEMICOLON,
+	DC_TEST_FAILED,
+	DC_TEST_KERNEL,
+	DC_TEST_UNSENDABLE,
+	DC_W_SHADOWED,
+	DC_W_SHADOWED_UNION,
+	DC_W_AFTER_MATCH_ALL,
+	DC_W_DEFAULT_UNUSED,
+	DC_W_DUPLICATE_PORT,
+	DC_W_COVERED_BLOCK,
+	DC_W_OWN_SOURCE,
+	DC_W_EMPTY_BLOCK,
+	DC_W_UNUSED_DEFINE,
+	DC_W_DUPLICATE_PREFIX,
+	DC_W_OTHER_FAMILY_SOURCE,
+	DC_COUNT,
+};
+
+struct diag_code_info {
+	const char *code;          /* "D6C-E014" */
+	enum diag_severity sev;
+	const char *explanation;
+};
+
+/* NULL for DC_NONE. */
+const struct diag_code_info *diag_code_info(enum diag_code c);
+
 struct diag {
 	enum diag_severity sev;
+	enum diag_code code;
 	struct loc loc;    /* loc.file NULL: not tied to a place */
 	const char *msg;
 	struct diag *notes, *next_note;
@@ -38,14 +127,17 @@ struct diag_list {
 };
 
 void diag_init(struct diag_list *dl, struct arena *a);
-struct diag *diag_error(struct diag_list *dl, struct loc loc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-struct diag *diag_warning(struct diag_list *dl, struct loc loc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+struct diag *diag_error(struct diag_list *dl, enum diag_code code, struct loc loc,
+			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+struct diag *diag_warning(struct diag_list *dl, enum diag_code code, struct loc loc,
+			  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Attaches a note (a second place) to d. */
 void diag_note(struct diag_list *dl, struct diag *d, struct loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 bool diag_has_errors(const struct diag_list *dl);
+/* Puts the records in the order diag_print() prints them. */
+void diag_sort(struct diag_list *dl);
+/* Text, clang style, with the code after the message: "... (0-65535) [D6C-E020]". */
 void diag_print(struct diag_list *dl, FILE *out, bool color);
 /* One record printed at once, unsorted, as diag_print() prints it: for
  * output that is not a list of problems (d6c explain). */

@@ -390,14 +390,14 @@ static void check_shadowing(struct diag_list *dl, const struct sema_block *b, in
 			if (jd.alive[i])
 				single = i;
 		if (single >= 0) {
-			struct diag *d = diag_warning(dl, r->loc,
+			struct diag *d = diag_warning(dl, DC_W_SHADOWED, r->loc,
 				"rule can never match: the rule at line %d already decides all its packets",
 				b->rules[single].loc.first_line);
 			diag_note(dl, d, b->rules[single].loc, "shadowing rule is here");
 		} else {
 			char lines[128];
 			format_lines(lines, sizeof(lines), b, jd.decides, j);
-			struct diag *d = diag_warning(dl, r->loc,
+			struct diag *d = diag_warning(dl, DC_W_SHADOWED_UNION, r->loc,
 				"rule can never match: the rules at %s together already decide all its packets",
 				lines);
 			for (int i = 0; i < j; i++)
@@ -451,10 +451,10 @@ static void check_rules(struct diag_list *dl, const struct sema_block *b)
 		told = true;
 		const struct loc *m = &b->rules[all].loc;
 		struct diag *d = r->loc.first_line > m->first_line
-			? diag_warning(dl, r->loc,
+			? diag_warning(dl, DC_W_AFTER_MATCH_ALL, r->loc,
 				"rules after line %d can never match: the rule at line %d matches "
 				"every packet to this block", m->first_line, m->first_line)
-			: diag_warning(dl, r->loc,
+			: diag_warning(dl, DC_W_AFTER_MATCH_ALL, r->loc,
 				"this rule and those after it can never match: the rule at line %d "
 				"matches every packet to this block", m->first_line);
 		diag_note(dl, d, *m, "the rule that matches every packet is here");
@@ -462,7 +462,7 @@ static void check_rules(struct diag_list *dl, const struct sema_block *b)
 			diag_note(dl, d, b->default_loc, "this default never applies either");
 	}
 	if (all >= 0 && !told && b->has_default) {
-		struct diag *d = diag_warning(dl, b->default_loc,
+		struct diag *d = diag_warning(dl, DC_W_DEFAULT_UNUSED, b->default_loc,
 			"this default never applies: the rule at line %d matches every packet "
 			"to this block", b->rules[all].loc.first_line);
 		diag_note(dl, d, b->rules[all].loc, "the rule that matches every packet is here");
@@ -535,7 +535,7 @@ static void check_own_sources(struct diag_list *dl, const struct sema_block *b)
 				char src[ADDR_STRLEN], own[ADDR_STRLEN];
 				addr_format(&s->pfx, src);
 				addr_format(&o->p->pfx, own);
-				diag_warning(dl, s->loc,
+				diag_warning(dl, DC_W_OWN_SOURCE, s->loc,
 					"source %s lies inside this block's own prefix %s: only hosts this "
 					"block protects send from there, and traffic between them does not "
 					"usually pass through this router", src, own);
@@ -605,7 +605,7 @@ static void check_reached(struct diag_list *dl, const struct sema_policy *p)
 			reached[v[i].block] = true;
 	for (int i = 0; i < p->nblocks; i++)
 		if (!reached[i] && p->blocks[i].nprefixes > 0)
-			diag_warning(dl, p->blocks[i].loc,
+			diag_warning(dl, DC_W_COVERED_BLOCK, p->blocks[i].loc,
 				     "no packet reaches this block: every one of its prefixes is "
 				     "covered by more specific blocks");
 	free(reached);

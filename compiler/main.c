@@ -1,8 +1,9 @@
 /*
  * main.c - the d6c command line.
  *
- *   d6c compile [-f text|json] [-o FILE] [--table NAME] [--priority PRIO] POLICY
- *   d6c check [--werror] POLICY...
+ *   d6c compile [-f text|json] [-o FILE] [--table NAME] [--priority PRIO]
+ *               [--diagnostics-format text|json|github|sarif] [--color WHEN] POLICY
+ *   d6c check [--werror] [-f text|json|github|sarif] [--color WHEN] POLICY...
  *   d6c apply [--dry-run] [--confirm SECONDS] [--table NAME] [--priority PRIO] POLICY
  *   d6c confirm [--table NAME]
  *   d6c explain [--json] POLICY PACKET...      (PACKET '-': one per line on stdin)
@@ -15,8 +16,10 @@
 #include "arena.h"
 #include "compile.h"
 #include "diag.h"
+#include "diag_json.h"
 #include "emit_json.h"
 #include "emit_text.h"
+#include "fmt.h"
 #include "output.h"
 #include "tables.h"
 #include "runtime/apply.h"
@@ -54,6 +57,7 @@ static const char usage_main[] =
 	"  confirm   keep a ruleset applied with 'apply --confirm'\n"
 	"  explain   say what a policy does to packets, and which rule decides\n"
 	"  test      check the expectations of a policy's test file\n"
+	"  fmt       reprint policies in the canonical layout (or check or diff it)\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help      show this help, or a command's with 'd6c COMMAND --help'\n"
@@ -74,13 +78,29 @@ static const char usage_compile[] =
 	"      --priority PRIO   forward hook priority: a number or nftables' symbolic\n"
 	"                        form, e.g. 'filter - 5' (default: filter)\n"
 	"      --werror          treat warnings as errors\n"
+	"      --diagnostics-format FORMAT\n"
+	"                        errors and warnings as 'text' (the default), 'json',\n"
+	"                        'github' (workflow commands) or 'sarif' (SARIF 2.1.0),\n"
+	"                        on standard error in every format\n"
+	"      --color WHEN      colour text diagnostics: 'auto' (the default: when\n"
+	"                        standard error is a terminal and NO_COLOR is unset),\n"
+	"                        'always' or 'never'\n"
 	"  -h, --help            show this help\n";
 
 static const char usage_check[] =
 	"Usage: d6c check [OPTION]... POLICY...\n"
-	"Parse and check each POLICY; report every error and warning on standard error.\n"
+	"Parse and check each POLICY; report every error and warning.\n"
 	"\n"
-	"      --werror          treat warnings as errors (exit 1 when there are any)\n"
+	"  -f, --format FORMAT   'text' (the default): clang style on standard error;\n"
+	"                        'json' (one array), 'github' (workflow commands) or\n"
+	"                        'sarif' (one SARIF 2.1.0 log): on standard output,\n"
+	"                        one document for all the POLICY files\n"
+	"      --color WHEN      colour text diagnostics: 'auto' (the default: when\n"
+	"                        standard error is a terminal and NO_COLOR is unset),\n"
+	"                        'always' or 'never'\n"
+	"      --werror          treat warnings as errors (exit 1 when there are any;\n"
+	"                        they are still reported as warnings)\n"
+	"      --list-codes      print the table of diagnostic codes and exit\n"
 	"  -h, --help            show this help\n";
 
 static const char usage_apply[] =
@@ -132,6 +152,22 @@ static const char usage_test[] =
 	"\n"
 	"Exit status: 0 every expectation holds, 1 one fails or a file has errors,\n"
 	"2 usage, I/O or system errors.\n";
+
+static const char usage_fmt[] =
+	"Usage: d6c fmt [OPTION]... POLICY...\n"
+	"Reprint each POLICY in the one canonical layout of LANGUAGE.md: layout only,\n"
+	"never a token or a comment changed.  A file with syntax errors is not touched.\n"
+	"Includes are not followed.  Without an option the formatted text of the one\n"
+	"POLICY ('-' for standard input) goes to standard output.\n"
+	"\n"
+	"  -w, --write           rewrite each POLICY that changes, in place (atomically,\n"
+	"                        its mode kept)\n"
+	"      --check           write nothing; list the files that would change\n"
+	"      --diff            write nothing; print a unified diff of each change\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status: 0 success (with --check or --diff: nothing would change), 1 a file\n"
+	"has syntax errors or would change, 2 usage or I/O errors.\n";
 
 static const char *rundir(void)
 {
@@ -207,9 +243,54 @@ static const char *normalise_priority(struct arena *a, const char *s, int *num)
 	return NULL;
 }
 
-static int finish_diags(struct diag_list *dl, bool werror)
+enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+/* Diagnostics of a run: how they are printed, and the one JSON or SARIF
+ * document they go into when the format is a machine's. */
+struct diag_output {
+	enum diag_format format;
+	enum color_when color;
+	FILE *out;                  /* machine formats: check stdout, compile stderr */
+	json_t *doc;                /* json: the array; sarif: the results */
+};
+
+/* Prints the JSON or SARIF document of the run, if any. */
+static void flush_diags(struct diag_output *o)
 {
-	diag_print(dl, stderr, use_color());
+	if (o->format != DIAG_FORMAT_JSON && o->format != DIAG_FORMAT_SARIF)
+		return;
+	if (!o->doc)
+		o->doc = json_array();
+	json_t *doc = o->format == DIAG_FORMAT_SARIF ? diag_sarif_log(o->doc) : o->doc;
+	o->doc = NULL;
+	json_dumpf(doc, o->out, JSON_INDENT(2));
+	fputc('\n', o->out);
+	fflush(o->out);
+	json_decref(doc);
+}
+
+/* Reports dl in the run's format; `last`: the run's last list (the
+ * document is printed).  Returns the exit status dl calls for. */
+static int finish_diags(struct diag_output *o, struct diag_list *dl, bool werror, bool last)
+{
+	switch (o->format) {
+	case DIAG_FORMAT_TEXT:
+		diag_print(dl, stderr, o->color == COLOR_ALWAYS ||
+				       (o->color == COLOR_AUTO && use_color()));
+		break;
+	case DIAG_FORMAT_GITHUB:
+		diag_github_print(o->out, dl);
+		fflush(o->out);
+		break;
+	case DIAG_FORMAT_JSON:
+	case DIAG_FORMAT_SARIF:
+		if (!o->doc)
+			o->doc = json_array();
+		(o->format == DIAG_FORMAT_JSON ? diag_json_append : diag_sarif_append)(o->doc, dl);
+		break;
+	}
+	if (last)
+		flush_diags(o);
 	if (diag_has_errors(dl))
 		return EXIT_POLICY;
 	if (werror && dl->nwarnings > 0) {
@@ -229,6 +310,11 @@ enum {
 	OPT_CONFIRM,
 	OPT_JSON,
 	OPT_KERNEL,
+	OPT_COLOR,
+	OPT_DIAG_FORMAT,
+	OPT_LIST_CODES,
+	OPT_CHECK,
+	OPT_DIFF,
 };
 
 struct cli {
@@ -237,11 +323,15 @@ struct cli {
 	struct arena a;
 	struct ir_options ir;       /* table and priority */
 	bool werror;
+	struct diag_output diags;   /* check -f, compile --diagnostics-format, --color */
+	bool list_codes;            /* check --list-codes */
 	const char *output;         /* compile -o */
 	output_emit_fn *emit;       /* compile -f */
 	struct apply_options apply; /* apply -n, --confirm */
 	bool json;                  /* explain --json */
 	bool kernel;                /* test --kernel */
+	int fmt_modes;              /* fmt -w, --check, --diff: how many given */
+	enum fmt_mode fmt_mode;
 	int npolicies;              /* operands after the options */
 	char **policies;
 };
@@ -256,6 +346,12 @@ static const struct option all_options[] = {
 	{ "confirm", required_argument, NULL, OPT_CONFIRM },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "kernel", no_argument, NULL, OPT_KERNEL },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "diagnostics-format", required_argument, NULL, OPT_DIAG_FORMAT },
+	{ "list-codes", no_argument, NULL, OPT_LIST_CODES },
+	{ "write", no_argument, NULL, 'w' },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -263,17 +359,19 @@ static const struct option all_options[] = {
 /* Which options each command takes, by their getopt value. */
 static bool takes(const char *cmd, int opt)
 {
-	static const struct { const char *cmd; const int opts[8]; } table[] = {
-		{ "compile", { 'o', 'f', OPT_TABLE, OPT_PRIORITY, OPT_WERROR, 'h' } },
-		{ "check", { OPT_WERROR, 'h' } },
+	static const struct { const char *cmd; const int opts[10]; } table[] = {
+		{ "compile", { 'o', 'f', OPT_TABLE, OPT_PRIORITY, OPT_WERROR, OPT_DIAG_FORMAT,
+			       OPT_COLOR, 'h' } },
+		{ "check", { OPT_WERROR, 'f', OPT_COLOR, OPT_LIST_CODES, 'h' } },
 		{ "apply", { 'n', OPT_CONFIRM, OPT_TABLE, OPT_PRIORITY, OPT_WERROR, 'h' } },
 		{ "confirm", { OPT_TABLE, 'h' } },
 		{ "explain", { OPT_JSON, 'h' } },
 		{ "test", { OPT_KERNEL, 'f', 'h' } },
+		{ "fmt", { 'w', OPT_CHECK, OPT_DIFF, 'h' } },
 	};
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (strcmp(table[i].cmd, cmd) == 0)
-			for (int k = 0; k < 8 && table[i].opts[k]; k++)
+			for (int k = 0; k < 10 && table[i].opts[k]; k++)
 				if (table[i].opts[k] == opt)
 					return true;
 	return false;
@@ -284,7 +382,7 @@ static int parse_options(struct cli *c, int argc, char **argv)
 {
 	opterr = 0;
 	int o;
-	while ((o = getopt_long(argc, argv, ":o:f:nh", all_options, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, ":o:f:nwh", all_options, NULL)) != -1) {
 		const char *arg = optarg;
 		if (o == '?' || o == ':') {
 			const char *what = argv[optind - 1];
@@ -303,7 +401,11 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			c->output = arg;
 			break;
 		case 'f':
-			if (strcmp(arg, "text") == 0 || strcmp(arg, "nft") == 0)
+			if (strcmp(c->cmd, "check") == 0) {
+				if (!diag_format_parse(arg, &c->diags.format))
+					problem = arena_printf(&c->a, "unknown format '%s' (text, json, "
+							       "github or sarif)", arg);
+			} else if (strcmp(arg, "text") == 0 || strcmp(arg, "nft") == 0)
 				c->emit = emit_text;
 			else if (strcmp(arg, "json") == 0)
 				c->emit = emit_json;
@@ -323,6 +425,25 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		case OPT_WERROR:
 			c->werror = true;
 			break;
+		case OPT_DIAG_FORMAT:
+			if (!diag_format_parse(arg, &c->diags.format))
+				problem = arena_printf(&c->a, "unknown diagnostics format '%s' (text, "
+						       "json, github or sarif)", arg);
+			break;
+		case OPT_COLOR:
+			if (strcmp(arg, "auto") == 0)
+				c->diags.color = COLOR_AUTO;
+			else if (strcmp(arg, "always") == 0)
+				c->diags.color = COLOR_ALWAYS;
+			else if (strcmp(arg, "never") == 0)
+				c->diags.color = COLOR_NEVER;
+			else
+				problem = arena_printf(&c->a, "invalid --color '%s' (auto, always or "
+						       "never)", arg);
+			break;
+		case OPT_LIST_CODES:
+			c->list_codes = true;
+			break;
 		case 'n':
 			c->apply.dry_run = true;
 			break;
@@ -331,6 +452,12 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_KERNEL:
 			c->kernel = true;
+			break;
+		case 'w':
+		case OPT_CHECK:
+		case OPT_DIFF:
+			c->fmt_mode = o == 'w' ? FMT_WRITE : o == OPT_CHECK ? FMT_CHECK : FMT_DIFF;
+			c->fmt_modes++;
 			break;
 		case OPT_CONFIRM: {
 			char *end;
@@ -361,7 +488,7 @@ static struct ir_policy *compile_one(struct cli *c, int *rc)
 	diag_init(&dl, &c->a);
 	bool unreadable;
 	struct ir_policy *ir = compile_policy(&c->a, &dl, c->policies[0], &c->ir, &unreadable);
-	*rc = finish_diags(&dl, c->werror);
+	*rc = finish_diags(&c->diags, &dl, c->werror, true);
 	if (unreadable)
 		*rc = EXIT_USAGE;
 	else if (*rc == EXIT_OK && !ir)
@@ -387,10 +514,24 @@ static int cmd_compile(struct cli *c)
 	return EXIT_OK;
 }
 
+/* The rows of LANGUAGE.md's table of codes. */
+static int list_codes(void)
+{
+	for (int i = DC_NONE + 1; i < DC_COUNT; i++) {
+		const struct diag_code_info *ci = diag_code_info((enum diag_code)i);
+		printf("| %s | %s | %s |\n", ci->code, ci->sev == DIAG_ERROR ? "error" : "warning",
+		       ci->explanation);
+	}
+	return fflush(stdout) == 0 ? EXIT_OK : EXIT_USAGE;
+}
+
 static int cmd_check(struct cli *c)
 {
+	if (c->list_codes)
+		return list_codes();
 	if (c->npolicies == 0)
 		return usage_error(c->cmd, "no POLICY given");
+	c->diags.out = stdout;
 	int worst = EXIT_OK;
 	for (int i = 0; i < c->npolicies; i++) {
 		struct arena a;
@@ -399,7 +540,7 @@ static int cmd_check(struct cli *c)
 		diag_init(&dl, &a);
 		bool unreadable;
 		compile_policy(&a, &dl, c->policies[i], NULL, &unreadable);
-		int rc = finish_diags(&dl, c->werror);
+		int rc = finish_diags(&c->diags, &dl, c->werror, i == c->npolicies - 1);
 		if (unreadable)
 			rc = EXIT_USAGE;
 		if (rc > worst)
@@ -595,6 +736,20 @@ static int cmd_test(struct cli *c)
 	return failed ? EXIT_POLICY : EXIT_OK;
 }
 
+static int cmd_fmt(struct cli *c)
+{
+	if (c->npolicies == 0)
+		return usage_error(c->cmd, "no POLICY given");
+	if (c->fmt_modes > 1)
+		return usage_error(c->cmd, "give at most one of -w, --check and --diff");
+	if (c->fmt_mode == FMT_PRINT && c->npolicies > 1)
+		return usage_error(c->cmd, "give one POLICY, or use -w, --check or --diff");
+	for (int i = 0; i < c->npolicies; i++)
+		if (c->fmt_mode == FMT_WRITE && strcmp(c->policies[i], "-") == 0)
+			return usage_error(c->cmd, "-w cannot rewrite standard input");
+	return fmt_files(c->fmt_mode, c->policies, c->npolicies, use_color());
+}
+
 static const struct command {
 	const char *name;
 	const char *usage;
@@ -606,6 +761,7 @@ static const struct command {
 	{ "confirm", usage_confirm, cmd_confirm },
 	{ "explain", usage_explain, cmd_explain },
 	{ "test", usage_test, cmd_test },
+	{ "fmt", usage_fmt, cmd_fmt },
 };
 
 int main(int argc, char **argv)
@@ -630,6 +786,7 @@ int main(int argc, char **argv)
 			.ir = { .table = "d6c", .priority = "filter" },
 			.emit = emit_text,
 			.apply = { .rundir = rundir() },
+			.diags = { .out = stderr },
 		};
 		arena_init(&c.a);
 		int rc = parse_options(&c, argc - 1, argv + 1);

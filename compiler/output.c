@@ -23,27 +23,34 @@ static int fail(const char *path, int err)
 	return -1;
 }
 
-static int write_stream(FILE *out, const struct ir_policy *ir, output_emit_fn *emit)
+/* What to write: a function and its argument, so that a ruleset and any
+ * other text (d6c fmt -w) go through the same replacement. */
+struct writer {
+	int (*fn)(void *arg, FILE *out);
+	void *arg;
+};
+
+static int write_stream(FILE *out, const struct writer *w)
 {
-	if (emit(ir, out) != 0 || fflush(out) != 0)
+	if (w->fn(w->arg, out) != 0 || fflush(out) != 0)
 		return errno ? errno : EIO;
 	return 0;
 }
 
 /* Not a regular file: write in place, as `> /dev/stdout` would. */
-static int write_direct(const char *path, const struct ir_policy *ir, output_emit_fn *emit)
+static int write_direct(const char *path, const struct writer *w)
 {
 	FILE *out = fopen(path, "w");
 	if (!out)
 		return fail(path, errno);
 	errno = 0;
-	int err = write_stream(out, ir, emit);
+	int err = write_stream(out, w);
 	if (fclose(out) != 0 && !err)
 		err = errno;
 	return err ? fail(path, err) : 0;
 }
 
-static int write_replace(const char *path, const struct ir_policy *ir, output_emit_fn *emit)
+static int write_replace(const char *path, const struct writer *w)
 {
 	/* DIR/.BASE.XXXXXX beside the target */
 	const char *slash = strrchr(path, '/');
@@ -75,7 +82,7 @@ static int write_replace(const char *path, const struct ir_policy *ir, output_em
 		close(fd);
 	} else {
 		errno = 0;
-		err = write_stream(out, ir, emit);
+		err = write_stream(out, w);
 		if (!err && (fchmod(fd, mode) != 0 || fsync(fd) != 0))
 			err = errno;
 		if (fclose(out) != 0 && !err)
@@ -89,7 +96,7 @@ static int write_replace(const char *path, const struct ir_policy *ir, output_em
 	return err ? fail(path, err) : 0;
 }
 
-int output_write(const char *path, const struct ir_policy *ir, output_emit_fn *emit)
+static int write_to(const char *path, const struct writer *w)
 {
 	size_t len = strlen(path);
 	if (len == 0 || path[len - 1] == '/')
@@ -112,10 +119,46 @@ int output_write(const char *path, const struct ir_policy *ir, output_emit_fn *e
 			memcpy(real + dirlen, target, (size_t)n + 1);
 		}
 		if (stat(real, &st) == 0 && !S_ISREG(st.st_mode))
-			return S_ISDIR(st.st_mode) ? fail(path, EISDIR) : write_direct(real, ir, emit);
-		return write_replace(real, ir, emit);
+			return S_ISDIR(st.st_mode) ? fail(path, EISDIR) : write_direct(real, w);
+		return write_replace(real, w);
 	}
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return S_ISDIR(st.st_mode) ? fail(path, EISDIR) : write_direct(path, ir, emit);
-	return write_replace(path, ir, emit);
+		return S_ISDIR(st.st_mode) ? fail(path, EISDIR) : write_direct(path, w);
+	return write_replace(path, w);
+}
+
+struct emit_arg {
+	const struct ir_policy *ir;
+	output_emit_fn *emit;
+};
+
+static int emit_ruleset(void *arg, FILE *out)
+{
+	const struct emit_arg *e = arg;
+	return e->emit(e->ir, out);
+}
+
+int output_write(const char *path, const struct ir_policy *ir, output_emit_fn *emit)
+{
+	struct emit_arg e = { ir, emit };
+	struct writer w = { emit_ruleset, &e };
+	return write_to(path, &w);
+}
+
+struct text_arg {
+	const char *text;
+	size_t len;
+};
+
+static int emit_text_bytes(void *arg, FILE *out)
+{
+	const struct text_arg *t = arg;
+	return fwrite(t->text, 1, t->len, out) == t->len ? 0 : -1;
+}
+
+int output_write_text(const char *path, const char *text, size_t len)
+{
+	struct text_arg t = { text, len };
+	struct writer w = { emit_text_bytes, &t };
+	return write_to(path, &w);
 }

@@ -28,7 +28,7 @@ int parse_run(struct parse_ctx *ctx)
 {
 	yyscan_t scanner;
 	if (d6c_yylex_init_extra(ctx, &scanner) != 0) {
-		diag_error(ctx->dl, (struct loc){ 0 }, "cannot start the scanner: %s",
+		diag_error(ctx->dl, DC_SCANNER, (struct loc){ 0 }, "cannot start the scanner: %s",
 			   strerror(errno));
 		return -1;
 	}
@@ -66,17 +66,17 @@ static void resolve_includes(struct arena *a, struct arena *tree, struct diag_li
 					   ? it->path
 					   : arena_printf(a, "%s/%s", dir, it->path);
 		if (it->path[0] == '\0') {
-			diag_error(dl, it->path_loc, "include names no file");
+			diag_error(dl, DC_INCLUDE_EMPTY, it->path_loc, "include names no file");
 			continue;
 		}
 		if (parent->depth + 1 > MAX_INCLUDE_DEPTH) {
-			diag_error(dl, it->path_loc, "includes are nested more than %d deep",
+			diag_error(dl, DC_INCLUDE_DEPTH, it->path_loc, "includes are nested more than %d deep",
 				   MAX_INCLUDE_DEPTH);
 			continue;
 		}
 		char real[PATH_MAX];
 		if (!realpath(path, real)) {
-			diag_error(dl, it->path_loc, "cannot read included file '%s': %s", path,
+			diag_error(dl, DC_INCLUDE_UNREADABLE, it->path_loc, "cannot read included file '%s': %s", path,
 				   strerror(errno));
 			continue;
 		}
@@ -85,13 +85,13 @@ static void resolve_includes(struct arena *a, struct arena *tree, struct diag_li
 			if (strcmp(c->real, real) == 0)
 				cycle = true;
 		if (cycle) {
-			diag_error(dl, it->path_loc,
+			diag_error(dl, DC_INCLUDE_CYCLE, it->path_loc,
 				   "include cycle: '%s' is already being read", path);
 			continue;
 		}
 		struct src_file *f = src_read(a, path, parent, it->loc);
 		if (!f) {
-			diag_error(dl, it->path_loc, "cannot read included file '%s': %s", path,
+			diag_error(dl, DC_INCLUDE_UNREADABLE, it->path_loc, "cannot read included file '%s': %s", path,
 				   strerror(errno));
 			continue;
 		}
@@ -122,7 +122,7 @@ struct ast_item *parse_file_tree(struct arena *a, struct arena *tree, struct dia
 	struct src_file *f = src_read(a, path, NULL, (struct loc){ 0 });
 	*unreadable = !f;
 	if (!f) {
-		diag_error(dl, (struct loc){ 0 }, "cannot read '%s': %s", path, strerror(errno));
+		diag_error(dl, DC_UNREADABLE, (struct loc){ 0 }, "cannot read '%s': %s", path, strerror(errno));
 		return NULL;
 	}
 	char real[PATH_MAX];

@@ -8,6 +8,7 @@
  */
 #include "sema.h"
 #include "arena.h"
+#include "misspell.h"
 #include "tables.h"
 
 #include <stdlib.h>
@@ -69,8 +70,25 @@ static struct define *lookup(struct sema *s, const char *name)
 	return NULL;
 }
 
-/* A use of an undefined name: say whether it is defined further down. */
-static void undefined(struct sema *s, struct loc loc, const char *name, const char *what)
+/* The closest name that fits where an undefined one stood: the defines of
+ * that kind so far and, for ports, the services; NULL when none is close. */
+static const char *closest_name(const struct sema *s, const char *name, enum define_kind kind)
+{
+	struct misspell m;
+	misspell_init(&m, name);
+	for (size_t i = 0; i < s->ndefs; i++)
+		if (s->defs[i]->kind == kind)
+			misspell_offer(&m, s->defs[i]->name);
+	if (kind == DEF_PORTS)
+		for (size_t i = 0; i < tables_nservices; i++)
+			misspell_offer(&m, tables_services[i].name);
+	return m.best;
+}
+
+/* A use of an undefined name: say whether it is defined further down, or
+ * which known name of the kind is close to it. */
+static void undefined(struct sema *s, struct loc loc, const char *name, const char *what,
+		      enum define_kind kind)
 {
 	for (size_t i = 0; i < s->nlater; i++) {
 		struct later_name *l = &s->later[i];
@@ -78,14 +96,19 @@ static void undefined(struct sema *s, struct loc loc, const char *name, const ch
 		    (l->loc.first_line > loc.first_line ||
 		     (l->loc.first_line == loc.first_line && l->loc.first_column > loc.first_column))) {
 			l->used_early = true;
-			struct diag *d = diag_error(s->dl, loc,
+			struct diag *d = diag_error(s->dl, DC_USE_BEFORE_DEFINE, loc,
 				"'%s' is used before its definition; move the define above this line",
 				name);
 			diag_note(s->dl, d, l->loc, "'%s' is defined here", name);
 			return;
 		}
 	}
-	diag_error(s->dl, loc, "'%s' is not defined (expected %s)", name, what);
+	const char *best = closest_name(s, name, kind);
+	if (best)
+		diag_error(s->dl, DC_UNDEFINED, loc, "'%s' is not defined (expected %s); "
+			   "did you mean '%s'?", name, what, best);
+	else
+		diag_error(s->dl, DC_UNDEFINED, loc, "'%s' is not defined (expected %s)", name, what);
 }
 
 static void collect_names(struct sema *s, const struct ast_item *items)
@@ -116,18 +139,18 @@ static bool check_port_number(struct sema *s, const struct ast_value *v)
 {
 	/* Quoted as written: a number too big to read has no value to print. */
 	if (v->kind == VAL_NUMBER && v->lo > 65535) {
-		diag_error(s->dl, v->loc, "port %s is out of range (0-65535)",
+		diag_error(s->dl, DC_PORT_RANGE, v->loc, "port %s is out of range (0-65535)",
 			   src_text(s->a, &v->loc));
 		return false;
 	}
 	if (v->kind == VAL_RANGE) {
 		if (v->lo > 65535 || v->hi > 65535) {
-			diag_error(s->dl, v->loc, "port range %s is out of range (0-65535)",
+			diag_error(s->dl, DC_PORT_RANGE_RANGE, v->loc, "port range %s is out of range (0-65535)",
 				   src_text(s->a, &v->loc));
 			return false;
 		}
 		if (v->lo > v->hi) {
-			diag_error(s->dl, v->loc,
+			diag_error(s->dl, DC_PORT_BACKWARDS, v->loc,
 				   "port range %lu-%lu is backwards; did you mean %lu-%lu?",
 				   v->lo, v->hi, v->hi, v->lo);
 			return false;
@@ -152,7 +175,7 @@ static bool resolve_port(struct sema *s, const struct ast_value *v,
 		if (d) {
 			d->used = true;
 			if (d->kind == DEF_ADDRS) {
-				struct diag *e = diag_error(s->dl, v->loc,
+				struct diag *e = diag_error(s->dl, DC_ADDRS_AS_PORTS, v->loc,
 					"'%s' is a list of addresses, not ports", v->name);
 				diag_note(s->dl, e, d->loc, "'%s' is defined here", v->name);
 				return false;
@@ -168,11 +191,12 @@ static bool resolve_port(struct sema *s, const struct ast_value *v,
 			push_port(s, out, n, cap, (unsigned long)port, (unsigned long)port, v->loc);
 			return true;
 		}
-		undefined(s, v->loc, v->name, "a port, a service name or a define of ports");
+		undefined(s, v->loc, v->name, "a port, a service name or a define of ports",
+			  DEF_PORTS);
 		return false;
 	}
 	default:
-		diag_error(s->dl, v->loc, "a port is expected here");
+		diag_error(s->dl, DC_PORT_EXPECTED, v->loc, "a port is expected here");
 		return false;
 	}
 }
@@ -203,10 +227,10 @@ static void normalise_ports(struct sema *s, struct port_range *v, int *n, bool w
 			else
 				snprintf(earlier, sizeof(earlier), "ports %u-%u", v[i].lo, v[i].hi);
 			if (v[j].lo >= v[i].lo && v[j].hi <= v[i].hi)
-				diag_warning(s->dl, v[j].loc, "%s %s already in this rule", what,
+				diag_warning(s->dl, DC_W_DUPLICATE_PORT, v[j].loc, "%s %s already in this rule", what,
 					     v[j].lo == v[j].hi ? "is" : "are");
 			else
-				diag_warning(s->dl, v[j].loc, "%s overlap %s, already in this rule",
+				diag_warning(s->dl, DC_W_DUPLICATE_PORT, v[j].loc, "%s overlap %s, already in this rule",
 					     what, earlier);
 			break;
 		}
@@ -291,7 +315,7 @@ static bool resolve_addr(struct sema *s, const struct ast_value *v,
 		if (d) {
 			d->used = true;
 			if (d->kind == DEF_PORTS) {
-				struct diag *e = diag_error(s->dl, v->loc,
+				struct diag *e = diag_error(s->dl, DC_PORTS_AS_ADDRS, v->loc,
 					"'%s' is a list of ports, not addresses", v->name);
 				diag_note(s->dl, e, d->loc, "'%s' is defined here", v->name);
 				return false;
@@ -303,15 +327,16 @@ static bool resolve_addr(struct sema *s, const struct ast_value *v,
 			return true;
 		}
 		if (tables_service_port(v->name) >= 0) {
-			diag_error(s->dl, v->loc, "'%s' is a service (a port), not an address",
+			diag_error(s->dl, DC_SERVICE_AS_ADDR, v->loc, "'%s' is a service (a port), not an address",
 				   v->name);
 			return false;
 		}
-		undefined(s, v->loc, v->name, "an address or a define of addresses");
+		undefined(s, v->loc, v->name, "an address or a define of addresses",
+			  DEF_ADDRS);
 		return false;
 	}
 	default:
-		diag_error(s->dl, v->loc, "an address or prefix is expected here, not a port");
+		diag_error(s->dl, DC_ADDR_EXPECTED, v->loc, "an address or prefix is expected here, not a port");
 		return false;
 	}
 }
@@ -322,12 +347,12 @@ static void check_define(struct sema *s, const struct ast_item *it)
 {
 	struct define *old = lookup(s, it->name);
 	if (old) {
-		struct diag *d = diag_error(s->dl, it->name_loc, "'%s' is defined twice", it->name);
+		struct diag *d = diag_error(s->dl, DC_DEFINED_TWICE, it->name_loc, "'%s' is defined twice", it->name);
 		diag_note(s->dl, d, old->loc, "first definition of '%s' is here", it->name);
 		return;
 	}
 	if (tables_service_port(it->name) >= 0) {
-		diag_error(s->dl, it->name_loc,
+		diag_error(s->dl, DC_REDEFINE_SERVICE, it->name_loc,
 			   "'%s' is a built-in service name and cannot be redefined", it->name);
 		return;
 	}
@@ -363,7 +388,7 @@ static void check_define(struct sema *s, const struct ast_item *it)
 			/* v is the first value of the second kind: report it. */
 			mixed = true;
 			const struct ast_value *other = v == first_port ? first_addr : first_port;
-			struct diag *e = diag_error(s->dl, v->loc,
+			struct diag *e = diag_error(s->dl, DC_DEFINE_MIXED, v->loc,
 				"define '%s' mixes ports and addresses; a define holds one or the other",
 				it->name);
 			diag_note(s->dl, e, other->loc, "the first %s is here",
@@ -403,7 +428,7 @@ static void check_icmp(struct sema *s, const struct sema_block *b,
 	const struct ast_list *l = ar->icmp;
 	for (const struct ast_value *v = l->head; v; v = v->next) {
 		if ((v->kind == VAL_BASIC || v->kind == VAL_ALL) && l->n > 1) {
-			diag_error(s->dl, v->loc,
+			diag_error(s->dl, DC_ICMP_GROUP_COMBINED, v->loc,
 				   "'%s' cannot be combined with other ICMP types in one rule; "
 				   "write a rule of its own",
 				   v->kind == VAL_BASIC ? "basic" : "all");
@@ -426,7 +451,7 @@ static void check_icmp(struct sema *s, const struct sema_block *b,
 			break;
 		case VAL_NUMBER:
 			if (v->lo > 255) {
-				diag_error(s->dl, v->loc, "ICMP type %s is out of range (0-255)",
+				diag_error(s->dl, DC_ICMP_RANGE, v->loc, "ICMP type %s is out of range (0-255)",
 					   src_text(s->a, &v->loc));
 				r->bad = true;
 				break;
@@ -438,22 +463,38 @@ static void check_icmp(struct sema *s, const struct sema_block *b,
 			int t4 = tables_icmp_type(FAM_IP4, v->name);
 			int t6 = tables_icmp_type(FAM_IP6, v->name);
 			if (t4 < 0 && t6 < 0) {
-				diag_error(s->dl, v->loc,
-					   "unknown ICMP type '%s' (use nftables' names, e.g. "
-					   "echo-request, or a number 0-255)", v->name);
+				/* Only names of the block's families are worth suggesting. */
+				struct misspell m;
+				misspell_init(&m, v->name);
+				for (int fam = FAM_IP4; fam <= FAM_IP6; fam <<= 1) {
+					if (b->families && !(b->families & fam))
+						continue;
+					size_t nt;
+					const struct icmp_type *t = tables_icmp_all(fam, &nt);
+					for (size_t i = 0; i < nt; i++)
+						misspell_offer(&m, t[i].name);
+				}
+				if (m.best)
+					diag_error(s->dl, DC_ICMP_UNKNOWN, v->loc,
+						   "unknown ICMP type '%s'; did you mean '%s'?", v->name,
+						   m.best);
+				else
+					diag_error(s->dl, DC_ICMP_UNKNOWN, v->loc,
+						   "unknown ICMP type '%s' (use nftables' names, e.g. "
+						   "echo-request, or a number 0-255)", v->name);
 				r->bad = true;
 				break;
 			}
 			/* A block whose prefixes all failed has no family to judge by. */
 			if (b->families && !(b->families & FAM_IP6) && t4 < 0) {
-				diag_error(s->dl, v->loc,
+				diag_error(s->dl, DC_ICMP6_IN_IP4, v->loc,
 					   "'%s' is an ICMPv6 type, but this block holds only IPv4 prefixes",
 					   v->name);
 				r->bad = true;
 				break;
 			}
 			if (b->families && !(b->families & FAM_IP4) && t6 < 0) {
-				diag_error(s->dl, v->loc,
+				diag_error(s->dl, DC_ICMP4_IN_IP6, v->loc,
 					   "'%s' is an ICMP (IPv4) type, but this block holds only IPv6 prefixes",
 					   v->name);
 				r->bad = true;
@@ -466,7 +507,7 @@ static void check_icmp(struct sema *s, const struct sema_block *b,
 			break;
 		}
 		default:
-			diag_error(s->dl, v->loc, "an ICMP type is expected here");
+			diag_error(s->dl, DC_ICMP_EXPECTED, v->loc, "an ICMP type is expected here");
 			r->bad = true;
 		}
 	}
@@ -492,7 +533,7 @@ static void check_sources(struct sema *s, const struct sema_block *b,
 		if (all[i].pfx.family & b->families)
 			fits++;
 	if (fits == 0 && nall > 0) {
-		diag_error(s->dl, ar->from->loc,
+		diag_error(s->dl, DC_SOURCE_FAMILY, ar->from->loc,
 			   "no source here is %s, but this block holds only %s prefixes: "
 			   "the rule could never match",
 			   addr_family_name(b->families), addr_family_name(b->families));
@@ -504,7 +545,7 @@ static void check_sources(struct sema *s, const struct sema_block *b,
 			continue;
 		char buf[ADDR_STRLEN];
 		addr_format(&all[i].pfx, buf);
-		diag_warning(s->dl, all[i].loc,
+		diag_warning(s->dl, DC_W_OTHER_FAMILY_SOURCE, all[i].loc,
 			     "source %s is %s and can never match in this %s-only block; it is ignored",
 			     buf, addr_family_name(all[i].pfx.family),
 			     addr_family_name(b->families));
@@ -551,7 +592,7 @@ static void check_rule(struct sema *s, const struct sema_block *b,
 	}
 	r->families = fam;
 	if (fam == 0 && !r->bad)
-		diag_error(s->dl, r->loc,
+		diag_error(s->dl, DC_ICMP_SOURCE_FAMILY, r->loc,
 			   "this rule can never match: its ICMP types and its sources belong to "
 			   "different address families");
 	if (fam == 0)
@@ -565,7 +606,7 @@ static void add_block_prefix(struct sema *s, struct sema_block *b, int *cap,
 		if (addr_equal(&b->prefixes[i].pfx, &p->pfx)) {
 			char buf[ADDR_STRLEN];
 			addr_format(&p->pfx, buf);
-			struct diag *d = diag_warning(s->dl, p->loc,
+			struct diag *d = diag_warning(s->dl, DC_W_DUPLICATE_PREFIX, p->loc,
 				"%s is listed twice in this block", buf);
 			diag_note(s->dl, d, b->prefixes[i].loc, "first listed here");
 			return;
@@ -594,7 +635,7 @@ static void check_network(struct sema *s, const struct ast_item *it)
 		struct sema_prefix *tmp = NULL;
 		int n = 0, cap = 0;
 		if (v->kind != VAL_ADDR && v->kind != VAL_NAME) {
-			diag_error(s->dl, v->loc, "a network address or prefix is expected here");
+			diag_error(s->dl, DC_NETWORK_EXPECTED, v->loc, "a network address or prefix is expected here");
 			continue;
 		}
 		resolve_addr(s, v, &tmp, &n, &cap);
@@ -612,7 +653,7 @@ static void check_network(struct sema *s, const struct ast_item *it)
 	for (const struct ast_rule *r = it->rules.head; r; r = r->next) {
 		if (r->is_default) {
 			if (first_default) {
-				struct diag *d = diag_error(s->dl, r->loc,
+				struct diag *d = diag_error(s->dl, DC_DEFAULT_TWICE, r->loc,
 					"this block already has a default; a block has at most one");
 				diag_note(s->dl, d, first_default->loc, "the first default is here");
 				continue;
@@ -627,7 +668,7 @@ static void check_network(struct sema *s, const struct ast_item *it)
 		check_rule(s, b, r, &b->rules[b->nrules++]);
 	}
 	if (!it->rules.head && !it->rules.had_error)
-		diag_warning(s->dl, it->loc,
+		diag_warning(s->dl, DC_W_EMPTY_BLOCK, it->loc,
 			     "this block has no rules: every packet to it gets the default (drop)");
 }
 
@@ -692,7 +733,7 @@ static void check_duplicate_prefixes(struct sema *s)
 		const char *where = at->file == v[i].p->loc.file
 			? arena_printf(s->a, "line %d", at->first_line)
 			: arena_printf(s->a, "%s:%d", at->file ? at->file->path : "?", at->first_line);
-		struct diag *d = diag_error(s->dl, v[i].p->loc,
+		struct diag *d = diag_error(s->dl, DC_PREFIX_TWO_BLOCKS, v[i].p->loc,
 			"%s is already protected by the block at %s; a prefix belongs to one block",
 			buf, where);
 		diag_note(s->dl, d, v[first].p->loc, "first used here");
@@ -715,7 +756,7 @@ struct sema_policy *sema_check(struct arena *a, struct diag_list *dl,
 		}
 	for (size_t i = 0; i < s.ndefs; i++)
 		if (!s.defs[i]->used)
-			diag_warning(dl, s.defs[i]->loc, "'%s' is defined but never used",
+			diag_warning(dl, DC_W_UNUSED_DEFINE, s.defs[i]->loc, "'%s' is defined but never used",
 				     s.defs[i]->name);
 
 	struct sema_policy *p = arena_alloc(a, sizeof(*p));

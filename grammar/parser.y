@@ -50,6 +50,7 @@ int d6c_yylex(D6C_YYSTYPE *lval, struct loc *lloc, yyscan_t scanner);
 
 #include "compiler/arena.h"
 #include "compiler/diag.h"
+#include "compiler/misspell.h"
 
 /* After this many syntax errors in one file the rest is noise. */
 #define MAX_SYNTAX_ERRORS 50
@@ -58,7 +59,7 @@ static void d6c_yyerror(struct loc *loc, yyscan_t scanner, struct parse_ctx *ctx
 			const char *msg)
 {
 	(void)scanner;
-	diag_error(ctx->dl, *loc, "%s", msg);
+	diag_error(ctx->dl, DC_PARSER, *loc, "%s", msg);
 }
 
 static struct ast_value *num_value(struct parse_ctx *ctx, struct loc loc,
@@ -369,9 +370,31 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 	if (wants_semicolon && ctx->prev_token.file && loc.first_line > ctx->prev_token.last_line)
 		ADD(" (is a ';' missing at the end of line %d?)", ctx->prev_token.last_line);
 	if (got == YYSYMBOL_NAME) {
+		bool cased = false;
 		for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-			if (strcasecmp(ctx->last_text, keywords[i]) == 0 && strcmp(ctx->last_text, keywords[i]))
+			if (strcasecmp(ctx->last_text, keywords[i]) == 0 && strcmp(ctx->last_text, keywords[i])) {
 				ADD("; keywords are lower case: did you mean '%s'?", keywords[i]);
+				cased = true;
+			}
+		/* A misspelled keyword: the closest of those the parser expects here. */
+		struct misspell m;
+		misspell_init(&m, ctx->last_text);
+		yysymbol_kind_t all[YYNTOKENS];
+		int nall = cased ? 0 : yypcontext_expected_tokens(yyctx, all, YYNTOKENS);
+		for (int i = 0; i < nall; i++) {
+			const char *name = yysymbol_name(all[i]);
+			size_t wlen = strlen(name);
+			char word[32];
+			if (wlen < 3 || wlen >= sizeof(word) + 2 || name[0] != '\'' || name[wlen - 1] != '\'')
+				continue;
+			memcpy(word, name + 1, wlen - 2);
+			word[wlen - 2] = '\0';
+			for (size_t k = 0; k < sizeof(keywords) / sizeof(keywords[0]); k++)
+				if (strcmp(word, keywords[k]) == 0)
+					misspell_offer(&m, keywords[k]);
+		}
+		if (m.best)
+			ADD("; did you mean '%s'?", m.best);
 	} else {
 		for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
 			char quoted[32];
@@ -385,6 +408,6 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 		}
 	}
 #undef ADD
-	diag_error(ctx->dl, loc, "%s", buf);
+	diag_error(ctx->dl, DC_SYNTAX, loc, "%s", buf);
 	return 0;
 }

@@ -102,12 +102,12 @@ static bool parse_addr(struct arena *a, struct diag_list *dl, const struct pkt_w
 	struct prefix p;
 	char err[160];
 	if (strchr(text, '/')) {
-		diag_error(dl, w->loc, "%s: a packet has one address, not a prefix; write an "
+		diag_error(dl, DC_PKT_PREFIX, w->loc, "%s: a packet has one address, not a prefix; write an "
 			   "address without '/LEN'", what);
 		return false;
 	}
 	if (!addr_parse(text, &p, err, sizeof(err))) {
-		diag_error(dl, w->loc, "%s address expected: %s", what, err);
+		diag_error(dl, DC_PKT_ADDR, w->loc, "%s address expected: %s", what, err);
 		return false;
 	}
 	*family = p.family;
@@ -144,7 +144,7 @@ static bool parse_port(struct arena *a, struct diag_list *dl, const struct pkt_w
 		*port = s;
 		return true;
 	}
-	diag_error(dl, w->loc, "%s is not a port: expected a number 0-65535 or a service "
+	diag_error(dl, DC_PKT_PORT, w->loc, "%s is not a port: expected a number 0-65535 or a service "
 		   "name such as ssh or https", quoted(a, w));
 	return false;
 }
@@ -165,10 +165,10 @@ static bool parse_icmp_type(struct arena *a, struct diag_list *dl, const struct 
 	}
 	int other = family == FAM_IP6 ? FAM_IP4 : FAM_IP6;
 	if (tables_icmp_type(other, name) >= 0)
-		diag_error(dl, w->loc, "'%s' is an %s type, but this packet is %s", name,
+		diag_error(dl, DC_PKT_ICMP_FAMILY, w->loc, "'%s' is an %s type, but this packet is %s", name,
 			   other == FAM_IP6 ? "ICMPv6" : "ICMP (IPv4)", addr_family_name(family));
 	else
-		diag_error(dl, w->loc, "unknown ICMP type %s (use nftables' names, e.g. "
+		diag_error(dl, DC_PKT_ICMP_UNKNOWN, w->loc, "unknown ICMP type %s (use nftables' names, e.g. "
 			   "echo-request, or a number 0-255)", quoted(a, w));
 	return false;
 }
@@ -186,7 +186,7 @@ bool pkt_parse(struct arena *a, struct diag_list *dl, struct pkt_lexer *lx,
 	memset(out, 0, sizeof(*out));
 	if (!pkt_next(lx, &w) || stop_here(stop, &w)) {
 		struct loc at = { lx->f, lx->line, lx->col, lx->line, lx->col };
-		diag_error(dl, at, "a packet is expected here: PROTO SRC -> DST [port N | type T]");
+		diag_error(dl, DC_PKT_EXPECTED, at, "a packet is expected here: PROTO SRC -> DST [port N | type T]");
 		return false;
 	}
 	*span = w.loc;
@@ -197,11 +197,11 @@ bool pkt_parse(struct arena *a, struct diag_list *dl, struct pkt_lexer *lx,
 	else if (pkt_word_is(&w, "icmp"))
 		out->proto = PKT_ICMP;
 	else if (pkt_word_is(&w, "icmpv6") || pkt_word_is(&w, "ipv6-icmp")) {
-		diag_error(dl, w.loc, "unknown protocol %s: write 'icmp', which means ICMPv6 "
+		diag_error(dl, DC_PKT_PROTO, w.loc, "unknown protocol %s: write 'icmp', which means ICMPv6 "
 			   "for IPv6 addresses", quoted(a, &w));
 		return false;
 	} else {
-		diag_error(dl, w.loc, "unknown protocol %s (expected tcp, udp or icmp)",
+		diag_error(dl, DC_PKT_PROTO, w.loc, "unknown protocol %s (expected tcp, udp or icmp)",
 			   quoted(a, &w));
 		return false;
 	}
@@ -210,31 +210,31 @@ bool pkt_parse(struct arena *a, struct diag_list *dl, struct pkt_lexer *lx,
 
 	int sfam, dfam;
 	if (!pkt_next(lx, &w) || stop_here(stop, &w)) {
-		diag_error(dl, after(&last.loc), "the source address is missing after '%s'", proto);
+		diag_error(dl, DC_PKT_SRC_MISSING, after(&last.loc), "the source address is missing after '%s'", proto);
 		return false;
 	}
 	if (!parse_addr(a, dl, &w, "source", &sfam, &out->src))
 		return false;
 	last = w;
 	if (!pkt_next(lx, &w) || stop_here(stop, &w)) {
-		diag_error(dl, after(&last.loc), "'->' and the destination address are missing "
+		diag_error(dl, DC_PKT_ARROW, after(&last.loc), "'->' and the destination address are missing "
 			   "after the source");
 		return false;
 	}
 	if (!pkt_word_is(&w, "->")) {
-		diag_error(dl, w.loc, "expected '->' between the source and the destination, "
+		diag_error(dl, DC_PKT_ARROW, w.loc, "expected '->' between the source and the destination, "
 			   "not %s", quoted(a, &w));
 		return false;
 	}
 	last = w;
 	if (!pkt_next(lx, &w) || stop_here(stop, &w)) {
-		diag_error(dl, after(&last.loc), "the destination address is missing after '->'");
+		diag_error(dl, DC_PKT_DST_MISSING, after(&last.loc), "the destination address is missing after '->'");
 		return false;
 	}
 	if (!parse_addr(a, dl, &w, "destination", &dfam, &out->dst))
 		return false;
 	if (dfam != sfam) {
-		diag_error(dl, w.loc, "the destination is %s but the source is %s; a packet has "
+		diag_error(dl, DC_PKT_FAMILIES, w.loc, "the destination is %s but the source is %s; a packet has "
 			   "one address family", addr_family_name(dfam), addr_family_name(sfam));
 		return false;
 	}
@@ -246,10 +246,10 @@ bool pkt_parse(struct arena *a, struct diag_list *dl, struct pkt_lexer *lx,
 	if (out->proto != PKT_ICMP) {
 		if (!more || !pkt_word_is(&kw, "port")) {
 			if (more && pkt_word_is(&kw, "type"))
-				diag_error(dl, kw.loc, "a %s packet has a port, not a type: "
+				diag_error(dl, DC_PKT_PORT_TYPE, kw.loc, "a %s packet has a port, not a type: "
 					   "write 'port N'", proto);
 			else
-				diag_error(dl, more ? kw.loc : after(&last.loc),
+				diag_error(dl, DC_PKT_PORT_MISSING, more ? kw.loc : after(&last.loc),
 					   "a %s packet needs its destination port: write 'port N' "
 					   "after the destination%s", proto,
 					   more ? arena_printf(a, ", not %s", quoted(a, &kw)) : "");
@@ -257,7 +257,7 @@ bool pkt_parse(struct arena *a, struct diag_list *dl, struct pkt_lexer *lx,
 		}
 		pkt_next(lx, &kw);
 		if (!pkt_next(lx, &w) || stop_here(stop, &w)) {
-			diag_error(dl, after(&kw.loc), "the port number is missing after 'port'");
+			diag_error(dl, DC_PKT_PORT_MISSING, after(&kw.loc), "the port number is missing after 'port'");
 			return false;
 		}
 		if (!parse_port(a, dl, &w, &out->port))
@@ -268,20 +268,20 @@ bool pkt_parse(struct arena *a, struct diag_list *dl, struct pkt_lexer *lx,
 		if (more && pkt_word_is(&kw, "type")) {
 			pkt_next(lx, &kw);
 			if (!pkt_next(lx, &w) || stop_here(stop, &w)) {
-				diag_error(dl, after(&kw.loc), "the ICMP type is missing after 'type'");
+				diag_error(dl, DC_PKT_TYPE_MISSING, after(&kw.loc), "the ICMP type is missing after 'type'");
 				return false;
 			}
 			if (!parse_icmp_type(a, dl, &w, out->family, &out->icmp_type))
 				return false;
 			last = w;
 		} else if (more && pkt_word_is(&kw, "port")) {
-			diag_error(dl, kw.loc, "an icmp packet has a type, not a port: write "
+			diag_error(dl, DC_PKT_PORT_TYPE, kw.loc, "an icmp packet has a type, not a port: write "
 				   "'type NAME' or leave it out for echo-request");
 			return false;
 		}
 	}
 	if (pkt_peek(lx, &w) && !stop_here(stop, &w)) {
-		diag_error(dl, w.loc, "unexpected %s after the packet", quoted(a, &w));
+		diag_error(dl, DC_PKT_TRAILING, w.loc, "unexpected %s after the packet", quoted(a, &w));
 		return false;
 	}
 	span->last_line = last.loc.last_line;

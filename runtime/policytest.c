@@ -66,7 +66,7 @@ void ptest_parse(struct arena *a, struct diag_list *dl, const struct src_file *f
 		if (pkt_word_is(&w, ";"))
 			continue;
 		if (!pkt_word_is(&w, "expect")) {
-			diag_error(dl, w.loc, "expected 'expect PACKET VERDICT;', not '%s'",
+			diag_error(dl, DC_TEST_EXPECT, w.loc, "expected 'expect PACKET VERDICT;', not '%s'",
 				   word(a, &w));
 			recover(&lx);
 			continue;
@@ -80,7 +80,7 @@ void ptest_parse(struct arena *a, struct diag_list *dl, const struct src_file *f
 		end.first_line = end.last_line;
 		end.first_column = end.last_column = end.last_column + 1;
 		if (!pkt_next(&lx, &w) || pkt_word_is(&w, ";") || pkt_word_is(&w, "expect")) {
-			diag_error(dl, end, "the expected verdict is missing after the packet "
+			diag_error(dl, DC_TEST_VERDICT_MISSING, end, "the expected verdict is missing after the packet "
 				   "(accept, drop or reject)");
 			if (w.s && pkt_word_is(&w, "expect"))
 				lx = (struct pkt_lexer){ lx.f, (size_t)(w.s - f->text), lx.end,
@@ -90,7 +90,7 @@ void ptest_parse(struct arena *a, struct diag_list *dl, const struct src_file *f
 		if (!verdict_of(&w, &c.want)) {
 			const char *hint = pkt_word_is(&w, "allow") ? "; did you mean 'accept'?"
 					   : pkt_word_is(&w, "deny") ? "; did you mean 'drop'?" : "";
-			diag_error(dl, w.loc, "'%s' is not a verdict: expected accept, drop or "
+			diag_error(dl, DC_TEST_VERDICT, w.loc, "'%s' is not a verdict: expected accept, drop or "
 				   "reject%s", word(a, &w), hint);
 			recover(&lx);
 			continue;
@@ -100,10 +100,10 @@ void ptest_parse(struct arena *a, struct diag_list *dl, const struct src_file *f
 			struct loc at = w.loc;
 			at.first_column = at.last_column = w.loc.last_column + 1;
 			if (pkt_peek(&lx, &semi) && !pkt_word_is(&semi, "expect"))
-				diag_error(dl, semi.loc, "';' expected after the verdict, not '%s'",
+				diag_error(dl, DC_TEST_SEMICOLON, semi.loc, "';' expected after the verdict, not '%s'",
 					   word(a, &semi));
 			else
-				diag_error(dl, at, "';' expected after the verdict");
+				diag_error(dl, DC_TEST_SEMICOLON, at, "';' expected after the verdict");
 			recover(&lx);
 		} else {
 			pkt_next(&lx, &semi);
@@ -149,7 +149,7 @@ int ptest_check(struct arena *a, struct diag_list *dl, const struct sema_policy 
 		if (r.verdict == c->want)
 			continue;
 		failed++;
-		struct diag *d = diag_error(dl, c->loc, "expected %s, got %s: %s",
+		struct diag *d = diag_error(dl, DC_TEST_FAILED, c->loc, "expected %s, got %s: %s",
 					    eval_verdict_word[c->want],
 					    explain_verdict(a, &c->pkt, &r), explain_decider(a, &r));
 		note_decider(a, dl, d, &r);
@@ -169,7 +169,7 @@ int ptest_check_kernel(struct arena *a, struct diag_list *dl, const struct sema_
 			continue;
 		failed++;
 		struct eval_result r = eval_packet(pol, &c->pkt);
-		struct diag *d = diag_error(dl, c->loc, "expected %s, the kernel gave %s through "
+		struct diag *d = diag_error(dl, DC_TEST_KERNEL, c->loc, "expected %s, the kernel gave %s through "
 					    "the %s ruleset", kern_outcome_name(want),
 					    kern_outcome_name(got[i]), backend);
 		if (kern_expected(&c->pkt, r.verdict) == got[i]) {
@@ -209,7 +209,7 @@ int ptest_run_kernel(struct arena *a, struct diag_list *dl, const struct sema_po
 		char why[120];
 		if (!kern_usable(t->v[i].pkt.family, t->v[i].pkt.src, why, sizeof(why)) ||
 		    !kern_usable(t->v[i].pkt.family, t->v[i].pkt.dst, why, sizeof(why))) {
-			diag_error(dl, t->v[i].loc, "this packet cannot be sent through the test "
+			diag_error(dl, DC_TEST_UNSENDABLE, t->v[i].loc, "this packet cannot be sent through the test "
 				   "namespaces: %s", why);
 			return -2;
 		}

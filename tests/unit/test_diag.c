@@ -76,9 +76,9 @@ static void test_counts(void **state)
 	struct fx *f = *state;
 	struct src_file *s = file(f, "t.pol", "x\n");
 	assert_false(diag_has_errors(&f->dl));
-	diag_warning(&f->dl, span(s, 1, 1, 1), "w %d", 1);
+	diag_warning(&f->dl, DC_NONE, span(s, 1, 1, 1), "w %d", 1);
 	assert_false(diag_has_errors(&f->dl));
-	struct diag *d = diag_error(&f->dl, span(s, 1, 1, 1), "e %s", "one");
+	struct diag *d = diag_error(&f->dl, DC_NONE, span(s, 1, 1, 1), "e %s", "one");
 	diag_note(&f->dl, d, span(s, 1, 1, 1), "a note");
 	assert_true(diag_has_errors(&f->dl));
 	assert_int_equal(f->dl.nerrors, 1);
@@ -107,7 +107,7 @@ static void test_error_with_caret(void **state)
 {
 	struct fx *f = *state;
 	struct src_file *s = file(f, "t.pol", "network 2001:db8::1/64 < allow tcp 22; >\n");
-	diag_error(&f->dl, span(s, 1, 9, 22),
+	diag_error(&f->dl, DC_NONE, span(s, 1, 9, 22),
 		   "host bits set in 2001:db8::1/64; did you mean 2001:db8::/64?");
 	assert_string_equal(printed(f, false),
 		"t.pol:1:9: error: host bits set in 2001:db8::1/64; did you mean 2001:db8::/64?\n"
@@ -119,8 +119,8 @@ static void test_warning_single_column(void **state)
 {
 	struct fx *f = *state;
 	struct src_file *s = file(f, "dir/p.pol", "a\n  allow tcp 22, 22;\n");
-	diag_warning(&f->dl, span(s, 2, 17, 18), "port 22 is already in this rule");
-	diag_warning(&f->dl, span(s, 2, 3, 3), "one byte");
+	diag_warning(&f->dl, DC_NONE, span(s, 2, 17, 18), "port 22 is already in this rule");
+	diag_warning(&f->dl, DC_NONE, span(s, 2, 3, 3), "one byte");
 	assert_string_equal(printed(f, false),
 		"dir/p.pol:2:3: warning: one byte\n"
 		"      allow tcp 22, 22;\n"
@@ -134,7 +134,7 @@ static void test_tab_copied(void **state)
 {
 	struct fx *f = *state;
 	struct src_file *s = file(f, "t.pol", "network ::/0 <\n\tallow tcp 70000;\n>\n");
-	diag_error(&f->dl, span(s, 2, 12, 16), "port 70000 is out of range (0-65535)");
+	diag_error(&f->dl, DC_NONE, span(s, 2, 12, 16), "port 70000 is out of range (0-65535)");
 	assert_string_equal(printed(f, false),
 		"t.pol:2:12: error: port 70000 is out of range (0-65535)\n"
 		"    \tallow tcp 70000;\n"
@@ -145,7 +145,7 @@ static void test_tabs_inside_line(void **state)
 {
 	struct fx *f = *state;
 	struct src_file *s = file(f, "t.pol", "\t\tallow\ttcp\tfoo;\n");
-	diag_error(&f->dl, span(s, 1, 13, 15), "'foo' is not defined");
+	diag_error(&f->dl, DC_NONE, span(s, 1, 13, 15), "'foo' is not defined");
 	assert_string_equal(printed(f, false),
 		"t.pol:1:13: error: 'foo' is not defined\n"
 		"    \t\tallow\ttcp\tfoo;\n"
@@ -156,7 +156,7 @@ static void test_crlf_line(void **state)
 {
 	struct fx *f = *state;
 	struct src_file *s = file(f, "t.pol", "network ::/0 <\r\n  allow tcp x;\r\n>\r\n");
-	diag_error(&f->dl, span(s, 2, 13, 13), "'x' is not defined");
+	diag_error(&f->dl, DC_NONE, span(s, 2, 13, 13), "'x' is not defined");
 	assert_string_equal(printed(f, false),
 		"t.pol:2:13: error: 'x' is not defined\n"
 		"      allow tcp x;\n"
@@ -168,13 +168,13 @@ static void test_span_past_end_and_across_lines(void **state)
 	struct fx *f = *state;
 	struct src_file *s = file(f, "t.pol", "abc\ndef\n");
 	/* At end of file: just after the last byte of the line. */
-	diag_error(&f->dl, span(s, 2, 4, 4), "unexpected end of file");
+	diag_error(&f->dl, DC_NONE, span(s, 2, 4, 4), "unexpected end of file");
 	/* A span running onto the next line: the caret alone. */
 	struct loc two = { .file = s, .first_line = 1, .first_column = 2,
 			   .last_line = 2, .last_column = 2 };
-	diag_error(&f->dl, two, "across");
+	diag_error(&f->dl, DC_NONE, two, "across");
 	/* A span past the end of its line stops there. */
-	diag_warning(&f->dl, span(s, 2, 2, 40), "long");
+	diag_warning(&f->dl, DC_NONE, span(s, 2, 2, 40), "long");
 	assert_string_equal(printed(f, false),
 		"t.pol:1:2: error: across\n"
 		"    abc\n"
@@ -191,8 +191,8 @@ static void test_notes_after_their_diagnostic(void **state)
 {
 	struct fx *f = *state;
 	struct src_file *s = file(f, "t.pol", "define a = 22;\ndefine a = 80;\nnetwork ::/0 < >\n");
-	diag_warning(&f->dl, span(s, 3, 1, 7), "this block has no rules");
-	struct diag *d = diag_error(&f->dl, span(s, 2, 8, 8), "'a' is defined twice");
+	diag_warning(&f->dl, DC_NONE, span(s, 3, 1, 7), "this block has no rules");
+	struct diag *d = diag_error(&f->dl, DC_NONE, span(s, 2, 8, 8), "'a' is defined twice");
 	diag_note(&f->dl, d, span(s, 1, 8, 8), "first definition of 'a' is here");
 	diag_note(&f->dl, d, span(s, 3, 1, 7), "second note");
 	assert_string_equal(printed(f, false),
@@ -214,12 +214,12 @@ static void test_sorted_by_position(void **state)
 {
 	struct fx *f = *state;
 	struct src_file *s = file(f, "t.pol", "aaaa\nbbbb\ncccc\n");
-	diag_error(&f->dl, span(s, 3, 1, 1), "third");
-	diag_warning(&f->dl, span(s, 1, 3, 3), "first, column 3");
-	diag_error(&f->dl, span(s, 2, 2, 2), "second, a");
-	diag_error(&f->dl, span(s, 1, 1, 1), "first, column 1");
-	diag_warning(&f->dl, span(s, 2, 2, 2), "second, b");
-	diag_error(&f->dl, (struct loc){ 0 }, "no place");
+	diag_error(&f->dl, DC_NONE, span(s, 3, 1, 1), "third");
+	diag_warning(&f->dl, DC_NONE, span(s, 1, 3, 3), "first, column 3");
+	diag_error(&f->dl, DC_NONE, span(s, 2, 2, 2), "second, a");
+	diag_error(&f->dl, DC_NONE, span(s, 1, 1, 1), "first, column 1");
+	diag_warning(&f->dl, DC_NONE, span(s, 2, 2, 2), "second, b");
+	diag_error(&f->dl, DC_NONE, (struct loc){ 0 }, "no place");
 	/* Before printing, records are in the order they came. */
 	assert_string_equal(f->dl.items[0]->msg, "third");
 	assert_string_equal(f->dl.items[5]->msg, "no place");
@@ -252,10 +252,10 @@ static void test_include_chain(void **state)
 	deep->included_at = span(inc, 1, 1, 1);
 	deep->depth = 2;
 
-	diag_warning(&f->dl, span(top, 3, 1, 7), "after the include");
-	diag_error(&f->dl, span(inc, 1, 32, 36), "port 99999 is out of range (0-65535)");
-	diag_error(&f->dl, span(top, 1, 8, 8), "before the include");
-	diag_error(&f->dl, span(deep, 1, 1, 3), "deep");
+	diag_warning(&f->dl, DC_NONE, span(top, 3, 1, 7), "after the include");
+	diag_error(&f->dl, DC_NONE, span(inc, 1, 32, 36), "port 99999 is out of range (0-65535)");
+	diag_error(&f->dl, DC_NONE, span(top, 1, 8, 8), "before the include");
+	diag_error(&f->dl, DC_NONE, span(deep, 1, 1, 3), "deep");
 	assert_string_equal(printed(f, false),
 		"main.pol:1:8: error: before the include\n"
 		"    define a = 1;\n"
@@ -282,7 +282,7 @@ static void test_note_in_other_file(void **state)
 	inc->parent = top;
 	inc->included_at = span(top, 1, 1, 16);
 	inc->depth = 1;
-	struct diag *d = diag_error(&f->dl, span(top, 2, 8, 8), "'x' is defined twice");
+	struct diag *d = diag_error(&f->dl, DC_NONE, span(top, 2, 8, 8), "'x' is defined twice");
 	diag_note(&f->dl, d, span(inc, 1, 8, 8), "first definition of 'x' is here");
 	assert_string_equal(printed(f, false),
 		"main.pol:2:8: error: 'x' is defined twice\n"
@@ -298,7 +298,7 @@ static void test_color(void **state)
 {
 	struct fx *f = *state;
 	struct src_file *s = file(f, "t.pol", "x\n");
-	diag_error(&f->dl, span(s, 1, 1, 1), "bad");
+	diag_error(&f->dl, DC_NONE, span(s, 1, 1, 1), "bad");
 	const char *out = printed(f, true);
 	assert_non_null(strstr(out, "\033[1;31merror"));
 	assert_non_null(strstr(out, "bad"));
@@ -320,7 +320,7 @@ static void test_parse_then_print(void **state)
 	const char *out = printed(f, false);
 	const char *head = "t.pol:3:5: error: unexpected 'allow'";
 	assert_memory_equal(out, head, strlen(head));
-	assert_non_null(strstr(out, "(is a ';' missing at the end of line 2?)\n"
+	assert_non_null(strstr(out, "(is a ';' missing at the end of line 2?) [D6C-E001]\n"
 				    "        allow udp 53;\n"
 				    "        ^~~~~\n"));
 }
