@@ -46,7 +46,7 @@ u128 addr_last(const struct prefix *p)
 	return addr_first(p) | host_mask(p->family, p->len);
 }
 
-static void from_u128(int family, u128 v, uint8_t out[16])
+void addr_to_bytes(int family, u128 v, uint8_t out[16])
 {
 	int nbytes = family == FAM_IP4 ? 4 : 16;
 	memset(out, 0, 16);
@@ -56,10 +56,17 @@ static void from_u128(int family, u128 v, uint8_t out[16])
 	}
 }
 
+struct prefix addr_host(int family, u128 v)
+{
+	struct prefix h = { .family = (uint8_t)family, .len = (uint8_t)addr_bits(family) };
+	addr_to_bytes(family, v, h.addr);
+	return h;
+}
+
 void addr_format_u128(int family, u128 v, char buf[ADDR_STRLEN])
 {
 	uint8_t raw[16];
-	from_u128(family, v, raw);
+	addr_to_bytes(family, v, raw);
 	inet_ntop(family == FAM_IP4 ? AF_INET : AF_INET6, raw, buf, ADDR_STRLEN);
 }
 
@@ -114,7 +121,7 @@ bool addr_parse(const char *text, struct prefix *out, char *err, size_t errlen)
 	u128 hostbits = v & host_mask(family, out->len);
 	if (hostbits) {
 		struct prefix fixed = *out;
-		from_u128(family, v & ~host_mask(family, out->len), fixed.addr);
+		addr_to_bytes(family, v & ~host_mask(family, out->len), fixed.addr);
 		char buf[ADDR_STRLEN];
 		addr_format(&fixed, buf);
 		snprintf(err, errlen, "host bits set in %s; did you mean %s?", text, buf);

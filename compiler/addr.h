@@ -35,6 +35,10 @@ typedef unsigned __int128 u128;
 bool addr_parse(const char *text, struct prefix *out, char *err, size_t errlen);
 /* Canonical text; "/LEN" only when shorter than a host address. */
 void addr_format(const struct prefix *p, char buf[ADDR_STRLEN]);
+/* The inverse of addr_first(): an integer's bytes in network order, and
+ * the host prefix (/32 or /128) of that address. */
+void addr_to_bytes(int family, u128 v, uint8_t out[16]);
+struct prefix addr_host(int family, u128 v);
 /* An address of the family given as an integer, without a length. */
 void addr_format_u128(int family, u128 v, char buf[ADDR_STRLEN]);
 int addr_bits(int family);

@@ -27,13 +27,10 @@
 #include "parse.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define FMT_WIDTH 100
 #define FMT_INDENT 4

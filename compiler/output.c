@@ -162,3 +162,18 @@ int output_write_text(const char *path, const char *text, size_t len)
 	struct writer w = { emit_text_bytes, &t };
 	return write_to(path, &w);
 }
+
+char *output_string(const struct ir_policy *ir, output_emit_fn *emit)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	int rc = emit(ir, f);
+	if (fclose(f) != 0 || rc != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

@@ -17,6 +17,9 @@ typedef int output_emit_fn(const struct ir_policy *ir, FILE *out);
  * written directly.  Returns 0, or -1 after printing why. */
 int output_write(const char *path, const struct ir_policy *ir, output_emit_fn *emit);
 
+/* emit's whole output as a malloc'ed string (the caller frees it), as
+ * `nft -f` or libnftables read it; NULL on failure, errno set. */
+char *output_string(const struct ir_policy *ir, output_emit_fn *emit);
 /* The same for text already in memory (d6c fmt -w). */
 int output_write_text(const char *path, const char *text, size_t len);
 

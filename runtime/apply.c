@@ -21,6 +21,7 @@
  */
 #include "apply.h"
 #include "compiler/emit_text.h"
+#include "compiler/output.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -276,22 +277,6 @@ static pid_t start_watcher(const struct paths *p, int pending_fd, const char *ta
 
 /* ---- apply ---- */
 
-/* The whole script in memory, as `nft -f` would read it. */
-static char *script_of(const struct ir_policy *ir)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		return NULL;
-	int rc = emit_text(ir, f);
-	if (fclose(f) != 0 || rc != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 static void summary(const struct ir_policy *ir, const struct apply_options *opt, bool existed)
 {
 	int rules = 0;
@@ -355,7 +340,7 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt)
 		}
 	}
 
-	text = script_of(ir);
+	text = output_string(ir, emit_text);
 	nft = text ? new_ctx() : NULL;
 	if (!nft) {
 		fputs("d6c: cannot set up libnftables; nothing was applied\n", stderr);

@@ -57,15 +57,6 @@ enum pkt_ct eval_conntrack(const struct pkt *p)
 	return PKT_CT_INVALID;
 }
 
-static struct prefix host_of(int family, u128 v)
-{
-	struct prefix h = { .family = (uint8_t)family, .len = (uint8_t)addr_bits(family) };
-	int bytes = addr_bits(family) / 8;
-	for (int i = bytes - 1; i >= 0; i--, v >>= 8)
-		h.addr[i] = (uint8_t)v;
-	return h;
-}
-
 bool eval_rule_matches(const struct sema_rule *r, const struct pkt *p)
 {
 	switch (r->proto) {
@@ -93,7 +84,7 @@ bool eval_rule_matches(const struct sema_rule *r, const struct pkt *p)
 	}
 	if (r->any_source)
 		return true;
-	struct prefix src = host_of(p->family, p->src);
+	struct prefix src = addr_host(p->family, p->src);
 	for (int i = 0; i < r->nsources; i++)
 		if (addr_covers(&r->sources[i].pfx, &src))
 			return true;
@@ -104,7 +95,7 @@ const struct sema_prefix *eval_owner(const struct sema_policy *pol, int family, 
 				     const struct sema_block *except, int below_len,
 				     const struct sema_block **block)
 {
-	struct prefix host = host_of(family, addr);
+	struct prefix host = addr_host(family, addr);
 	const struct sema_prefix *best = NULL;
 	*block = NULL;
 	for (int i = 0; i < pol->nblocks; i++) {

@@ -376,13 +376,6 @@ static uint32_t crc32c(const uint8_t *p, size_t n)
 	return ~c;
 }
 
-static void to_bytes(int family, u128 v, uint8_t out[16])
-{
-	int n = family == FAM_IP4 ? 4 : 16;
-	for (int i = n - 1; i >= 0; i--, v >>= 8)
-		out[i] = (uint8_t)v;
-}
-
 static const int ip_proto[2][4] = {
 	[0] = { [PKT_TCP] = IPPROTO_TCP, [PKT_UDP] = IPPROTO_UDP, [PKT_ICMP] = IPPROTO_ICMP,
 		[PKT_OTHER] = IPPROTO_SCTP },
@@ -499,8 +492,8 @@ static int describe(const struct pkt *p, int i, uint16_t tag, struct sent *s, ch
 	}
 	memset(s, 0, sizeof(*s));
 	s->af_len = p->family == FAM_IP4 ? 4 : 16;
-	to_bytes(p->family, p->src, s->src);
-	to_bytes(p->family, p->dst, s->dst);
+	addr_to_bytes(p->family, p->src, s->src);
+	addr_to_bytes(p->family, p->dst, s->dst);
 	s->proto = ip_proto[p->family == FAM_IP6][p->proto];
 	s->tag = tag;
 	s->port = (uint16_t)(p->proto == PKT_OTHER  ? OTHER_PORT

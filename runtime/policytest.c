@@ -11,6 +11,7 @@
 #include "explain.h"
 #include "compiler/emit_json.h"
 #include "compiler/emit_text.h"
+#include "compiler/output.h"
 #include "packet.h"
 
 #include <errno.h>
@@ -185,22 +186,6 @@ int ptest_check_kernel(struct arena *a, struct diag_list *dl, const struct sema_
 	return failed;
 }
 
-/* The ruleset as one string, as `nft -f` or `nft -j -f` would read it. */
-static char *ruleset_text(const struct ir_policy *ir, bool json)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		return NULL;
-	int rc = json ? emit_json(ir, f) : emit_text(ir, f);
-	if (fclose(f) != 0 || rc != 0) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
 int ptest_run_kernel(struct arena *a, struct diag_list *dl, const struct sema_policy *pol,
 		     const struct ir_policy *ir, const struct ptest_file *t, bool json,
 		     char *err, size_t errlen)
@@ -214,7 +199,7 @@ int ptest_run_kernel(struct arena *a, struct diag_list *dl, const struct sema_po
 			return -2;
 		}
 	}
-	char *text = ruleset_text(ir, json);
+	char *text = output_string(ir, json ? emit_json : emit_text);
 	if (!text) {
 		snprintf(err, errlen, "cannot build the ruleset: %s", strerror(errno));
 		return -1;

@@ -7,6 +7,7 @@
 #include "difftest.h"
 #include "compiler/emit_json.h"
 #include "compiler/emit_text.h"
+#include "compiler/output.h"
 #include "compiler/ir.h"
 #include "compiler/parse.h"
 
@@ -25,13 +26,8 @@ void dt_die_sys(const char *what)
 
 static char *emit(const struct ir_policy *ir, int fmt)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	if (!f)
-		dt_die_sys("open_memstream");
-	int rc = fmt == DT_TEXT ? emit_text(ir, f) : emit_json(ir, f);
-	if (fclose(f) != 0 || rc != 0)
+	char *buf = output_string(ir, fmt == DT_TEXT ? emit_text : emit_json);
+	if (!buf)
 		dt_die_sys("emitting the ruleset");
 	return buf;
 }

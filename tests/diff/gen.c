@@ -56,10 +56,7 @@ static u128 mask_of(int family, int len)
 struct prefix gen_prefix(int family, u128 v, int len)
 {
 	struct prefix p = { .family = (uint8_t)family, .len = (uint8_t)len };
-	v &= mask_of(family, len);
-	int nbytes = family == FAM_IP4 ? 4 : 16;
-	for (int i = nbytes - 1; i >= 0; i--, v >>= 8)
-		p.addr[i] = (uint8_t)v;
+	addr_to_bytes(family, v & mask_of(family, len), p.addr);
 	return p;
 }
 
