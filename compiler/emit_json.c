@@ -82,8 +82,20 @@ static json_t *verdict_json(enum ir_verdict v)
 	return json_null();
 }
 
+/* --accept-mark: meta mark set (meta mark & ~MASK) | VALUE, before an accept. */
+static void append_mark(json_t *e, const struct ir_policy *ir)
+{
+	if (!ir->accept_mask)
+		return;
+	json_t *old = meta("mark");
+	if (ir->accept_mask != ir->accept_mark)
+		old = json_pack("{s:[o, I]}", "&", old, (json_int_t)(uint32_t)~ir->accept_mask);
+	json_array_append_new(e, json_pack("{s:{s:o, s:{s:[o, I]}}}", "mangle", "key", meta("mark"),
+					   "value", "|", old, (json_int_t)ir->accept_mark));
+}
+
 /* The same statements, in the same order, as emit_text.c's print_rule(). */
-static json_t *rule_expr(const struct ir_rule *r)
+static json_t *rule_expr(const struct ir_policy *ir, const struct ir_rule *r)
 {
 	json_t *e = json_array();
 	if (r->ct_invalid)
@@ -123,6 +135,8 @@ static json_t *rule_expr(const struct ir_rule *r)
 	}
 	if (r->log)
 		json_array_append_new(e, json_pack("{s:{s:s}}", "log", "prefix", r->log_prefix));
+	if (r->verdict == IR_ACCEPT)
+		append_mark(e, ir);
 	json_array_append_new(e, verdict_json(r->verdict));
 	return e;
 }
@@ -183,9 +197,10 @@ json_t *emit_json_build(const struct ir_policy *ir)
 	if (ir->dispatch4.n)
 		json_array_append_new(cmds, map_json(ir, &ir->dispatch4));
 
-	json_t *est = json_pack("[o, {s:n}]",
-				match(json_pack("{s:{s:s}}", "ct", "key", "state"), "in",
-				      json_pack("[s, s]", "established", "related")), "accept");
+	json_t *est = json_pack("[o]", match(json_pack("{s:{s:s}}", "ct", "key", "state"), "in",
+					     json_pack("[s, s]", "established", "related")));
+	append_mark(est, ir);
+	json_array_append_new(est, json_pack("{s:n}", "accept"));
 	json_array_append_new(cmds, rule(ir, "forward", est, ir->comment_replies));
 	if (ir->dispatch6.n)
 		json_array_append_new(cmds, vmap_rule(ir, FAM_IP6, ir->comment_dispatch6));
@@ -195,7 +210,7 @@ json_t *emit_json_build(const struct ir_policy *ir)
 	for (int i = 0; i < ir->nchains; i++) {
 		const struct ir_chain *c = &ir->chains[i];
 		for (int j = 0; j < c->nrules; j++)
-			json_array_append_new(cmds, rule(ir, c->name, rule_expr(&c->rules[j]),
+			json_array_append_new(cmds, rule(ir, c->name, rule_expr(ir, &c->rules[j]),
 							 c->rules[j].comment));
 	}
 	return json_pack("{s:o}", "nftables", cmds);

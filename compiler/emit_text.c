@@ -80,7 +80,19 @@ static void print_saddr(FILE *out, int family, const struct prefix *p, int n)
 	fputs(n > 1 ? " } " : " ", out);
 }
 
-static void print_rule(FILE *out, const struct ir_rule *r)
+/* --accept-mark: the mark set just before an accept. */
+static void print_mark(FILE *out, const struct ir_policy *ir)
+{
+	if (!ir->accept_mask)
+		return;
+	if (ir->accept_mask == ir->accept_mark)
+		fprintf(out, "meta mark set meta mark | 0x%08x ", ir->accept_mark);
+	else
+		fprintf(out, "meta mark set meta mark & 0x%08x | 0x%08x ", ~ir->accept_mask,
+			ir->accept_mark);
+}
+
+static void print_rule(FILE *out, const struct ir_policy *ir, const struct ir_rule *r)
 {
 	fputs("\t\t", out);
 	if (r->ct_invalid)
@@ -102,6 +114,8 @@ static void print_rule(FILE *out, const struct ir_rule *r)
 	}
 	if (r->log)
 		fprintf(out, "log prefix \"%s\" ", r->log_prefix);
+	if (r->verdict == IR_ACCEPT)
+		print_mark(out, ir);
 	fprintf(out, "%s comment \"%s\"\n", verdict_text[r->verdict], r->comment);
 }
 
@@ -136,8 +150,9 @@ int emit_text(const struct ir_policy *ir, FILE *out)
 
 	fputs("\tchain forward {\n", out);
 	fprintf(out, "\t\ttype filter hook forward priority %s; policy accept;\n", ir->priority);
-	fprintf(out, "\t\tct state established,related accept comment \"%s\"\n",
-		ir->comment_replies);
+	fputs("\t\tct state established,related ", out);
+	print_mark(out, ir);
+	fprintf(out, "accept comment \"%s\"\n", ir->comment_replies);
 	if (ir->dispatch6.n)
 		fprintf(out, "\t\tip6 daddr vmap @dispatch6 comment \"%s\"\n", ir->comment_dispatch6);
 	if (ir->dispatch4.n)
@@ -149,7 +164,7 @@ int emit_text(const struct ir_policy *ir, FILE *out)
 		fprintf(out, "\n\tchain %s {\n", c->name);
 		fprintf(out, "\t\tcomment \"%s\"\n", c->chain_comment);
 		for (int j = 0; j < c->nrules; j++)
-			print_rule(out, &c->rules[j]);
+			print_rule(out, ir, &c->rules[j]);
 		fputs("\t}\n", out);
 	}
 	fputs("}\n", out);

@@ -408,8 +408,12 @@ struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
 {
 	struct ir_policy *ir = arena_alloc(a, sizeof(*ir));
 	ir->table = opt && opt->table ? opt->table : "d6c";
-	ir->priority = opt && opt->priority ? opt->priority : "filter";
-	ir->priority_num = opt && opt->priority ? opt->priority_num : 0;
+	ir->priority = opt && opt->priority ? opt->priority : IR_DEFAULT_PRIORITY;
+	ir->priority_num = opt && opt->priority ? opt->priority_num : IR_DEFAULT_PRIORITY_NUM;
+	if (opt && opt->accept_mask) {
+		ir->accept_mark = opt->accept_mark;
+		ir->accept_mask = opt->accept_mask;
+	}
 	const char *src = p->top_path ? p->top_path : "<policy>";
 	ir->source = fit(a, "", src, "", 1024);
 	ir->comment_replies = fit(a, "", src, ": replies to allowed connections", COMMENT_MAX);

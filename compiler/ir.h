@@ -86,12 +86,23 @@ struct ir_policy {
 	int nchains;
 	int nblocks;                  /* network blocks of the policy */
 	struct ir_dispatch dispatch4, dispatch6;
+	uint32_t accept_mark, accept_mask;  /* mask 0: accepts set no mark */
 };
+
+/* Runs before the chains other tools register at `filter` (Docker's
+ * iptables-nft FORWARD among them), so that a reject of d6c's is sent before
+ * another table's drop, whichever table was loaded first. */
+#define IR_DEFAULT_PRIORITY "filter - 1"
+#define IR_DEFAULT_PRIORITY_NUM (-1)
 
 struct ir_options {
 	const char *table;     /* default "d6c" */
-	const char *priority;  /* default "filter" */
+	const char *priority;  /* default IR_DEFAULT_PRIORITY */
 	int priority_num;      /* priority as a number (filter is 0) */
+	/* --accept-mark VALUE/MASK: every packet d6c accepts gets the MASK bits
+	 * of its mark set to VALUE, so that a rule in another table on the same
+	 * hook (Docker's) can accept what d6c accepted.  mask 0: no mark. */
+	uint32_t accept_mark, accept_mask;
 };
 
 /* nftables' names of the layer-4 protocols, for `meta l4proto` and `X dport`. */

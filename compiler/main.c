@@ -29,6 +29,7 @@
 #include "runtime/policytest.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -76,7 +77,12 @@ static const char usage_compile[] =
 	"                        instead of standard output\n"
 	"      --table NAME      name of d6c's own table (default: d6c)\n"
 	"      --priority PRIO   forward hook priority: a number or nftables' symbolic\n"
-	"                        form, e.g. 'filter - 5' (default: filter)\n"
+	"                        form, e.g. 'filter - 5' (default: filter - 1, before\n"
+	"                        Docker's and other tools' chains at filter)\n"
+	"      --accept-mark VALUE[/MASK]\n"
+	"                        set these bits of the packet mark on every packet d6c\n"
+	"                        accepts, for one rule in Docker's table to accept\n"
+	"                        them too (see \"Running with Docker\" in LANGUAGE.md)\n"
 	"      --werror          treat warnings as errors\n"
 	"      --diagnostics-format FORMAT\n"
 	"                        errors and warnings as 'text' (the default), 'json',\n"
@@ -113,7 +119,9 @@ static const char usage_apply[] =
 	"      --confirm SECONDS restore the previous table unless 'd6c confirm' runs\n"
 	"                        within SECONDS (for remote sessions)\n"
 	"      --table NAME      name of d6c's own table (default: d6c)\n"
-	"      --priority PRIO   forward hook priority (default: filter)\n"
+	"      --priority PRIO   forward hook priority (default: filter - 1)\n"
+	"      --accept-mark VALUE[/MASK]\n"
+	"                        mark what d6c accepts (see 'd6c compile --help')\n"
 	"      --werror          treat warnings as errors\n"
 	"  -h, --help            show this help\n"
 	"\n"
@@ -199,6 +207,40 @@ static const char *table_problem(struct arena *a, const char *s)
 				    "'_', not starting with a digit)", s);
 	if (tables_nft_reserved(s))
 		return arena_printf(a, "'%s' is an nftables keyword and cannot name a table", s);
+	return NULL;
+}
+
+/* A 32-bit number in C notation (0x... for hexadecimal). */
+static bool parse_u32(const char *s, const char **end, uint32_t *out)
+{
+	char *e;
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return false;
+	unsigned long long v = strtoull(s, &e, 0);
+	if (e == s || errno || v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	*end = e;
+	return true;
+}
+
+/* --accept-mark VALUE[/MASK]: MASK defaults to VALUE (set these bits). */
+static const char *parse_mark(struct arena *a, const char *s, uint32_t *value, uint32_t *mask)
+{
+	const char *end;
+	if (!parse_u32(s, &end, value) || (*end && *end != '/'))
+		return arena_printf(a, "invalid --accept-mark '%s' (VALUE or VALUE/MASK, 32-bit "
+				    "numbers such as 0x100000)", s);
+	*mask = *value;
+	if (*end == '/' && (!parse_u32(end + 1, &end, mask) || *end))
+		return arena_printf(a, "invalid --accept-mark '%s': the mask after '/' must be a "
+				    "32-bit number", s);
+	if (!*mask)
+		return arena_printf(a, "invalid --accept-mark '%s': it marks no bit (give a "
+				    "nonzero VALUE, or VALUE/MASK with a nonzero MASK)", s);
+	if (*value & ~*mask)
+		return arena_printf(a, "invalid --accept-mark '%s': VALUE has bits outside MASK", s);
 	return NULL;
 }
 
@@ -315,6 +357,7 @@ enum {
 	OPT_LIST_CODES,
 	OPT_CHECK,
 	OPT_DIFF,
+	OPT_ACCEPT_MARK,
 };
 
 struct cli {
@@ -341,6 +384,7 @@ static const struct option all_options[] = {
 	{ "format", required_argument, NULL, 'f' },
 	{ "table", required_argument, NULL, OPT_TABLE },
 	{ "priority", required_argument, NULL, OPT_PRIORITY },
+	{ "accept-mark", required_argument, NULL, OPT_ACCEPT_MARK },
 	{ "werror", no_argument, NULL, OPT_WERROR },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "confirm", required_argument, NULL, OPT_CONFIRM },
@@ -359,11 +403,13 @@ static const struct option all_options[] = {
 /* Which options each command takes, by their getopt value. */
 static bool takes(const char *cmd, int opt)
 {
-	static const struct { const char *cmd; const int opts[10]; } table[] = {
-		{ "compile", { 'o', 'f', OPT_TABLE, OPT_PRIORITY, OPT_WERROR, OPT_DIAG_FORMAT,
-			       OPT_COLOR, 'h' } },
+	enum { MAXOPTS = 16 };
+	static const struct { const char *cmd; const int opts[MAXOPTS]; } table[] = {
+		{ "compile", { 'o', 'f', OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, OPT_WERROR,
+			       OPT_DIAG_FORMAT, OPT_COLOR, 'h' } },
 		{ "check", { OPT_WERROR, 'f', OPT_COLOR, OPT_LIST_CODES, 'h' } },
-		{ "apply", { 'n', OPT_CONFIRM, OPT_TABLE, OPT_PRIORITY, OPT_WERROR, 'h' } },
+		{ "apply", { 'n', OPT_CONFIRM, OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, OPT_WERROR,
+			     'h' } },
 		{ "confirm", { OPT_TABLE, 'h' } },
 		{ "explain", { OPT_JSON, 'h' } },
 		{ "test", { OPT_KERNEL, 'f', 'h' } },
@@ -371,7 +417,7 @@ static bool takes(const char *cmd, int opt)
 	};
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
 		if (strcmp(table[i].cmd, cmd) == 0)
-			for (int k = 0; k < 10 && table[i].opts[k]; k++)
+			for (int k = 0; k < MAXOPTS && table[i].opts[k]; k++)
 				if (table[i].opts[k] == opt)
 					return true;
 	return false;
@@ -421,6 +467,9 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			if (!c->ir.priority)
 				problem = arena_printf(&c->a, "invalid priority '%s' (a number, or raw, "
 					"mangle, filter or security with an optional '+ N' or '- N')", arg);
+			break;
+		case OPT_ACCEPT_MARK:
+			problem = parse_mark(&c->a, arg, &c->ir.accept_mark, &c->ir.accept_mask);
 			break;
 		case OPT_WERROR:
 			c->werror = true;
@@ -783,7 +832,8 @@ int main(int argc, char **argv)
 		struct cli c = {
 			.cmd = commands[i].name,
 			.usage = commands[i].usage,
-			.ir = { .table = "d6c", .priority = "filter" },
+			.ir = { .table = "d6c", .priority = IR_DEFAULT_PRIORITY,
+				.priority_num = IR_DEFAULT_PRIORITY_NUM },
 			.emit = emit_text,
 			.apply = { .rundir = rundir() },
 			.diags = { .out = stderr },

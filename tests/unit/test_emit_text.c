@@ -91,7 +91,7 @@ static void test_reference_policy(void **state)
 		"\t}\n"
 		"\n"
 		"\tchain forward {\n"
-		"\t\ttype filter hook forward priority filter; policy accept;\n"
+		"\t\ttype filter hook forward priority filter - 1; policy accept;\n"
 		"\t\tct state established,related accept comment \"t.pol: replies to allowed connections\"\n"
 		"\t\tip6 daddr vmap @dispatch6 comment \"t.pol: IPv6 networks\"\n"
 		"\t}\n"
@@ -129,7 +129,7 @@ static void test_empty_policy(void **state)
 		"\n"
 		"table inet d6c {\n"
 		"\tchain forward {\n"
-		"\t\ttype filter hook forward priority filter; policy accept;\n"
+		"\t\ttype filter hook forward priority filter - 1; policy accept;\n"
 		"\t\tct state established,related accept comment \"t.pol: replies to allowed connections\"\n"
 		"\t}\n"
 		"}\n");
@@ -261,6 +261,35 @@ static void test_custom_table_and_priority(void **state)
 	expect_line(out, "\t\ttype filter hook forward priority -150; policy accept;\n");
 }
 
+/* --accept-mark: every accept, and only accepts, sets the bits; a mask
+ * wider than the value clears the rest of it first. */
+static void test_accept_mark(void **state)
+{
+	struct fx *f = *state;
+	const char *text = "network 2001:db8::/64 < allow tcp 22; reject tcp 25; deny udp 53; "
+			   "allow icmp echo-request log; default accept; >\n";
+	struct ir_options opt = { .accept_mark = 0x100000, .accept_mask = 0x100000 };
+	const char *out = emit(f, text, &opt);
+	expect_line(out, "\t\tct state established,related meta mark set meta mark | 0x00100000 "
+			 "accept comment \"t.pol: replies to allowed connections\"\n");
+	expect_line(out, "\t\ttcp dport 22 meta mark set meta mark | 0x00100000 accept comment "
+			 "\"t.pol:1\"\n");
+	expect_line(out, "\t\ticmpv6 type echo-request log prefix \"d6c t.pol:1 \" meta mark set "
+			 "meta mark | 0x00100000 accept comment \"t.pol:1\"\n");
+	expect_line(out, "\t\tmeta mark set meta mark | 0x00100000 accept comment \"t.pol:1\"\n");
+	expect_line(out, "\t\ttcp dport 25 reject with tcp reset comment \"t.pol:1\"\n");
+	expect_line(out, "\t\tudp dport 53 drop comment \"t.pol:1\"\n");
+	expect_line(out, "\t\tct state invalid drop comment \"t.pol:1\"\n");
+
+	struct ir_options masked = { .accept_mark = 0x10, .accept_mask = 0xf0 };
+	out = emit(f, text, &masked);
+	expect_line(out, "\t\ttcp dport 22 meta mark set meta mark & 0xffffff0f | 0x00000010 accept "
+			 "comment \"t.pol:1\"\n");
+
+	out = emit(f, text, NULL);
+	expect_no_line(out, "mark");
+}
+
 static void test_deterministic(void **state)
 {
 	struct fx *f = *state;
@@ -310,6 +339,7 @@ int main(void)
 		T(test_rule_shapes),
 		T(test_default_log),
 		T(test_custom_table_and_priority),
+		T(test_accept_mark),
 		T(test_deterministic),
 		T(test_write_error),
 		T(test_long_list_is_a_set),

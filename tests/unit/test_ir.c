@@ -512,7 +512,8 @@ static void test_policy_options_and_dispatch(void **state)
 		"network 192.0.2.0/24 < allow tcp 80; >\n";
 	const struct ir_policy *ir = lower(f, text, NULL);
 	assert_string_equal(ir->table, "d6c");
-	assert_string_equal(ir->priority, "filter");
+	assert_string_equal(ir->priority, "filter - 1");
+	assert_int_equal(ir->priority_num, -1);
 	assert_string_equal(ir->source, "t.pol");
 	assert_string_equal(ir->comment_replies, "t.pol: replies to allowed connections");
 	assert_string_equal(ir->comment_dispatch6, "t.pol: IPv6 networks");
