@@ -52,7 +52,7 @@ endif
 LIB_SRC = compiler/arena.c compiler/diag.c compiler/source.c compiler/addr.c \
 	  compiler/tables.c compiler/ast.c compiler/parse.c compiler/sema.c \
 	  compiler/lint.c compiler/ir.c compiler/emit_text.c compiler/emit_json.c compiler/output.c \
-	  compiler/compile.c runtime/apply.c runtime/eval.c runtime/kernel.c runtime/netns.c runtime/docker.c runtime/packet.c runtime/explain.c runtime/policytest.c compiler/diag_codes.c compiler/diag_json.c compiler/misspell.c compiler/fmt.c
+	  compiler/compile.c runtime/apply.c runtime/eval.c runtime/kernel.c runtime/netns.c runtime/docker.c runtime/follow.c runtime/packet.c runtime/explain.c runtime/policytest.c compiler/diag_codes.c compiler/diag_json.c compiler/misspell.c compiler/fmt.c
 GEN_SRC = $(B)/parser.c $(B)/lexer.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser.o $(B)/lexer.o
 MAIN_OBJ = $(B)/compiler/main.o
@@ -72,12 +72,12 @@ $(B)/d6c: $(MAIN_OBJ) $(B)/libd6c.a
 $(B)/libd6c.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $(LIB_OBJ)
 
-$(B)/parser.c $(B)/parser.h: grammar/parser.y
+$(B)/parser.c $(B)/parser.h &: grammar/parser.y
 	@mkdir -p $(B)
 	@echo "  BISON   $<"
 	$(Q)$(BISON) -Wall -Werror --defines=$(B)/parser.h -o $(B)/parser.c $<
 
-$(B)/lexer.c $(B)/lexer.h: grammar/lexer.l
+$(B)/lexer.c $(B)/lexer.h &: grammar/lexer.l
 	@mkdir -p $(B)
 	@echo "  FLEX    $<"
 	$(Q)$(FLEX) --header-file=$(B)/lexer.h -o $(B)/lexer.c $<
@@ -167,9 +167,11 @@ install: d6c man
 	done
 	if [ -n "$(SYSTEMDUNITDIR)" ]; then \
 		install -d $(DESTDIR)$(SYSTEMDUNITDIR) && \
-		sed -e 's|/usr/bin/d6c|$(BINDIR)/d6c|g' -e 's|/etc/d6c|$(SYSCONFDIR)/d6c|g' \
-			contrib/systemd/d6c.service > $(DESTDIR)$(SYSTEMDUNITDIR)/d6c.service && \
-		chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/d6c.service; \
+		for u in d6c.service d6c-docker.service; do \
+			sed -e 's|/usr/bin/d6c|$(BINDIR)/d6c|g' -e 's|/etc/d6c|$(SYSCONFDIR)/d6c|g' \
+				contrib/systemd/$$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
+			chmod 644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
+		done; \
 	fi
 
 # Leaves $(SYSCONFDIR)/d6c alone: it holds the administrator's policy.
@@ -178,7 +180,8 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man5/d6c.pol.5 $(DESTDIR)$(BASHCOMPDIR)/d6c \
 		$(DESTDIR)$(VIMDIR)/syntax/d6c.vim $(DESTDIR)$(VIMDIR)/ftdetect/d6c.vim \
 		$(DESTDIR)$(DOCDIR)/examples/site.pol $(DESTDIR)$(DOCDIR)/examples/site.pol.test
-	[ -z "$(SYSTEMDUNITDIR)" ] || rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/d6c.service
+	[ -z "$(SYSTEMDUNITDIR)" ] || rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/d6c.service \
+		$(DESTDIR)$(SYSTEMDUNITDIR)/d6c-docker.service
 	-rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 # The Debian package, built from a copy of the tree in build/deb/d6c-VERSION

@@ -102,6 +102,7 @@ static void print_list(const struct ast_list *l, FILE *out)
 		case VAL_NAME: fprintf(out, "$%s", v->name); break;
 		case VAL_BASIC: fputs("basic", out); break;
 		case VAL_ALL: fputs("all", out); break;
+		case VAL_DOCKER: fprintf(out, "docker \"%s\"", v->name); break;
 		}
 	}
 }

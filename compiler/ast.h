@@ -23,6 +23,7 @@ enum value_kind {
 	VAL_NAME,    /* name: a define, a service or an ICMP type */
 	VAL_BASIC,   /* icmp basic */
 	VAL_ALL,     /* icmp all */
+	VAL_DOCKER,  /* docker "name": a Docker network's subnets (bad: reported) */
 };
 
 struct ast_value {

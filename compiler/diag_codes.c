@@ -4,7 +4,7 @@
  * A code names one kind of problem, whatever its message says about the
  * case at hand, so that CI rules, editors and SARIF viewers can key on it.
  * Codes are grouped by tens (lexical and syntax, names, ports and ICMP,
- * addresses, includes, blocks, files, packets, test files; warnings apart) and a number is never
+ * addresses, includes, blocks, files, packets, test files, Docker; warnings apart) and a number is never
  * reused: a diagnostic that goes away leaves its number empty.  LANGUAGE.md
  * lists this table (`d6c check --list-codes`); tests/format checks that the
  * two agree.
@@ -87,6 +87,13 @@ static const struct diag_code_info table[DC_COUNT] = {
 	E(DC_TEST_FAILED, "094", "an expectation the policy does not meet"),
 	E(DC_TEST_KERNEL, "095", "an expectation the kernel's ruleset does not meet"),
 	E(DC_TEST_UNSENDABLE, "096", "a packet the kernel test cannot send"),
+	/* Docker networks by name */
+	E(DC_DOCKER_WORD, "100", "a quoted name not introduced by 'docker'"),
+	E(DC_DOCKER_UNRESOLVED, "101", "a Docker network named where no Docker state was asked for"),
+	E(DC_DOCKER_UNAVAILABLE, "102", "Docker's networks could not be read (daemon or snapshot)"),
+	E(DC_DOCKER_UNKNOWN, "103", "a network name Docker does not know"),
+	E(DC_DOCKER_NO_SUBNET, "104", "a Docker network without an IP subnet"),
+	E(DC_DOCKER_EMPTY, "105", "docker with an empty network name"),
 	/* warnings */
 	W(DC_W_SHADOWED, "001", "a rule an earlier rule decides every packet of"),
 	W(DC_W_SHADOWED_UNION, "002", "a rule earlier rules together decide every packet of"),
@@ -99,6 +106,7 @@ static const struct diag_code_info table[DC_COUNT] = {
 	W(DC_W_UNUSED_DEFINE, "009", "a define that is never used"),
 	W(DC_W_DUPLICATE_PREFIX, "010", "a prefix listed twice in one block"),
 	W(DC_W_OTHER_FAMILY_SOURCE, "011", "a source of a family the block does not hold"),
+	W(DC_W_DOCKER_MISSING, "012", "a Docker network not there yet (apply --follow-docker)"),
 };
 
 const struct diag_code_info *diag_code_info(enum diag_code c)

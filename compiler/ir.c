@@ -270,10 +270,14 @@ static void lower_block(struct arena *a, const struct sema_block *b, int nblocks
 {
 	c->name = arena_printf(a, "net_%d", b->index + 1);
 	c->comment = ir_place(a, &b->loc, "", "", COMMENT_MAX);
+	/* A Docker network is named by its name, the one thing about it that
+	 * stays when Docker moves it to another subnet. */
+	const char *docker = b->docker ? arena_printf(a, " (docker %.60s%s)", b->docker,
+						      strlen(b->docker) > 60 ? "..." : "") : "";
 	c->chain_comment = nblocks == 1
-		? ir_place(a, &b->loc, "network at ", "", COMMENT_MAX)
+		? ir_place(a, &b->loc, "network at ", docker, COMMENT_MAX)
 		: ir_place(a, &b->loc, "networks at ",
-			   arena_printf(a, " and %d more with the same rules", nblocks - 1),
+			   arena_printf(a, "%s and %d more with the same rules", docker, nblocks - 1),
 			   COMMENT_MAX);
 	c->families = b->families;
 	c->nblocks = nblocks;

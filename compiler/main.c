@@ -25,6 +25,7 @@
 #include "runtime/apply.h"
 #include "runtime/eval.h"
 #include "runtime/explain.h"
+#include "runtime/follow.h"
 #include "runtime/packet.h"
 #include "runtime/policytest.h"
 
@@ -67,6 +68,13 @@ static const char usage_main[] =
 	"Exit status: 0 success, 1 the policy has errors, 2 usage, I/O or system errors.\n"
 	"The language is described in LANGUAGE.md.\n";
 
+#define USAGE_DOCKER \
+	"      --docker          resolve docker \"NAME\" networks from the Docker daemon\n" \
+	"                        ($DOCKER_HOST, default unix:///var/run/docker.sock)\n" \
+	"      --docker-state FILE\n" \
+	"                        resolve them from FILE, a saved GET /networks of the\n" \
+	"                        Engine API (or docker network inspect output)\n"
+
 static const char usage_compile[] =
 	"Usage: d6c compile [OPTION]... POLICY\n"
 	"Compile POLICY ('-' for standard input) into an nftables script for 'nft -f'.\n"
@@ -91,6 +99,7 @@ static const char usage_compile[] =
 	"      --color WHEN      colour text diagnostics: 'auto' (the default: when\n"
 	"                        standard error is a terminal and NO_COLOR is unset),\n"
 	"                        'always' or 'never'\n"
+	USAGE_DOCKER
 	"  -h, --help            show this help\n";
 
 static const char usage_check[] =
@@ -107,6 +116,7 @@ static const char usage_check[] =
 	"      --werror          treat warnings as errors (exit 1 when there are any;\n"
 	"                        they are still reported as warnings)\n"
 	"      --list-codes      print the table of diagnostic codes and exit\n"
+	USAGE_DOCKER
 	"  -h, --help            show this help\n";
 
 static const char usage_apply[] =
@@ -123,8 +133,12 @@ static const char usage_apply[] =
 	"      --accept-mark VALUE[/MASK]\n"
 	"                        mark what d6c accepts (see 'd6c compile --help')\n"
 	"      --werror          treat warnings as errors\n"
+	"      --follow-docker   stay running: apply again whenever a Docker network\n"
+	"                        that POLICY names is created, removed or changed\n"
 	"  -h, --help            show this help\n"
 	"\n"
+	"docker \"NAME\" networks are resolved from the Docker daemon at $DOCKER_HOST\n"
+	"(default unix:///var/run/docker.sock) when POLICY names one.\n"
 	"Pending confirmations live in $D6C_RUNDIR (default /run/d6c).\n";
 
 static const char usage_confirm[] =
@@ -141,6 +155,7 @@ static const char usage_explain[] =
 	"PACKET '-' reads one packet a line from standard input ('#' comments).\n"
 	"\n"
 	"      --json            one JSON object a packet, one a line\n"
+	USAGE_DOCKER
 	"  -h, --help            show this help\n"
 	"\n"
 	"Exit status: 0 every packet explained, 1 the policy has errors, 2 a malformed\n"
@@ -156,6 +171,7 @@ static const char usage_test[] =
 	"      --kernel          send real packets through the compiled ruleset instead,\n"
 	"                        in private network namespaces (needs root)\n"
 	"  -f, --format FORMAT   with --kernel: load the 'text' (default) or 'json' ruleset\n"
+	USAGE_DOCKER
 	"  -h, --help            show this help\n"
 	"\n"
 	"Exit status: 0 every expectation holds, 1 one fails or a file has errors,\n"
@@ -358,6 +374,9 @@ enum {
 	OPT_CHECK,
 	OPT_DIFF,
 	OPT_ACCEPT_MARK,
+	OPT_DOCKER,
+	OPT_DOCKER_STATE,
+	OPT_FOLLOW_DOCKER,
 };
 
 struct cli {
@@ -371,6 +390,8 @@ struct cli {
 	const char *output;         /* compile -o */
 	output_emit_fn *emit;       /* compile -f */
 	struct apply_options apply; /* apply -n, --confirm */
+	struct docker_source docker; /* --docker, --docker-state; apply: the daemon */
+	bool follow_docker;         /* apply --follow-docker */
 	bool json;                  /* explain --json */
 	bool kernel;                /* test --kernel */
 	int fmt_modes;              /* fmt -w, --check, --diff: how many given */
@@ -385,6 +406,9 @@ static const struct option all_options[] = {
 	{ "table", required_argument, NULL, OPT_TABLE },
 	{ "priority", required_argument, NULL, OPT_PRIORITY },
 	{ "accept-mark", required_argument, NULL, OPT_ACCEPT_MARK },
+	{ "docker", no_argument, NULL, OPT_DOCKER },
+	{ "docker-state", required_argument, NULL, OPT_DOCKER_STATE },
+	{ "follow-docker", no_argument, NULL, OPT_FOLLOW_DOCKER },
 	{ "werror", no_argument, NULL, OPT_WERROR },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "confirm", required_argument, NULL, OPT_CONFIRM },
@@ -406,13 +430,14 @@ static bool takes(const char *cmd, int opt)
 	enum { MAXOPTS = 16 };
 	static const struct { const char *cmd; const int opts[MAXOPTS]; } table[] = {
 		{ "compile", { 'o', 'f', OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, OPT_WERROR,
-			       OPT_DIAG_FORMAT, OPT_COLOR, 'h' } },
-		{ "check", { OPT_WERROR, 'f', OPT_COLOR, OPT_LIST_CODES, 'h' } },
+			       OPT_DIAG_FORMAT, OPT_COLOR, OPT_DOCKER, OPT_DOCKER_STATE, 'h' } },
+		{ "check", { OPT_WERROR, 'f', OPT_COLOR, OPT_LIST_CODES, OPT_DOCKER,
+			     OPT_DOCKER_STATE, 'h' } },
 		{ "apply", { 'n', OPT_CONFIRM, OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, OPT_WERROR,
-			     'h' } },
+			     OPT_FOLLOW_DOCKER, 'h' } },
 		{ "confirm", { OPT_TABLE, 'h' } },
-		{ "explain", { OPT_JSON, 'h' } },
-		{ "test", { OPT_KERNEL, 'f', 'h' } },
+		{ "explain", { OPT_JSON, OPT_DOCKER, OPT_DOCKER_STATE, 'h' } },
+		{ "test", { OPT_KERNEL, 'f', OPT_DOCKER, OPT_DOCKER_STATE, 'h' } },
 		{ "fmt", { 'w', OPT_CHECK, OPT_DIFF, 'h' } },
 	};
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
@@ -470,6 +495,16 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_ACCEPT_MARK:
 			problem = parse_mark(&c->a, arg, &c->ir.accept_mark, &c->ir.accept_mask);
+			break;
+		case OPT_DOCKER:
+		case OPT_DOCKER_STATE:
+			if (c->docker.from != DOCKER_FROM_NONE)
+				problem = "give one of --docker and --docker-state, once";
+			c->docker.from = o == OPT_DOCKER ? DOCKER_FROM_DAEMON : DOCKER_FROM_FILE;
+			c->docker.path = arg;
+			break;
+		case OPT_FOLLOW_DOCKER:
+			c->follow_docker = true;
 			break;
 		case OPT_WERROR:
 			c->werror = true;
@@ -536,7 +571,8 @@ static struct ir_policy *compile_one(struct cli *c, int *rc)
 	struct diag_list dl;
 	diag_init(&dl, &c->a);
 	bool unreadable;
-	struct ir_policy *ir = compile_policy(&c->a, &dl, c->policies[0], &c->ir, &unreadable);
+	struct ir_policy *ir = compile_policy(&c->a, &dl, c->policies[0], &c->ir, &c->docker,
+					      &unreadable);
 	*rc = finish_diags(&c->diags, &dl, c->werror, true);
 	if (unreadable)
 		*rc = EXIT_USAGE;
@@ -588,7 +624,7 @@ static int cmd_check(struct cli *c)
 		struct diag_list dl;
 		diag_init(&dl, &a);
 		bool unreadable;
-		compile_policy(&a, &dl, c->policies[i], NULL, &unreadable);
+		compile_policy(&a, &dl, c->policies[i], NULL, &c->docker, &unreadable);
 		int rc = finish_diags(&c->diags, &dl, c->werror, i == c->npolicies - 1);
 		if (unreadable)
 			rc = EXIT_USAGE;
@@ -602,6 +638,21 @@ static int cmd_check(struct cli *c)
 static int cmd_apply(struct cli *c)
 {
 	int rc;
+	/* apply resolves Docker's names at apply time, from the daemon */
+	c->docker.from = DOCKER_FROM_DAEMON;
+	if (c->follow_docker) {
+		if (c->npolicies != 1)
+			return usage_error(c->cmd, c->npolicies ? "give one POLICY" : "no POLICY given");
+		if (c->apply.dry_run || c->apply.confirm_seconds)
+			return usage_error(c->cmd, "--follow-docker applies for as long as it runs; "
+					   "it takes neither --dry-run nor --confirm");
+		if (!apply_have_cap()) {
+			fputs("d6c: apply needs CAP_NET_ADMIN to change the ruleset; run it as root\n",
+			      stderr);
+			return EXIT_USAGE;
+		}
+		return follow_docker(c->policies[0], &c->ir, &c->apply, c->werror);
+	}
 	struct ir_policy *ir = compile_one(c, &rc);
 	if (!ir) {
 		if (rc == EXIT_POLICY)
@@ -686,7 +737,8 @@ static struct sema_policy *check_policy(struct cli *c, int *rc)
 	struct diag_list dl;
 	diag_init(&dl, &c->a);
 	bool unreadable;
-	struct sema_policy *sp = compile_check(&c->a, &dl, c->policies[0], &unreadable);
+	struct sema_policy *sp = compile_check(&c->a, &dl, c->policies[0], &c->docker,
+					       &unreadable);
 	*rc = EXIT_OK;
 	if (!sp) {
 		diag_print(&dl, stderr, use_color());

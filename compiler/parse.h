@@ -25,7 +25,7 @@ struct parse_ctx {
 	struct loc block_open;     /* the last '<' */
 	int syntax_errors;
 	struct loc this_token, prev_token;  /* the last two tokens scanned */
-	const char *last_text;     /* of the last NAME or NUMBER, for messages */
+	const char *last_text;     /* of the last NAME, NUMBER or STRING, for messages */
 };
 
 /* Parses path and its includes.  Returns NULL when path itself cannot be read

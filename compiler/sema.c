@@ -10,6 +10,7 @@
 #include "arena.h"
 #include "misspell.h"
 #include "tables.h"
+#include "runtime/docker.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,9 @@ struct sema {
 	size_t nlater, caplater;
 	struct sema_block *blocks;
 	size_t nblocks, capblocks;
+	const struct sema_docker *docker;  /* NULL: not asked for */
+	bool docker_said;                  /* why no name resolves: said once */
+	int docker_missing;                /* names not there yet (missing_ok) */
 };
 
 static unsigned hash_name(const char *s)
@@ -253,11 +257,11 @@ static void normalise_ports(struct sema *s, struct port_range *v, int *n, bool w
 /* ---- addresses ---- */
 
 static void push_addr(struct sema *s, struct sema_prefix **v, int *n, int *cap,
-		      const struct prefix *p, struct loc loc)
+		      const struct prefix *p, struct loc loc, const char *docker)
 {
 	size_t nn = (size_t)*n, cc = (size_t)*cap;
 	ARENA_PUSH(s->a, *v, nn, cc);
-	(*v)[nn - 1] = (struct sema_prefix){ *p, loc };
+	(*v)[nn - 1] = (struct sema_prefix){ *p, loc, docker };
 	*n = (int)nn;
 	*cap = (int)cc;
 }
@@ -301,6 +305,94 @@ static void dedupe_prefixes(struct sema_prefix *v, int *n)
 	free(dup);
 }
 
+/* Docker's networks in the order to offer them for a name it does not
+ * know: closest first, at most a few. */
+static const char *closest_networks(struct sema *s, const struct docker_state *st,
+				    const char *name)
+{
+	enum { OFFER = 5 };
+	int best[OFFER], dist[OFFER], k = 0;
+	for (int i = 0; i < st->n; i++) {
+		int d = misspell_distance(name, st->nets[i].name, 64);
+		int at = k < OFFER ? k++ : OFFER;
+		/* Docker lists its networks in no fixed order: ties go by name, so
+		 * that the message is the same every time. */
+		while (at > 0 && (dist[at - 1] > d || (dist[at - 1] == d &&
+			strcmp(st->nets[best[at - 1]].name, st->nets[i].name) > 0))) {
+			if (at < OFFER) {
+				best[at] = best[at - 1];
+				dist[at] = dist[at - 1];
+			}
+			at--;
+		}
+		if (at < OFFER) {
+			best[at] = i;
+			dist[at] = d;
+		}
+	}
+	const char *list = "";
+	for (int i = 0; i < k; i++)
+		list = arena_printf(s->a, "%s%s\"%s\"", list, i ? ", " : "", st->nets[best[i]].name);
+	if (st->n > k)
+		list = arena_printf(s->a, "%s and %d more", list, st->n - k);
+	return list;
+}
+
+/* docker "NAME": the network's IPAM subnets, both families. */
+static bool resolve_docker(struct sema *s, const struct ast_value *v,
+			   struct sema_prefix **out, int *n, int *cap)
+{
+	if (!*v->name) {
+		diag_error(s->dl, DC_DOCKER_EMPTY, v->loc,
+			   "docker needs a network name, as in docker \"myapp_default\"");
+		return false;
+	}
+	if (!s->docker) {
+		if (s->docker_said)
+			return false;
+		s->docker_said = true;
+		diag_error(s->dl, DC_DOCKER_UNRESOLVED, v->loc,
+			   "docker \"%s\" names a Docker network, which is resolved only when "
+			   "asked: add --docker (ask the Docker daemon) or --docker-state FILE "
+			   "(a saved copy of its GET /networks)", v->name);
+		return false;
+	}
+	const struct docker_state *st = s->docker->state;
+	if (!st) {
+		if (!s->docker_said)
+			diag_error(s->dl, DC_DOCKER_UNAVAILABLE, v->loc, "cannot resolve docker \"%s\": %s",
+				   v->name, s->docker->error);
+		s->docker_said = true;
+		return false;
+	}
+	const struct docker_network *net = docker_state_find(st, v->name);
+	if (!net && s->docker->missing_ok) {
+		diag_warning(s->dl, DC_W_DOCKER_MISSING, v->loc, "Docker has no network named \"%s\" "
+			     "(yet): it is protected as soon as Docker creates it", v->name);
+		s->docker_missing++;
+		return true;
+	}
+	if (!net) {
+		struct diag *e = diag_error(s->dl, DC_DOCKER_UNKNOWN, v->loc,
+					    "Docker has no network named \"%s\"", v->name);
+		if (st->n)
+			diag_note(s->dl, e, (struct loc){ 0 }, "Docker's networks (from %s), closest first: %s", st->source,
+				  closest_networks(s, st, v->name));
+		else
+			diag_note(s->dl, e, (struct loc){ 0 }, "Docker has no networks at all (from %s)", st->source);
+		return false;
+	}
+	if (net->nsubnets == 0) {
+		diag_error(s->dl, DC_DOCKER_NO_SUBNET, v->loc,
+			   "Docker network \"%s\" has no IP subnet to protect (its IPAM "
+			   "configuration lists none)", v->name);
+		return false;
+	}
+	for (int i = 0; i < net->nsubnets; i++)
+		push_addr(s, out, n, cap, &net->subnets[i], v->loc, net->name);
+	return true;
+}
+
 static bool resolve_addr(struct sema *s, const struct ast_value *v,
 			 struct sema_prefix **out, int *n, int *cap)
 {
@@ -308,8 +400,10 @@ static bool resolve_addr(struct sema *s, const struct ast_value *v,
 	case VAL_ADDR:
 		if (v->bad)
 			return false;
-		push_addr(s, out, n, cap, &v->pfx, v->loc);
+		push_addr(s, out, n, cap, &v->pfx, v->loc, NULL);
 		return true;
+	case VAL_DOCKER:
+		return !v->bad && resolve_docker(s, v, out, n, cap);
 	case VAL_NAME: {
 		struct define *d = lookup(s, v->name);
 		if (d) {
@@ -323,7 +417,7 @@ static bool resolve_addr(struct sema *s, const struct ast_value *v,
 			if (d->kind == DEF_UNKNOWN)
 				return false;
 			for (int i = 0; i < d->naddrs; i++)
-				push_addr(s, out, n, cap, &d->addrs[i].pfx, v->loc);
+				push_addr(s, out, n, cap, &d->addrs[i].pfx, v->loc, d->addrs[i].docker);
 			return true;
 		}
 		if (tables_service_port(v->name) >= 0) {
@@ -363,7 +457,7 @@ static void check_define(struct sema *s, const struct ast_item *it)
 	bool mixed = false;
 	for (const struct ast_value *v = it->values->head; v; v = v->next) {
 		enum define_kind k = DEF_UNKNOWN;
-		if (v->kind == VAL_ADDR) {
+		if (v->kind == VAL_ADDR || v->kind == VAL_DOCKER) {
 			k = resolve_addr(s, v, &d->addrs, &d->naddrs, &d->capaddrs) ? DEF_ADDRS
 										   : DEF_UNKNOWN;
 		} else if (v->kind == VAL_NAME) {
@@ -580,7 +674,11 @@ static void check_rule(struct sema *s, const struct sema_block *b,
 	}
 	if (ar->proto == PROTO_ICMP)
 		check_icmp(s, b, ar, r);
+	int missing = s->docker_missing;
 	check_sources(s, b, ar, r);
+	/* from docker "NAME" of networks that are not there yet: no source, so
+	 * the rule matches nothing (families 0), and that is no mistake. */
+	bool no_source_yet = !r->any_source && r->nsources == 0 && s->docker_missing > missing;
 
 	int fam = b->families ? b->families : FAM_BOTH;
 	if (!r->any_source)
@@ -591,6 +689,8 @@ static void check_rule(struct sema *s, const struct sema_block *b,
 		fam &= icmpfam;
 	}
 	r->families = fam;
+	if (no_source_yet)
+		return;
 	if (fam == 0 && !r->bad)
 		diag_error(s->dl, DC_ICMP_SOURCE_FAMILY, r->loc,
 			   "this rule can never match: its ICMP types and its sources belong to "
@@ -619,6 +719,22 @@ static void add_block_prefix(struct sema *s, struct sema_block *b, int *cap,
 	*cap = (int)c;
 }
 
+/* The Docker networks a block's prefixes came from, each once, for the
+ * generated comments. */
+static const char *docker_names(struct sema *s, const struct sema_block *b)
+{
+	const char *list = NULL;
+	for (int i = 0; i < b->nprefixes; i++) {
+		const char *name = b->prefixes[i].docker;
+		bool seen = false;
+		for (int j = 0; j < i && !seen; j++)
+			seen = b->prefixes[j].docker && strcmp(b->prefixes[j].docker, name ? name : "") == 0;
+		if (name && !seen)
+			list = list ? arena_printf(s->a, "%s, %s", list, name) : name;
+	}
+	return list;
+}
+
 /* network := 'network' target (',' target)* '<' rule* '>' */
 static void check_network(struct sema *s, const struct ast_item *it)
 {
@@ -634,7 +750,7 @@ static void check_network(struct sema *s, const struct ast_item *it)
 	for (const struct ast_value *v = it->targets ? it->targets->head : NULL; v; v = v->next) {
 		struct sema_prefix *tmp = NULL;
 		int n = 0, cap = 0;
-		if (v->kind != VAL_ADDR && v->kind != VAL_NAME) {
+		if (v->kind != VAL_ADDR && v->kind != VAL_NAME && v->kind != VAL_DOCKER) {
 			diag_error(s->dl, DC_NETWORK_EXPECTED, v->loc, "a network address or prefix is expected here");
 			continue;
 		}
@@ -642,6 +758,7 @@ static void check_network(struct sema *s, const struct ast_item *it)
 		for (int i = 0; i < n; i++)
 			add_block_prefix(s, b, &pcap, &tmp[i]);
 	}
+	b->docker = docker_names(s, b);
 	b->families = families_of(b->prefixes, b->nprefixes);
 
 	int nrules = 0;
@@ -733,18 +850,54 @@ static void check_duplicate_prefixes(struct sema *s)
 		const char *where = at->file == v[i].p->loc.file
 			? arena_printf(s->a, "line %d", at->first_line)
 			: arena_printf(s->a, "%s:%d", at->file ? at->file->path : "?", at->first_line);
+		const char *what = v[i].p->docker
+			? arena_printf(s->a, "%s (Docker network \"%s\")", buf, v[i].p->docker) : buf;
 		struct diag *d = diag_error(s->dl, DC_PREFIX_TWO_BLOCKS, v[i].p->loc,
 			"%s is already protected by the block at %s; a prefix belongs to one block",
-			buf, where);
+			what, where);
 		diag_note(s->dl, d, v[first].p->loc, "first used here");
 	}
 	free(v);
 }
 
+static const struct ast_value *first_docker_in(const struct ast_list *l)
+{
+	for (const struct ast_value *v = l ? l->head : NULL; v; v = v->next)
+		if (v->kind == VAL_DOCKER)
+			return v;
+	return NULL;
+}
+
+const struct ast_value *sema_first_docker(const struct ast_item *items)
+{
+	for (const struct ast_item *it = items; it; it = it->next) {
+		const struct ast_value *v = NULL;
+		if (it->kind == ITEM_INCLUDE)
+			v = sema_first_docker(it->body);
+		else if (it->kind == ITEM_DEFINE)
+			v = first_docker_in(it->values);
+		else {
+			v = first_docker_in(it->targets);
+			for (const struct ast_rule *r = it->rules.head; r && !v; r = r->next)
+				v = first_docker_in(r->from);
+		}
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
 struct sema_policy *sema_check(struct arena *a, struct diag_list *dl,
 			       const struct ast_item *items, const char *top_path)
 {
-	struct sema s = { .a = a, .dl = dl };
+	return sema_check_docker(a, dl, items, top_path, NULL);
+}
+
+struct sema_policy *sema_check_docker(struct arena *a, struct diag_list *dl,
+				      const struct ast_item *items, const char *top_path,
+				      const struct sema_docker *dk)
+{
+	struct sema s = { .a = a, .dl = dl, .docker = dk };
 	collect_names(&s, items);
 	walk(&s, items);
 	check_duplicate_prefixes(&s);

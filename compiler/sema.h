@@ -25,6 +25,7 @@ struct port_range {
 struct sema_prefix {
 	struct prefix pfx;
 	struct loc loc;
+	const char *docker;            /* from docker "NAME": NAME; else NULL */
 };
 
 /* 256 bits: one per ICMP type. */
@@ -52,6 +53,7 @@ struct sema_rule {
 struct sema_block {
 	struct loc loc;                /* the `network` statement */
 	int index;                     /* 0-based, in reading order */
+	const char *docker;            /* the Docker networks it names, "a, b"; NULL: none */
 	struct sema_prefix *prefixes;  /* distinct, as written */
 	int nprefixes;
 	int families;
@@ -69,8 +71,27 @@ struct sema_policy {
 	const char *top_path;          /* the file named on the command line */
 };
 
+struct docker_state;
+
+/* Where `docker "NAME"` is looked up (compile.c fills it in). */
+struct sema_docker {
+	const struct docker_state *state;  /* NULL: it could not be read */
+	const char *error;                 /* then why, for the message */
+	/* apply --follow-docker: a name Docker does not know (yet) is a
+	 * warning and contributes no prefix, instead of an error. */
+	bool missing_ok;
+};
+
 struct sema_policy *sema_check(struct arena *a, struct diag_list *dl,
 			       const struct ast_item *items, const char *top_path);
+/* The same, with Docker's networks; dk NULL: none were asked for, and every
+ * `docker "NAME"` is an error that says how to ask. */
+struct sema_policy *sema_check_docker(struct arena *a, struct diag_list *dl,
+				      const struct ast_item *items, const char *top_path,
+				      const struct sema_docker *dk);
+/* The first `docker "NAME"` of the tree (includes read), or NULL: whether
+ * Docker needs to be asked at all. */
+const struct ast_value *sema_first_docker(const struct ast_item *items);
 
 static inline bool icmp_set_has(const struct icmp_set *s, int t)
 {

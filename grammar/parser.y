@@ -77,6 +77,23 @@ static struct ast_value *name_value(struct parse_ctx *ctx, struct loc loc,
 	v->name = name;
 	return v;
 }
+
+/* docker "NAME": a Docker network by name.  'docker' is no keyword (a define
+ * may still be called docker); only a name followed by a string is read so. */
+static struct ast_value *docker_value(struct parse_ctx *ctx, struct loc loc, const char *word,
+				      struct loc word_loc, const char *name)
+{
+	struct ast_value *v = ast_value(ctx->a, VAL_DOCKER, loc);
+	v->name = name;
+	if (strcmp(word, "docker") != 0) {
+		diag_error(ctx->dl, DC_DOCKER_WORD, word_loc,
+			   "a quoted name here must follow 'docker' (a Docker network: "
+			   "docker \"%s\"), not '%s'", name, word);
+		v->bad = true;
+	}
+	return v;
+}
+
 }
 
 %union {
@@ -158,6 +175,7 @@ value
 	| NUMBER '-' NUMBER { $$ = num_value(ctx, @$, $1); $$->kind = VAL_RANGE; $$->hi = $3; }
 	| ADDR              { $$ = $1; }
 	| NAME              { $$ = name_value(ctx, @$, $1); }
+	| NAME STRING       { $$ = docker_value(ctx, @$, $1, @1, $2); }
 	;
 
 /* include := 'include' STRING ';' */
@@ -196,8 +214,9 @@ targets
 	;
 
 target
-	: ADDR  { $$ = $1; }
-	| NAME  { $$ = name_value(ctx, @$, $1); }
+	: ADDR         { $$ = $1; }
+	| NAME         { $$ = name_value(ctx, @$, $1); }
+	| NAME STRING  { $$ = docker_value(ctx, @$, $1, @1, $2); }
 	;
 
 rules
@@ -299,8 +318,9 @@ sources
 	;
 
 source
-	: ADDR  { $$ = $1; }
-	| NAME  { $$ = name_value(ctx, @$, $1); }
+	: ADDR         { $$ = $1; }
+	| NAME         { $$ = name_value(ctx, @$, $1); }
+	| NAME STRING  { $$ = docker_value(ctx, @$, $1, @1, $2); }
 	;
 
 %%
@@ -351,6 +371,13 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 							      : sizeof(buf) - len - 1; \
 	} while (0)
 	ADD("unexpected %s", token_words(ctx, got));
+	/* A bare string where an address goes: most likely a Docker network. */
+	for (int i = 0; i < n && got == YYSYMBOL_STRING; i++)
+		if (expected[i] == YYSYMBOL_ADDR) {
+			diag_error(ctx->dl, DC_DOCKER_WORD, loc, "a string is no address; to name a "
+				   "Docker network write docker \"%s\"", ctx->last_text);
+			return 0;
+		}
 	if (n > 0 && n <= 5) {
 		ADD("; expected ");
 		for (int i = 0; i < n; i++)

@@ -98,8 +98,10 @@ void explain_text(struct arena *a, FILE *out, const struct pkt *p,
 
 	/* The caret goes to the prefix that holds the destination: with
 	 * several targets and defines, that is the part a reader looks for. */
-	const char *owns = arena_printf(a, "%s belongs to the block at %s through this prefix (%s)",
-					dst, place(a, &b->loc), prefix_text(a, r->prefix));
+	const char *owns = arena_printf(a, "%s belongs to the block at %s through this prefix (%s%s%s)",
+					dst, place(a, &b->loc), prefix_text(a, r->prefix),
+					r->prefix->docker ? ", Docker network " : "",
+					r->prefix->docker ? r->prefix->docker : "");
 	if (r->broader)
 		owns = arena_printf(a, "%s, which takes it from the block at %s (%s): the "
 				    "longest prefix wins", owns, place(a, &r->broader->loc),
@@ -174,6 +176,8 @@ json_t *explain_json(struct arena *a, const struct pkt *p, const struct eval_res
 	if (r->block) {
 		json_t *b = place_json(a, &r->block->loc);
 		json_object_set_new(b, "prefix", json_string(prefix_text(a, r->prefix)));
+		if (r->prefix->docker)
+			json_object_set_new(b, "docker", json_string(r->prefix->docker));
 		json_object_set_new(o, "block", b);
 	}
 	if (r->broader) {

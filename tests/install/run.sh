@@ -187,17 +187,25 @@ for k in 'Type=oneshot' 'RemainAfterExit=yes' 'ExecStart=/usr/bin/d6c apply /etc
 	 'WantedBy=multi-user.target'; do
 	grep -qx -- "$k" "$u" && ok "unit: $k" || fail "$u lacks '$k'"
 done
+ud=contrib/systemd/d6c-docker.service
+for k in 'Type=simple' 'ExecStart=/usr/bin/d6c apply --follow-docker /etc/d6c/site.pol' \
+	 'Restart=on-failure' 'Conflicts=d6c.service shutdown.target' \
+	 'After=local-fs.target network-pre.target nftables.service docker.service' 'WantedBy=multi-user.target'; do
+	grep -qx -- "$k" "$ud" && ok "unit: $k" || fail "$ud lacks '$k'"
+done
 if command -v systemd-analyze >/dev/null && command -v scdoc >/dev/null; then
 	r=$tmp/root
 	mkdir -p "$r/usr/bin" "$r/lib/systemd/system" "$r/usr/share/man/man1" "$r/usr/share/man/man5" "$r/etc/d6c"
 	cp "$bin" "$r/usr/bin/d6c"
-	cp "$u" "$r/lib/systemd/system/"
+	cp "$u" "$ud" "$r/lib/systemd/system/"
 	cp contrib/etc/d6c/site.pol "$r/etc/d6c/"
 	scdoc <doc/d6c.1.scd >"$r/usr/share/man/man1/d6c.1"
 	scdoc <doc/d6c.pol.5.scd >"$r/usr/share/man/man5/d6c.pol.5"
-	if MANPATH=$r/usr/share/man systemd-analyze verify --root="$r" "$r/lib/systemd/system/d6c.service" >"$tmp/err" 2>&1; then
-		ok "systemd-analyze verify $u"
-	else fail "systemd-analyze verify $u:"; cat "$tmp/err"; fi
+	for unit in d6c.service d6c-docker.service; do
+		if MANPATH=$r/usr/share/man systemd-analyze verify --root="$r" "$r/lib/systemd/system/$unit" >"$tmp/err" 2>&1; then
+			ok "systemd-analyze verify $unit"
+		else fail "systemd-analyze verify $unit:"; cat "$tmp/err"; fi
+	done
 	rm "$r/usr/bin/d6c"
 	MANPATH=$r/usr/share/man systemd-analyze verify --root="$r" "$r/lib/systemd/system/d6c.service" >/dev/null 2>&1 &&
 		fail "systemd-analyze verify passes without /usr/bin/d6c: the check checks nothing" ||
@@ -216,6 +224,7 @@ if [ -n "${D6C_DEB:-}" ]; then
 	for f in usr/bin/d6c usr/share/man/man1/d6c.1.gz usr/share/man/man5/d6c.pol.5.gz \
 		 usr/share/bash-completion/completions/d6c usr/share/vim/vimfiles/syntax/d6c.vim \
 		 usr/share/vim/vimfiles/ftdetect/d6c.vim lib/systemd/system/d6c.service \
+		 lib/systemd/system/d6c-docker.service \
 		 etc/d6c/site.pol etc/d6c/site.pol.test usr/share/doc/d6c/examples/site.pol \
 		 usr/share/doc/d6c/copyright; do
 		[ -f "$p/$f" ] && ok "package has /$f" || fail "package lacks /$f"
@@ -244,8 +253,10 @@ if [ -n "${D6C_DEB:-}" ]; then
 	else ok "postinst neither enables nor starts d6c.service"; fi
 	dpkg-deb -f "$deb" Depends | grep -q nftables && ok "Depends: nftables" || fail "no Depends on nftables"
 	if command -v systemd-analyze >/dev/null; then
-		MANPATH=$p/usr/share/man systemd-analyze verify --root="$p" "$p/lib/systemd/system/d6c.service" >"$tmp/err" 2>&1 &&
-			ok "systemd-analyze verify (package)" || { fail "verify packaged unit:"; cat "$tmp/err"; }
+		for unit in d6c.service d6c-docker.service; do
+			MANPATH=$p/usr/share/man systemd-analyze verify --root="$p" "$p/lib/systemd/system/$unit" >"$tmp/err" 2>&1 &&
+				ok "systemd-analyze verify $unit (package)" || { fail "verify packaged $unit:"; cat "$tmp/err"; }
+		done
 	fi
 	if command -v lintian >/dev/null; then
 		lintian "${deb%.deb}.changes" >"$tmp/lint" 2>&1 || true
@@ -258,6 +269,8 @@ if [ -n "${D6C_DEB:-}" ]; then
 		{ fail "make install:"; cat "$tmp/err"; }
 	grep -q "ExecStart=/usr/bin/d6c apply /etc/d6c/site.pol" "$s/usr/lib/systemd/system/d6c.service" 2>/dev/null &&
 		ok "installed unit names BINDIR" || fail "installed unit"
+	grep -q "ExecStart=/usr/bin/d6c apply --follow-docker /etc/d6c/site.pol" "$s/usr/lib/systemd/system/d6c-docker.service" 2>/dev/null &&
+		ok "installed d6c-docker unit names BINDIR" || fail "installed d6c-docker unit"
 	echo changed >"$s/etc/d6c/site.pol"
 	make -s install DESTDIR="$s" PREFIX=/usr >/dev/null 2>&1
 	[ "$(cat "$s/etc/d6c/site.pol")" = changed ] && ok "make install keeps /etc/d6c/site.pol" ||

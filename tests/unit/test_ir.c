@@ -600,7 +600,7 @@ static const struct ir_policy *compile_text(struct fx *f, const char *text)
 {
 	const char *file = write_file(f, "t.pol", text);
 	bool unreadable = true;
-	const struct ir_policy *ir = compile_policy(&f->a, &f->dl, file, NULL, &unreadable);
+	const struct ir_policy *ir = compile_policy(&f->a, &f->dl, file, NULL, NULL, &unreadable);
 	assert_false(unreadable);
 	return ir;
 }

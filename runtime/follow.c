@@ -1,0 +1,200 @@
+/*
+ * follow.c - apply --follow-docker: the policy applied again when Docker's
+ * networks change.
+ *
+ * One round: read Docker's networks, compile the policy against them (a
+ * name Docker does not know yet is a warning: its block protects nothing
+ * until the network exists), and apply only when the ruleset text differs
+ * from the one last applied.  A round runs at the start, after every
+ * network event, after SIGHUP, and on reconnecting.
+ *
+ * The event stream is opened before the networks are read: a network
+ * created in between is then an event, not a change seen by neither.
+ * Whatever fails later (the daemon going away, a policy edited into
+ * errors, a refused commit) leaves the ruleset in force as it is: d6c's
+ * table is only ever replaced by a complete new one.
+ */
+#include "follow.h"
+#include "docker.h"
+#include "compiler/arena.h"
+#include "compiler/compile.h"
+#include "compiler/emit_text.h"
+#include "compiler/output.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static volatile sig_atomic_t wake, stop, reload;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		reload = 1;
+	else
+		stop = 1;
+	wake = 1;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: a signal cuts the wait short */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* Sleeps ms milliseconds, less when a signal comes. */
+static void pause_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	while (!wake && nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("d6c: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+struct follower {
+	const char *policy;
+	const struct ir_options *ir;
+	const struct apply_options *apply;
+	bool werror;
+	char *applied;      /* the ruleset text last applied; NULL: none yet */
+};
+
+enum round_result { ROUND_OK, ROUND_POLICY_ERROR, ROUND_APPLY_FAILED, ROUND_NO_DOCKER };
+
+/* One round: Docker's networks, compile, apply when different.  offline:
+ * Docker cannot be reached.  Before anything was applied, the policy is
+ * then applied with no Docker network known, so that its written prefixes
+ * (a block over Docker's whole address pool, say) are protected at once,
+ * as when d6c starts at boot before Docker does. */
+static enum round_result round_once(struct follower *f, bool offline)
+{
+	struct arena a;
+	arena_init(&a);
+	char err[512] = "";
+	enum round_result res = ROUND_OK;
+	struct docker_state *st = offline ? NULL : docker_state_fetch(&a, err, sizeof(err));
+	if (!st && !offline)
+		say("cannot read Docker's networks: %s; %s", err, f->applied
+		    ? "the ruleset in force stays" : "applying the policy without them");
+	if (!st && f->applied) {
+		arena_free(&a);
+		return ROUND_NO_DOCKER;
+	}
+	if (!st) {
+		st = arena_alloc(&a, sizeof(*st));
+		st->source = "no Docker daemon";
+	}
+	struct docker_source dk = { .from = DOCKER_FROM_STATE, .state = st, .missing_ok = true };
+	struct diag_list dl;
+	diag_init(&dl, &a);
+	bool unreadable = false;
+	struct ir_policy *ir = compile_policy(&a, &dl, f->policy, f->ir, &dk, &unreadable);
+	bool failed = !ir || unreadable || (f->werror && dl.nwarnings > 0);
+	char *text = failed ? NULL : output_string(ir, emit_text);
+	bool changed = text && (!f->applied || strcmp(text, f->applied) != 0);
+	/* Diagnostics when something is to be said: not again each round. */
+	if (failed || changed)
+		diag_print(&dl, stderr, false);
+	if (failed) {
+		say("%s has errors; the ruleset in force stays", f->policy);
+		res = ROUND_POLICY_ERROR;
+	} else if (changed) {
+		fflush(stdout);
+		if (apply_policy(ir, f->apply) == APPLY_OK) {
+			free(f->applied);
+			f->applied = text;
+			text = NULL;
+		} else {
+			res = ROUND_APPLY_FAILED;
+		}
+		fflush(stdout);
+	}
+	free(text);
+	arena_free(&a);
+	return res;
+}
+
+int follow_docker(const char *policy, const struct ir_options *ir,
+		  const struct apply_options *apply, bool werror)
+{
+	struct follower f = { policy, ir, apply, werror, NULL };
+	catch_signals();
+	bool first = true, lost = false;
+	int backoff = 250;
+	while (!stop) {
+		char err[512] = "";
+		wake = 0;
+		struct docker_events *ev = docker_events_open(err, sizeof(err));
+		if (!ev) {
+			if (first || !lost)
+				say("cannot follow Docker: %s; %s; retrying", err, f.applied
+				    ? "the ruleset in force stays"
+				    : "applying the policy with no Docker network known yet");
+			lost = true;
+			if (!f.applied) {
+				enum round_result res = round_once(&f, true);
+				if (first && res != ROUND_OK)
+					return res == ROUND_POLICY_ERROR ? 1 : 2;
+				first = false;
+			}
+			/* at most a second: containers start soon after dockerd */
+			pause_ms(backoff);
+			backoff = backoff * 2 > 1000 ? 1000 : backoff * 2;
+			continue;
+		}
+		docker_events_set_stop(ev, &wake);
+		if (lost)
+			say("following Docker again");
+		lost = false;
+		backoff = 250;
+		int rc = 1;
+		while (rc >= 0 && !stop) {
+			reload = 0;
+			enum round_result res = round_once(&f, false);
+			if (first) {
+				first = false;
+				if (res == ROUND_POLICY_ERROR || res == ROUND_APPLY_FAILED) {
+					docker_events_close(ev);
+					return res == ROUND_POLICY_ERROR ? 1 : 2;
+				}
+				say("following Docker's network events; the policy is applied again "
+				    "when they change what it compiles to");
+			}
+			do {
+				wake = 0;
+				rc = docker_events_wait(ev, 1000, err, sizeof(err));
+			} while (rc == 0 && !stop && !reload);
+			if (rc == 1)
+				say("Docker: %s", docker_events_changes(ev));
+		}
+		docker_events_close(ev);
+		if (rc < 0 && !stop) {
+			say("Docker went away (%s); the ruleset in force stays; reconnecting", err);
+			lost = true;
+			pause_ms(backoff);
+		}
+	}
+	free(f.applied);
+	say("stopped following Docker; the ruleset in force stays");
+	return 0;
+}
