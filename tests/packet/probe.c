@@ -123,6 +123,13 @@ struct conn {
 	long deadline;
 };
 
+/* As PID 1 of a container, serve has no default action for SIGTERM: exit on it. */
+static void on_term(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
 static void serve(int nports, char **ports)
 {
 	int nfd = 0, cap = nports * 4 + MAXCONN;
@@ -132,6 +139,7 @@ static void serve(int nports, char **ports)
 	if (!pfd || !kind || !deadline)
 		die("calloc");
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, on_term);
 	for (int i = 0; i < nports; i++) {
 		char *end;
 		long p = strtol(ports[i], &end, 10);

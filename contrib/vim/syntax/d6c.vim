@@ -31,6 +31,8 @@ syn match   d6cIPv4        "\<\d\{1,3}\(\.\d\{1,3}\)\{3}\(/\d\{1,2}\)\?\>"
 syn match   d6cIPv6        "\(\x\{0,4}:\)\{2,7}\(\x\{1,4}\|\d\{1,3}\(\.\d\{1,3}\)\{3}\)\?\(/\d\{1,3}\)\?"
 syn match   d6cIPv6        "::\(/\d\{1,3}\)\?"
 
+" docker "NAME": a Docker network (docker is no keyword, only before a string)
+syn match   d6cKeyword     "\<docker\>\ze\s*\""
 syn match   d6cArrow       "->"
 syn match   d6cDelimiter   "[<>;,=]"
 syn region  d6cString      start=+"+ end=+"+ oneline

@@ -1,0 +1,312 @@
+/*
+ * docker_state.c - Docker's networks as d6c reads them (docker.h).
+ *
+ * Parsing turns the network objects of GET /networks (and of `docker
+ * network inspect`, which prints the same objects) into docker_state with
+ * jansson, from a --docker-state file or from the daemon's answer, which
+ * docker_api.c fetches.
+ *
+ * Convention: nothing here prints or exits; a failure is one message in
+ * the caller's err buffer that names where the daemon or file was, what
+ * went wrong, and, when there is one, what to do about it.
+ */
+#include "docker.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define NETWORKS_JSON \
+	"a JSON array of networks (what GET /networks or `docker network inspect` gives)"
+
+static const char *json_kind(const json_t *j)
+{
+	switch (json_typeof(j)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
+	}
+	return "something else";
+}
+
+/* Clears every bit of p's address below its length. */
+static void mask_host_bits(struct prefix *p)
+{
+	for (int i = 0; i < 16; i++) {
+		int keep = p->len - 8 * i;
+		if (keep <= 0)
+			p->addr[i] = 0;
+		else if (keep < 8)
+			p->addr[i] &= (uint8_t)(0xff << (8 - keep));
+	}
+}
+
+/* "ADDR/LEN" as Docker stores it.  addr_parse() refuses host bits, which
+ * Docker keeps (`--subnet 2001:db8::1/64` is stored as given and means
+ * 2001:db8::/64), so the address and the length are checked apart, each
+ * by addr.c's own rules and messages, and the host bits then cleared. */
+static bool parse_subnet(const char *text, struct prefix *out, char *err, size_t errlen)
+{
+	const char *slash = strchr(text, '/');
+	if (!slash) {
+		snprintf(err, errlen, "'%.60s' has no prefix length", text);
+		return false;
+	}
+	char host[ADDR_STRLEN];
+	size_t hlen = (size_t)(slash - text);
+	if (hlen >= sizeof(host)) {
+		snprintf(err, errlen, "'%.60s' is not a valid address", text);
+		return false;
+	}
+	memcpy(host, text, hlen);
+	host[hlen] = '\0';
+	if (!addr_parse(host, out, err, errlen))
+		return false;
+	/* The length, on the family's zero address, where no bit is a host bit. */
+	char zero[32];
+	if (strlen(slash + 1) > 8) {
+		snprintf(err, errlen, "prefix length '/%.40s' is out of range for %s (0-%d)",
+			 slash + 1, addr_family_name(out->family), addr_bits(out->family));
+		return false;
+	}
+	snprintf(zero, sizeof(zero), "%s/%s", out->family == FAM_IP4 ? "0.0.0.0" : "::",
+		 slash + 1);
+	struct prefix lenp;
+	if (!addr_parse(zero, &lenp, err, errlen))
+		return false;
+	out->len = lenp.len;
+	mask_host_bits(out);
+	return true;
+}
+
+static const char *get_string(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* IPAM.Config[].Subnet.  Entries without a Subnet (an IPAM driver may give
+ * only ranges or gateways) add nothing; a Subnet that is there must parse. */
+static bool parse_ipam(struct arena *a, const json_t *net, struct docker_network *out,
+		       const char *source, char *err, size_t errlen)
+{
+	const json_t *ipam = json_object_get(net, "IPAM");
+	if (!ipam || json_is_null(ipam))
+		return true;
+	if (!json_is_object(ipam)) {
+		snprintf(err, errlen, "%s: network '%s': IPAM is %s, not an object", source,
+			 out->name, json_kind(ipam));
+		return false;
+	}
+	const json_t *config = json_object_get(ipam, "Config");
+	if (!config || json_is_null(config))
+		return true;
+	if (!json_is_array(config)) {
+		snprintf(err, errlen, "%s: network '%s': IPAM.Config is %s, not an array", source,
+			 out->name, json_kind(config));
+		return false;
+	}
+	size_t n = json_array_size(config);
+	out->subnets = n ? arena_alloc(a, n * sizeof(*out->subnets)) : NULL;
+	for (size_t i = 0; i < n; i++) {
+		const json_t *c = json_array_get(config, i);
+		if (!json_is_object(c)) {
+			snprintf(err, errlen, "%s: network '%s': IPAM.Config[%zu] is %s, not an object",
+				 source, out->name, i, json_kind(c));
+			return false;
+		}
+		const json_t *sub = json_object_get(c, "Subnet");
+		if (!sub || json_is_null(sub) ||
+		    (json_is_string(sub) && json_string_length(sub) == 0))
+			continue;
+		if (!json_is_string(sub)) {
+			snprintf(err, errlen, "%s: network '%s': IPAM subnet is %s, not a string",
+				 source, out->name, json_kind(sub));
+			return false;
+		}
+		char why[160];
+		if (!parse_subnet(json_string_value(sub), &out->subnets[out->nsubnets], why,
+				  sizeof(why))) {
+			snprintf(err, errlen, "%s: network '%s': IPAM subnet '%.80s': %s", source,
+				 out->name, json_string_value(sub), why);
+			return false;
+		}
+		out->nsubnets++;
+	}
+	return true;
+}
+
+static bool parse_network(struct arena *a, const json_t *net, size_t idx,
+			  struct docker_network *out, const char *source, char *err, size_t errlen)
+{
+	if (!json_is_object(net)) {
+		snprintf(err, errlen, "%s: network #%zu is %s, not an object", source, idx + 1,
+			 json_kind(net));
+		return false;
+	}
+	const char *name = get_string(net, "Name"), *id = get_string(net, "Id");
+	if (!name || !*name) {
+		snprintf(err, errlen, "%s: network #%zu has no Name (is this Docker's network JSON?)",
+			 source, idx + 1);
+		return false;
+	}
+	if (!id || !*id) {
+		snprintf(err, errlen, "%s: network '%s' has no Id", source, name);
+		return false;
+	}
+	out->name = arena_strdup(a, name);
+	out->id = arena_strdup(a, id);
+	return parse_ipam(a, net, out, source, err, errlen);
+}
+
+static struct docker_state *parse_root(struct arena *a, const json_t *root, const char *source,
+				       char *err, size_t errlen)
+{
+	if (!json_is_array(root)) {
+		const char *msg = json_is_object(root) ? get_string(root, "message") : NULL;
+		if (msg)
+			snprintf(err, errlen, "%s: holds an error from the Docker daemon, not networks: %s",
+				 source, msg);
+		else
+			snprintf(err, errlen, "%s: expected %s, found %s", source, NETWORKS_JSON,
+				 json_kind(root));
+		return NULL;
+	}
+	struct docker_state *s = arena_alloc(a, sizeof(*s));
+	s->source = arena_strdup(a, source);
+	size_t n = json_array_size(root);
+	if (n > (size_t)INT32_MAX) {
+		snprintf(err, errlen, "%s: too many networks", source);
+		return NULL;
+	}
+	s->nets = n ? arena_alloc(a, n * sizeof(*s->nets)) : NULL;
+	for (size_t i = 0; i < n; i++, s->n++)
+		if (!parse_network(a, json_array_get(root, i), i, &s->nets[i], source, err, errlen))
+			return NULL;
+	return s;
+}
+
+struct docker_state *docker_state_parse(struct arena *a, const char *json, size_t len,
+					const char *source, char *err, size_t errlen)
+{
+	size_t blank = 0;
+	while (blank < len && json[blank] && strchr(" \t\r\n", json[blank]))
+		blank++;
+	if (blank == len) {
+		snprintf(err, errlen, "%s: empty, expected %s", source, NETWORKS_JSON);
+		return NULL;
+	}
+	json_error_t je;
+	/* Any value, so that a string or a number gets the message below. */
+	json_t *root = json_loadb(json, len, JSON_DECODE_ANY, &je);
+	if (!root) {
+		snprintf(err, errlen, "%s: invalid JSON at line %d, column %d: %s", source, je.line,
+			 je.column, je.text);
+		return NULL;
+	}
+	struct docker_state *s = parse_root(a, root, source, err, errlen);
+	json_decref(root);
+	return s;
+}
+
+const struct docker_network *docker_state_find(const struct docker_state *s, const char *name)
+{
+	for (int i = 0; i < s->n; i++)
+		if (strcmp(s->nets[i].name, name) == 0)
+			return &s->nets[i];
+	return NULL;
+}
+
+/* ---- files ---- */
+
+/* Reads all of fd, at most max bytes; *len excludes the NUL added. */
+static char *read_all(int fd, size_t max, size_t *len, bool *toolong)
+{
+	size_t cap = 64 << 10, n = 0;
+	char *buf = xmalloc(cap);
+	*toolong = false;
+	for (;;) {
+		if (n + 1 == cap) {
+			if (n > max)
+				break;
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		ssize_t r = read(fd, buf + n, cap - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	if (n > max) {
+		*toolong = true;
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+struct docker_state *docker_state_load(struct arena *a, const char *path, char *err, size_t errlen)
+{
+	/* O_NONBLOCK: a FIFO given by mistake must not hang the open. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open Docker state file %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "cannot read Docker state file %s: %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "Docker state file %s is %s, not a regular file", path,
+			 S_ISDIR(st.st_mode) ? "a directory" : "a special file");
+		close(fd);
+		return NULL;
+	}
+	if ((unsigned long long)st.st_size > DOCKER_STATE_MAX) {
+		snprintf(err, errlen, "Docker state file %s is %lld bytes; the limit is %u MiB", path,
+			 (long long)st.st_size, DOCKER_STATE_MAX >> 20);
+		close(fd);
+		return NULL;
+	}
+	size_t len = 0;
+	bool toolong;
+	int saved;
+	char *buf = read_all(fd, DOCKER_STATE_MAX, &len, &toolong);
+	saved = errno;
+	close(fd);
+	if (!buf) {
+		if (toolong)
+			snprintf(err, errlen, "Docker state file %s grew past %u MiB while read", path,
+				 DOCKER_STATE_MAX >> 20);
+		else
+			snprintf(err, errlen, "cannot read Docker state file %s: %s", path,
+				 strerror(saved));
+		return NULL;
+	}
+	struct docker_state *s = docker_state_parse(a, buf, len, path, err, errlen);
+	free(buf);
+	return s;
+}
+
