@@ -366,6 +366,17 @@ group_docker_names() {
 	else
 		fail "docker [$MODE] nft -j -f of compile -f json --docker-state: $(cat "$tmp/load.err")"
 	fi
+	# the Engine API client's own live test (events, fetch, host bits), which
+	# make test's unit pass skips for want of a daemon
+	unit=$(dirname "$D6C")/tests/test_docker
+	if [ -x "$unit" ]; then
+		if D6C_DOCKER_HOST_TEST=unix://$tmp/docker.sock hns "$unit" >"$tmp/unit.log" 2>&1 &&
+			grep -q '^\[  PASSED  \]' "$tmp/unit.log" && ! grep -q 'SKIPPED' "$tmp/unit.log"; then
+			ok "docker [$MODE] $unit against this dockerd"
+		else
+			fail "docker [$MODE] $unit against this dockerd:"; tail -15 "$tmp/unit.log" | sed 's/^/    /'
+		fi
+	fi
 	# an unknown name: exit 1 at its place, Docker's networks listed
 	# closest first, and the ruleset in force untouched
 	hns $NFT list ruleset >"$tmp/before"
