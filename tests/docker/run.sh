@@ -379,10 +379,10 @@ group_docker_names() {
 	fi
 	# an unknown name: exit 1 at its place, Docker's networks listed
 	# closest first, and the ruleset in force untouched
-	hns $NFT list ruleset >"$tmp/before"
+	hns $NFT list ruleset >"$tmp/before" 2>/dev/null # (xt targets it cannot print: noise)
 	sed 's/docker "dual"/docker "duall"/' $pol >"$tmp/typo.pol"
 	names hns $D6C apply "$tmp/typo.pol" >"$tmp/out" 2>"$tmp/err"; rc=$?
-	hns $NFT list ruleset >"$tmp/after"
+	hns $NFT list ruleset >"$tmp/after" 2>/dev/null
 	[ $rc = 1 ] && ok "docker [$MODE] apply with an unknown network name: exit 1" ||
 		fail "docker [$MODE] apply with an unknown network name: exit $rc"
 	grep -qF "typo.pol:22:9: error: Docker has no network named \"duall\" [D6C-E103]" "$tmp/err" &&
