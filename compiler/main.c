@@ -23,6 +23,7 @@
 #include "output.h"
 #include "tables.h"
 #include "runtime/apply.h"
+#include "runtime/trust.h"
 #include "runtime/eval.h"
 #include "runtime/explain.h"
 #include "runtime/follow.h"
@@ -653,6 +654,10 @@ static int cmd_apply(struct cli *c)
 		}
 		return follow_docker(c->policies[0], &c->ir, &c->apply, c->werror);
 	}
+	/* Before the compile: a file others can change is not even read. */
+	for (int i = 0; i < c->npolicies; i++)
+		if (trust_check_policy(c->policies[i]) != 0)
+			return EXIT_USAGE;
 	struct ir_policy *ir = compile_one(c, &rc);
 	if (!ir) {
 		if (rc == EXIT_POLICY)

@@ -147,6 +147,42 @@ static bool pending_alive(const char *pending)
 	return alive;
 }
 
+/* The pid a pending file names, 0 when it names none (an apply killed
+ * before its watcher was armed). */
+static long pending_pid(int fd)
+{
+	char buf[32] = "";
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	return n > 0 ? strtol(buf, NULL, 10) : 0;
+}
+
+/* A pending file whose watcher is gone: the machine rebooted with the run
+ * directory kept, the watcher was killed, or an apply --confirm died
+ * before arming it.  Nothing will roll the table back; say so once and
+ * remove the file.  Called with KEY.lock held, so no apply is arming a
+ * watcher meanwhile. */
+static void clear_stale(const struct paths *p, const char *table)
+{
+	int fd = open(p->pending, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		long pid = pending_pid(fd);
+		if (unlink(p->pending) == 0) {
+			if (pid > 0)
+				fprintf(stderr, "d6c: removed a stale pending confirmation of table "
+					"inet %s: its watcher (pid %ld) is no longer running (a reboot, "
+					"or it was killed), so nothing was going to roll it back\n",
+					table, pid);
+			else
+				fprintf(stderr, "d6c: removed a stale pending confirmation of table "
+					"inet %s: the apply --confirm that made it stopped before "
+					"arming its watcher\n", table);
+		}
+	}
+	close(fd);
+}
+
 static void record_outcome(const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -257,10 +293,32 @@ static void watch(const struct paths *p, const char *table, const char *saved, i
 static pid_t start_watcher(const struct paths *p, int pending_fd, const char *table,
 			   const char *saved, int seconds)
 {
+	/* Blocked across fork(): a SIGHUP for the caller's process group (its
+	 * terminal closing) must not reach the child before it ignores it. */
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
 	pid_t pid = fork();
-	if (pid != 0)
+	if (pid != 0) {
+		int err = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		errno = err;
 		return pid;
+	}
+	/* Its own session, so no controlling terminal and no process group a
+	 * terminal signals; SIGHUP and SIGINT ignored all the same.  SIGTERM
+	 * is how `d6c confirm` stops it.  chdir: it must not keep the
+	 * caller's directory (a mount) busy for the whole timeout. */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
 	setsid();
+	if (chdir("/") != 0)
+		_exit(1);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	int null = open("/dev/null", O_RDWR);
 	if (null >= 0) {
 		dup2(null, STDIN_FILENO);
@@ -301,6 +359,8 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt)
 	int lock_fd = -1, pending_fd = -1, rc = APPLY_FAILED;
 	char *saved = NULL, *text = NULL;
 	struct nft_ctx *nft = NULL;
+	sigset_t old_mask;
+	bool masked = false;
 
 	if (!make_paths(&p, opt->rundir, ir->table)) {
 		fputs("d6c: out of memory\n", stderr);
@@ -326,6 +386,8 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt)
 			"'d6c confirm'; confirm it (or let it roll back) first\n", ir->table);
 		goto out;
 	}
+	if (lock_fd >= 0)
+		clear_stale(&p, ir->table);
 	enum saved_state st = save_table(ir->table, &saved);
 	if (st == SAVED_FAILED) {
 		fputs("d6c: nothing was applied\n", stderr);
@@ -347,6 +409,18 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt)
 		goto out;
 	}
 	nft_ctx_set_dry_run(nft, opt->dry_run);
+	/* From the commit until the watcher is armed, SIGINT, SIGTERM and
+	 * SIGHUP wait: the ruleset is then either untouched or replaced with
+	 * its rollback armed, not replaced with nobody watching.  (The commit
+	 * itself is one transaction whatever happens to this process.) */
+	sigset_t hold;
+	sigemptyset(&hold);
+	sigaddset(&hold, SIGINT);
+	sigaddset(&hold, SIGTERM);
+	sigaddset(&hold, SIGHUP);
+	sigaddset(&hold, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &hold, &old_mask);
+	masked = true;
 	if (nft_run_cmd_from_buffer(nft, text) != 0) {
 		fprintf(stderr, "d6c: the kernel refused the ruleset; the running ruleset is "
 			"unchanged\n%s", nft_error(nft));
@@ -377,6 +451,9 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt)
 		       strcmp(ir->table, "d6c") ? ir->table : "", opt->confirm_seconds, ir->table);
 	rc = APPLY_OK;
 out:
+	fflush(stdout);
+	if (masked)
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	if (nft)
 		nft_ctx_free(nft);
 	if (pending_fd >= 0)
@@ -414,11 +491,7 @@ int apply_confirm(const char *table, const char *rundir)
 				"apply --confirm)\n", table);
 		goto out;
 	}
-	long pid = 0;
-	char buf[32] = "";
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	if (n > 0)
-		pid = strtol(buf, NULL, 10);
+	long pid = pending_pid(fd);
 	bool alive = flock(fd, LOCK_EX | LOCK_NB) != 0;
 	/* Removing the file is what confirms: the watcher checks for it. */
 	int gone = unlink(p.pending);
@@ -429,9 +502,16 @@ int apply_confirm(const char *table, const char *rundir)
 	}
 	if (alive && pid > 0)
 		kill((pid_t)pid, SIGTERM);
+	else if (alive)
+		;   /* an apply --confirm not armed yet: its watcher will find no file */
+	else if (pid > 0)
+		fprintf(stderr, "d6c: removed a stale pending confirmation: its watcher (pid %ld) "
+			"was no longer running (a reboot, or it was killed), so nothing was going "
+			"to roll table inet %s back; the table stays as it is\n", pid, table);
 	else
-		fprintf(stderr, "d6c: the confirm watcher was no longer running; the table stays "
-			"as it is\n");
+		fprintf(stderr, "d6c: removed a stale pending confirmation: the apply --confirm "
+			"that made it stopped before arming its watcher (it was no longer running); "
+			"table inet %s stays as it is\n", table);
 	printf("confirmed: table inet %s stays\n", table);
 	rc = APPLY_OK;
 out:

@@ -15,6 +15,7 @@
  * table is only ever replaced by a complete new one.
  */
 #include "follow.h"
+#include "trust.h"
 #include "docker.h"
 #include "compiler/arena.h"
 #include "compiler/compile.h"
@@ -103,6 +104,12 @@ static enum round_result round_once(struct follower *f, bool offline)
 	if (!st) {
 		st = arena_alloc(&a, sizeof(*st));
 		st->source = "no Docker daemon";
+	}
+	/* Each round: the policy may have been moved or its modes changed. */
+	if (trust_check_policy(f->policy) != 0) {
+		say("%s is not safe to apply; the ruleset in force stays", f->policy);
+		arena_free(&a);
+		return ROUND_APPLY_FAILED;   /* exit 2 on the first round, as apply */
 	}
 	struct docker_source dk = { .from = DOCKER_FROM_STATE, .state = st, .missing_ok = true };
 	struct diag_list dl;
