@@ -9,6 +9,7 @@
 #   make man        build/d6c.1 and build/d6c.pol.5 from doc/*.scd (scdoc)
 #   make deb        the Debian package, in build/deb/ (dpkg-buildpackage)
 #   make deb-test   make deb, then tests/install/run.sh on the package
+#   make lint       cppcheck and clang-tidy (.clang-tidy) on our C, no finding
 
 VERSION = 0.1.0
 PREFIX ?= /usr/local
@@ -137,6 +138,15 @@ difftest: $(B)/difftest
 bench: deps d6c
 	$(Q)sh bench/run.sh
 
+# cppcheck and clang-tidy with the flags above (tests/tools/lint.sh writes
+# $(B)/compile_commands.json), on every C file of ours; not the generated
+# parser and scanner, whose headers they still need.
+LINT_SRC = $(LIB_SRC) compiler/main.c $(UNIT_SRC) $(wildcard tests/diff/*.c) \
+	   tests/fault/apply_fault.c tests/fuzz/fuzz_compile.c
+LINT_JOBS ?= 2
+lint: $(B)/parser.h $(B)/lexer.h
+	$(Q)sh tests/tools/lint.sh $(B) $(LINT_JOBS) $(LINT_SRC) -- $(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS))
+
 golden-update: d6c
 	$(Q)sh tests/golden-update.sh
 
@@ -203,7 +213,7 @@ deb-test: deps
 clean:
 	rm -rf build build-san d6c
 
-.PHONY: bench all deps demo difftest test all-tests check-unit golden-update install uninstall clean man deb deb-test
+.PHONY: bench all deps demo difftest lint test all-tests check-unit golden-update install uninstall clean man deb deb-test
 .DELETE_ON_ERROR:
 .SECONDARY:
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK_SIZE (64 * 1024)
+#define CHUNK_SIZE ((size_t)64 * 1024)
 #define ALIGN 16
 
 struct arena_chunk {
@@ -117,7 +117,7 @@ void *arena_grow(struct arena *a, void *old, size_t n, size_t cap, size_t elem)
 		}
 	}
 	void *p = arena_alloc(a, cap * elem);
-	if (n)
+	if (n && old)   /* old is NULL only for a vector never grown (n == 0) */
 		memcpy(p, old, n * elem);
 	return p;
 }

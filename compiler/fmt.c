@@ -184,7 +184,7 @@ struct printer {
 
 static void buf_add(struct printer *p, const char *s, size_t len)
 {
-	if (p->len + len + 1 > p->bufcap) {
+	if (!p->buf || p->len + len + 1 > p->bufcap) {
 		p->bufcap = (p->len + len + 1) * 2;
 		p->buf = xrealloc(p->buf, p->bufcap);
 	}
@@ -458,7 +458,7 @@ struct edit {
 
 /* Beyond this many cells the table is not built: the whole middle is
  * replaced (still a correct diff, only a coarse one). */
-#define DIFF_MAX_CELLS (32u * 1024 * 1024)
+#define DIFF_MAX_CELLS ((size_t)32 * 1024 * 1024)
 
 static struct edit *diff_edits(const struct text_line *o, size_t no, const struct text_line *w,
 			       size_t nw, size_t *nedits)
@@ -540,7 +540,7 @@ static void print_line(FILE *out, char mark, const struct text_line *l)
 		fputs("\n\\ No newline at end of file\n", out);
 }
 
-#define DIFF_CONTEXT 3
+#define DIFF_CONTEXT ((size_t)3)
 
 void fmt_diff(FILE *out, const char *name, const char *old, size_t oldlen, const char *new_,
 	      size_t newlen)

@@ -102,7 +102,9 @@ struct ir_dispatch ir_flatten(struct arena *a, int family, const struct prefix *
 			v[k++] = (struct pfx_owner){ addr_first(&pfx[i]), addr_last(&pfx[i]),
 						     pfx[i].len, owner[i] };
 	qsort(v, (size_t)k, sizeof(*v), cmp_pfx_owner);
-	struct pfx_owner **stack = xmalloc(sizeof(*stack) * (size_t)(k ? k : 1));
+	/* An array of pointers: its element is the pointer. */
+	struct pfx_owner **stack =
+		xmalloc(sizeof(*stack) * (size_t)(k ? k : 1)); /* NOLINT(bugprone-sizeof-expression) */
 	int top = 0, cap = 0;
 	u128 cur = 0;
 	bool done = false;   /* cur wrapped past the last address */

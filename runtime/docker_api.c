@@ -57,12 +57,13 @@ static bool endpoint_unix(struct endpoint *ep, const char *path, char *err, size
 			 ep->name, DOCKER_DEFAULT_HOST);
 		return false;
 	}
-	if (strlen(path) >= sizeof(ep->socket)) {
+	size_t len = strlen(path);
+	if (len >= sizeof(ep->socket)) {
 		snprintf(err, errlen, "DOCKER_HOST=%.80s...: the socket path is too long", ep->name);
 		return false;
 	}
-	strcpy(ep->socket, path);
-	strcpy(ep->base, "http://localhost");
+	memcpy(ep->socket, path, len + 1);
+	snprintf(ep->base, sizeof(ep->base), "http://localhost");
 	return true;
 }
 
@@ -109,11 +110,12 @@ static bool endpoint_from_env(struct endpoint *ep, char *err, size_t errlen)
 	if (!host || !*host)
 		host = DOCKER_DEFAULT_HOST;
 	memset(ep, 0, sizeof(*ep));
-	if (strlen(host) >= sizeof(ep->name)) {
+	size_t len = strlen(host);
+	if (len >= sizeof(ep->name)) {
 		snprintf(err, errlen, "DOCKER_HOST=%.80s...: too long", host);
 		return false;
 	}
-	strcpy(ep->name, host);
+	memcpy(ep->name, host, len + 1);
 	if (strncmp(host, "unix://", 7) == 0)
 		return endpoint_unix(ep, host + 7, err, errlen);
 	if (strncmp(host, "tcp://", 6) == 0)
@@ -229,7 +231,7 @@ static void http_error(char *err, size_t errlen, const struct endpoint *ep, cons
 		       long status, const char *body, size_t len)
 {
 	json_t *j = len ? json_loadb(body, len, 0, NULL) : NULL;
-	const char *msg = j && json_is_object(j) ? get_string(j, "message") : NULL;
+	const char *msg = json_is_object(j) ? get_string(j, "message") : NULL;  /* NULL-safe */
 	if (msg)
 		snprintf(err, errlen, "the Docker daemon at %s answered %s with HTTP %ld: %s",
 			 ep->name, request, status, msg);

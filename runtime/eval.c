@@ -9,8 +9,9 @@
  */
 #include "eval.h"
 
+#include <ctype.h>
 #include <stddef.h>
-#include <stdio.h>
+#include <stdlib.h>
 #include <sys/utsname.h>
 
 const char *const eval_verdict_word[] = {
@@ -28,9 +29,15 @@ static bool mrd_untracked(void)
 	static int known = -1;
 	if (known < 0) {
 		struct utsname u;
-		int major = 0, minor = 0;
-		known = uname(&u) == 0 && sscanf(u.release, "%d.%d", &major, &minor) == 2 &&
-			(major > 6 || (major == 6 && minor >= 10));
+		known = 0;
+		if (uname(&u) == 0 && isdigit((unsigned char)u.release[0])) {
+			char *dot;
+			long major = strtol(u.release, &dot, 10);
+			if (*dot == '.' && isdigit((unsigned char)dot[1])) {
+				long minor = strtol(dot + 1, NULL, 10);
+				known = major > 6 || (major == 6 && minor >= 10);
+			}
+		}
 	}
 	return known;
 }

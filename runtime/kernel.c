@@ -119,8 +119,13 @@ static int run_nft(struct kern *k, enum netns_id id, const char *cmd, bool json,
 	} else {
 		snprintf(err, errlen, "cannot set up libnftables");
 	}
-	if (netns_leave(&k->ns, err, errlen) != 0)
+	if (netns_leave(&k->ns, err, errlen) != 0 && rc == 0) {
 		rc = -1;
+		if (out) {   /* a failure returns no output: the caller frees none */
+			free(*out);
+			*out = NULL;
+		}
+	}
 	return rc;
 }
 
@@ -610,7 +615,7 @@ static bool read_tap(struct kern *k, enum tap t, struct batch *b)
 	uint8_t f[FRAME_MAX];
 	bool news = false;
 	for (;;) {
-		struct sockaddr_ll from;
+		struct sockaddr_ll from = { 0 };   /* what recvfrom does not fill is 0 */
 		socklen_t fl = sizeof(from);
 		ssize_t n = recvfrom(k->tap[t], f, sizeof(f), MSG_DONTWAIT, (struct sockaddr *)&from,
 				     &fl);

@@ -275,7 +275,8 @@ int main(int argc, char **argv)
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
 			return 0;
-		} else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
+		}
+		if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) {
 			o.verbose = true;
 		} else if (strcmp(a, "--no-kernel") == 0) {
 			o.no_kernel = true;

@@ -408,7 +408,8 @@ static int families_of(const struct prefix *p, int n)
 int gen_block_families(const struct gen_model *m, const struct gen_block *b)
 {
 	struct prefix p[GEN_MAX_RESOLVED];
-	return families_of(p, gen_resolve_addrs(m, b->targets, b->ntargets, p, GEN_MAX_RESOLVED));
+	int n = gen_resolve_addrs(m, b->targets, b->ntargets, p, GEN_MAX_RESOLVED);
+	return families_of(p, n);
 }
 
 /* ---- rules ---- */
@@ -577,7 +578,7 @@ void gen_policy(uint64_t seed, struct gen_model *m)
 	memset(m, 0, sizeof(*m));
 	m->seed = seed;
 	gen_rng_init(&g.r, seed);
-	g.owned = malloc(sizeof(*g.owned) * OWNED_MAX);
+	g.owned = malloc(sizeof(*g.owned) * (size_t)OWNED_MAX);
 	if (!g.owned) {
 		fputs("difftest: out of memory\n", stderr);
 		exit(2);

@@ -15,7 +15,9 @@
 #include "runtime/kernel.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_FACTS (GEN_MAX_BLOCKS * GEN_MAX_RESOLVED)
@@ -307,13 +309,23 @@ static bool parse_addr(const char *text, int *family, u128 *v)
 
 bool gen_parse_pkt(const char *text, struct pkt *p)
 {
-	char proto[8], src[ADDR_STRLEN], arrow[4], dst[ADDR_STRLEN], what[8];
-	int num = 0, f1, f2, used = 0;
-	int got = sscanf(text, "%7s %63s %3s %63s %n%7s %d %n", proto, src, arrow, dst, &used,
-			 what, &num, &used);
+	char proto[8], src[ADDR_STRLEN], arrow[4], dst[ADDR_STRLEN], what[8], digits[8];
+	int f1, f2, used = 0;
+	int got = sscanf(text, "%7s %63s %3s %63s %n%7s %7s %n", proto, src, arrow, dst, &used,
+			 what, digits, &used);
 	bool other = got == 4 && strcmp(proto, "other") == 0;
 	if ((got != 6 && !other) || text[used] != '\0' || strcmp(arrow, "->") != 0)
 		return false;
+	/* the number in digits only: strtol reports what sscanf's %d cannot */
+	long num = -1;
+	if (!other) {
+		char *end;
+		if (!isdigit((unsigned char)digits[0]))
+			return false;
+		num = strtol(digits, &end, 10);
+		if (*end)
+			return false;
+	}
 	memset(p, 0, sizeof(*p));
 	if (!parse_addr(src, &f1, &p->src) || !parse_addr(dst, &f2, &p->dst) || f1 != f2)
 		return false;
@@ -324,13 +336,13 @@ bool gen_parse_pkt(const char *text, struct pkt *p)
 	}
 	if (strcmp(proto, "icmp") == 0 && strcmp(what, "type") == 0 && num >= 0 && num <= 255) {
 		p->proto = PKT_ICMP;
-		p->icmp_type = num;
+		p->icmp_type = (int)num;
 		return true;
 	}
 	if ((strcmp(proto, "tcp") == 0 || strcmp(proto, "udp") == 0) &&
 	    strcmp(what, "port") == 0 && num >= 0 && num <= 65535) {
 		p->proto = proto[0] == 't' ? PKT_TCP : PKT_UDP;
-		p->port = num;
+		p->port = (int)num;
 		return true;
 	}
 	return false;

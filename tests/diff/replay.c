@@ -23,7 +23,9 @@
 #include "difftest.h"
 #include "gen.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +47,12 @@ static char *slurp(const char *path)
 	char *buf = NULL;
 	size_t cap = 0, len = 0, got;
 	do {
-		if (len + 4097 > cap && !(buf = realloc(buf, cap = 2 * cap + 4097)))
-			dt_die_sys("realloc");
+		if (len + 4097 > cap) {
+			char *more = realloc(buf, cap = 2 * cap + 4097);
+			if (!more)
+				dt_die_sys("realloc");
+			buf = more;
+		}
 		got = fread(buf + len, 1, cap - len - 1, f);
 		len += got;
 	} while (got > 0);
@@ -86,12 +92,31 @@ static bool parse_line(char *s, struct line *l)
 	return w && parse_verdict(w, &l->verdict) && gen_parse_pkt(s, &l->pkt);
 }
 
+/* "MAJOR.MINOR" at the start of s, digits only; *end: what follows. */
+static bool parse_version(const char *s, int *major, int *minor, const char **end)
+{
+	char *e;
+	if (!isdigit((unsigned char)s[0]))
+		return false;
+	long a = strtol(s, &e, 10);
+	if (*e != '.' || !isdigit((unsigned char)e[1]))
+		return false;
+	long b = strtol(e + 1, &e, 10);
+	if (a > INT_MAX || b > INT_MAX)
+		return false;
+	*major = (int)a;
+	*minor = (int)b;
+	*end = e;
+	return true;
+}
+
 /* Is the running kernel at least major.minor? */
 static bool kernel_at_least(int major, int minor, char *release, size_t len)
 {
 	struct utsname u;
 	int a = 0, b = 0;
-	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &a, &b) != 2)
+	const char *rest;
+	if (uname(&u) != 0 || !parse_version(u.release, &a, &b, &rest))
 		return true;   /* unknown: run the case rather than hide it */
 	snprintf(release, len, "%s", u.release);
 	return a > major || (a == major && b >= minor);
@@ -126,7 +151,9 @@ static int read_packets(const char *path, struct line *lines, char *skip_why, si
 			continue;
 		int major, minor, used = 0;
 		char op[3];
-		if (sscanf(s, "kernel %2[<>=] %d.%d%n", op, &major, &minor, &used) == 3 && !s[used] &&
+		const char *rest = "";
+		if (sscanf(s, "kernel %2[<>=] %n", op, &used) == 1 && used > 0 &&
+		    parse_version(s + used, &major, &minor, &rest) && !*rest &&
 		    (strcmp(op, ">=") == 0 || strcmp(op, "<") == 0)) {
 			char release[128] = "?";
 			bool newer = kernel_at_least(major, minor, release, sizeof(release));

@@ -14,7 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ld --wrap=SYMBOL names these two; the reserved-looking names are its. */
+/* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 int __real_nft_run_cmd_from_buffer(struct nft_ctx *nft, const char *buf);
+/* NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 int __wrap_nft_run_cmd_from_buffer(struct nft_ctx *nft, const char *buf);
 
 int __wrap_nft_run_cmd_from_buffer(struct nft_ctx *nft, const char *buf)

@@ -17,14 +17,18 @@
  * test adds a network to and removes it from), the last test also fetches
  * from it and watches its events; otherwise that test is skipped.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -58,13 +62,14 @@ static const char *subnets(const struct docker_state *s, const char *name)
 	const struct docker_network *n = docker_state_find(s, name);
 	if (!n)
 		fail_msg("no network '%s'", name);
+	size_t len = 0;
 	buf[0] = '\0';
-	for (int i = 0; i < n->nsubnets; i++) {
+	for (int i = 0; i < n->nsubnets && len < sizeof(buf); i++) {
 		char one[ADDR_STRLEN];
 		addr_format(&n->subnets[i], one);
-		if (i)
-			strcat(buf, " ");
-		strcat(buf, one);
+		int w = snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? " " : "", one);
+		assert_true(w >= 0 && (size_t)w < sizeof(buf) - len);
+		len += (size_t)w;
 	}
 	return buf;
 }
@@ -281,7 +286,8 @@ static void test_load_errors(void **state)
 static void test_docker_host_refused(void **state)
 {
 	struct fx *f = *state;
-	char *saved = getenv("DOCKER_HOST") ? strdup(getenv("DOCKER_HOST")) : NULL;
+	const char *old = getenv("DOCKER_HOST");
+	char *saved = old ? strdup(old) : NULL;
 	setenv("DOCKER_HOST", "ssh://admin@build1", 1);
 	assert_null(docker_state_fetch(&f->a, err, sizeof(err)));
 	assert_non_null(strstr(err, "DOCKER_HOST=ssh://admin@build1 is not supported: d6c reaches "
@@ -304,11 +310,32 @@ static void test_docker_host_refused(void **state)
 	free(saved);
 }
 
-static int docker_cli(const char *host, const char *args)
+/* Runs /usr/bin/docker ARG... against host, without a shell (host comes
+ * from the environment); its output goes nowhere, and its errors too when
+ * quiet.  0 when it exits 0. */
+static int docker_cli(const char *host, bool quiet, const char *const argv[])
 {
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "DOCKER_HOST='%s' /usr/bin/docker %s >/dev/null", host, args);
-	return system(cmd);
+	char name[] = "docker";
+	char *args[16] = { name };   /* execv takes char *const[]; it writes none */
+	int n = 1;
+	for (; argv[n - 1] && n < 15; n++)
+		args[n] = (char *)argv[n - 1];
+	args[n] = NULL;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null < 0 || dup2(null, 1) < 0 || (quiet && dup2(null, 2) < 0) ||
+		    setenv("DOCKER_HOST", host, 1) != 0)
+			_exit(127);
+		execv("/usr/bin/docker", args);
+		_exit(127);
+	}
+	int status;
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 /* A network made while the stream is open is seen, by the events and by
@@ -320,7 +347,7 @@ static void test_live_daemon(void **state)
 	if (!host || !*host)
 		skip();
 	setenv("DOCKER_HOST", host, 1);
-	docker_cli(host, "network rm d6c-unit-live 2>/dev/null");
+	docker_cli(host, true, (const char *const[]){ "network", "rm", "d6c-unit-live", NULL });
 	struct docker_events *ev = docker_events_open(err, sizeof(err));
 	if (!ev)
 		fail_msg("%s", err);
@@ -332,8 +359,10 @@ static void test_live_daemon(void **state)
 	assert_null(docker_state_find(s, "d6c-unit-live"));
 	assert_int_equal(docker_events_wait(ev, 300, err, sizeof(err)), 0);
 
-	assert_int_equal(docker_cli(host, "network create --ipv6 --subnet 2001:db8:d6c::1/64 "
-					  "d6c-unit-live"), 0);
+	assert_int_equal(docker_cli(host, false,
+				    (const char *const[]){ "network", "create", "--ipv6", "--subnet",
+							   "2001:db8:d6c::1/64", "d6c-unit-live",
+							   NULL }), 0);
 	assert_int_equal(docker_events_wait(ev, 5000, err, sizeof(err)), 1);
 	assert_string_equal(docker_events_changes(ev), "create d6c-unit-live");
 	s = docker_state_fetch(&f->a, err, sizeof(err));
@@ -345,7 +374,9 @@ static void test_live_daemon(void **state)
 	addr_format(&n->subnets[n->nsubnets - 1], buf);
 	assert_string_equal(buf, "2001:db8:d6c::/64");
 
-	assert_int_equal(docker_cli(host, "network rm d6c-unit-live"), 0);
+	assert_int_equal(docker_cli(host, false,
+				    (const char *const[]){ "network", "rm", "d6c-unit-live", NULL }),
+			 0);
 	assert_int_equal(docker_events_wait(ev, 5000, err, sizeof(err)), 1);
 	assert_string_equal(docker_events_changes(ev), "destroy d6c-unit-live");
 	docker_events_close(ev);

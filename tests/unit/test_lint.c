@@ -98,8 +98,12 @@ static char *port_list(int from, int to, int step)
 		int len = snprintf(one, sizeof(one), "%s%d", n ? "," : "", p);
 		if (n + (size_t)len + 1 > cap) {
 			cap = 2 * (n + (size_t)len + 1);
-			s = realloc(s, cap);
-			assert_non_null(s);
+			char *more = realloc(s, cap);
+			if (!more) {
+				free(s);
+				fail_msg("out of memory");
+			}
+			s = more;
 		}
 		memcpy(s + n, one, (size_t)len + 1);
 		n += (size_t)len;
