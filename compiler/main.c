@@ -703,9 +703,10 @@ static struct pkt *explain_packets(struct cli *c, int *n, int *rc)
 		struct src_file *f;
 		bool from_stdin = strcmp(arg, "-") == 0;
 		if (from_stdin) {
-			f = src_read(&c->a, "-", NULL, (struct loc){ 0 });
+			const char *why;
+			f = src_read(&c->a, "-", NULL, (struct loc){ 0 }, SRC_MAX_FILE, &why);
 			if (!f) {
-				fprintf(stderr, "d6c: cannot read standard input: %s\n", strerror(errno));
+				fprintf(stderr, "d6c: cannot read standard input: %s\n", why);
 				*rc = EXIT_USAGE;
 				return NULL;
 			}
@@ -799,9 +800,10 @@ static int cmd_test(struct cli *c)
 	struct sema_policy *sp = check_policy(c, &rc);
 	if (!sp)
 		return rc;
-	struct src_file *f = src_read(&c->a, path, NULL, (struct loc){ 0 });
+	const char *why;
+	struct src_file *f = src_read(&c->a, path, NULL, (struct loc){ 0 }, SRC_MAX_FILE, &why);
 	if (!f) {
-		fprintf(stderr, "d6c: cannot read test file %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "d6c: cannot read test file %s: %s\n", path, why);
 		return EXIT_USAGE;
 	}
 	struct diag_list dl;
