@@ -321,8 +321,12 @@ static void flush_diags(struct diag_output *o)
 		o->doc = json_array();
 	json_t *doc = o->format == DIAG_FORMAT_SARIF ? diag_sarif_log(o->doc) : o->doc;
 	o->doc = NULL;
-	json_dumpf(doc, o->out, JSON_INDENT(2));
-	fputc('\n', o->out);
+	/* Through a buffer: jansson writes a token at a time, and compile's
+	 * out is unbuffered stderr. */
+	FILE *b = diag_buffered(o->out);
+	json_dumpf(doc, b, JSON_INDENT(2));
+	fputc('\n', b);
+	diag_buffered_end(b, o->out);
 	fflush(o->out);
 	json_decref(doc);
 }

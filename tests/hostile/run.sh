@@ -96,6 +96,17 @@ awk 'NR == 2 { src = $0 } NR == 3 { c = index($0, "^"); print substr(src, c, 5) 
 [ "$(cat caret)" = allow ] && ok "10 MB line: caret under the token in the window" ||
 	fail "10 MB line: caret under '$(cat caret)', not 'allow'"
 [ "$(sed -n 2p err | cut -c1-7)" = "    ..." ] && ok "10 MB line: cut shown as ..." || fail "10 MB line: no ... at the cut"
+# Diagnostics go through a buffer: a few write(2) calls, not one a byte
+# (strace, Debian package strace; counted in every format).
+if command -v strace >/dev/null 2>&1; then
+	for f in text json sarif github; do
+		strace -f -c -o strace.out -e trace=write $D6C compile --diagnostics-format $f line10m.pol >/dev/null 2>&1
+		w=$(awk '$NF == "write" { print $4 }' strace.out)
+		[ "${w:-0}" -le 20 ] && ok "10 MB line, $f: $w write(2) calls" || fail "10 MB line, $f: ${w:-?} write(2) calls"
+	done
+else
+	fail "strace is not installed: write(2) calls not counted"
+fi
 awk 'BEGIN { printf "network ::/0 "; for (i = 0; i < 100000; i++) printf "<"; print "" }' >nest.pol
 d6c_case "100 000 nested <" 1 4096 "=nest.pol:1:15: error: unexpected '<'; expected 'allow', 'deny', 'reject', 'default' or '>' (to close '<' at line 1) [D6C-E001]" -- check nest.pol
 awk 'BEGIN { printf "network ::/0 < allow tcp 1"; for (i = 1; i < 100000; i++) printf ",1"; print "; >" }' >ports.pol
