@@ -4,7 +4,9 @@
  * No stage stops at the first problem: each appends records here and goes on.
  * diag_print() sorts them into the order a reader meets them in the files
  * (includes expanded in place) and prints them clang-style with the source
- * line and a caret.  A note belongs to the record before it.
+ * line and a caret.  A note belongs to the record before it.  At most
+ * DIAG_MAX_ERRORS errors and DIAG_MAX_WARNINGS warnings are kept; the rest
+ * are counted, and one closing record says so in every format.
  */
 #ifndef D6C_DIAG_H
 #define D6C_DIAG_H
@@ -93,6 +95,8 @@ enum diag_code {
 	DC_DOCKER_UNKNOWN,
 	DC_DOCKER_NO_SUBNET,
 	DC_DOCKER_EMPTY,
+	DC_LIMIT,
+	DC_TOO_MANY_ERRORS,
 	DC_W_SHADOWED,
 	DC_W_SHADOWED_UNION,
 	DC_W_AFTER_MATCH_ALL,
@@ -105,6 +109,7 @@ enum diag_code {
 	DC_W_DUPLICATE_PREFIX,
 	DC_W_OTHER_FAMILY_SOURCE,
 	DC_W_DOCKER_MISSING,
+	DC_W_TOO_MANY,
 	DC_COUNT,
 };
 
@@ -117,6 +122,16 @@ struct diag_code_info {
 /* NULL for DC_NONE. */
 const struct diag_code_info *diag_code_info(enum diag_code c);
 
+/* Reported at most (LANGUAGE.md, Limits): past these, records are counted
+ * and dropped, and one record at the end says how many were not shown. */
+#define DIAG_MAX_ERRORS 100
+#define DIAG_MAX_WARNINGS 100
+/* Messages quote names and text of the policy: longer ones are cut. */
+#define DIAG_MAX_MESSAGE 1024
+/* A source line longer than this is shown as a window around the caret. */
+#define DIAG_MAX_LINE 160
+#define DIAG_WINDOW 120
+
 struct diag {
 	enum diag_severity sev;
 	enum diag_code code;
@@ -124,13 +139,17 @@ struct diag {
 	const char *msg;
 	struct diag *notes, *next_note;
 	unsigned seq;      /* keeps records at one place in the order they came */
+	bool cap;          /* "too many errors": printed after every other record */
 };
 
 struct diag_list {
 	struct arena *a;
 	struct diag **items;
 	size_t n, cap;
-	int nerrors, nwarnings;
+	int nerrors, nwarnings;              /* all of them, reported or not */
+	int dropped_errors, dropped_warnings;
+	struct diag *cap_error, *cap_warning;  /* in items once something is dropped */
+	struct diag *sink;                   /* what a dropped record's caller gets */
 };
 
 void diag_init(struct diag_list *dl, struct arena *a);
@@ -142,10 +161,18 @@ struct diag *diag_warning(struct diag_list *dl, enum diag_code code, struct loc 
 void diag_note(struct diag_list *dl, struct diag *d, struct loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 bool diag_has_errors(const struct diag_list *dl);
+/* True once DIAG_MAX_ERRORS errors are queued: a stage may stop looking,
+ * or skip work (suggestions) for messages nobody will see. */
+bool diag_full(const struct diag_list *dl);
 /* Puts the records in the order diag_print() prints them. */
 void diag_sort(struct diag_list *dl);
 /* Text, clang style, with the code after the message: "... (0-65535) [D6C-E020]". */
 void diag_print(struct diag_list *dl, FILE *out, bool color);
+/* For printing much through an unbuffered out (stderr): a fully buffered
+ * stream on out's descriptor (out is flushed first), or out itself;
+ * diag_buffered_end() flushes and closes it. */
+FILE *diag_buffered(FILE *out);
+void diag_buffered_end(FILE *b, FILE *out);
 /* One record printed at once, unsorted, as diag_print() prints it: for
  * output that is not a list of problems (d6c explain). */
 void diag_show(FILE *out, enum diag_severity sev, struct loc loc, const char *msg, bool color);

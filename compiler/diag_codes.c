@@ -4,7 +4,8 @@
  * A code names one kind of problem, whatever its message says about the
  * case at hand, so that CI rules, editors and SARIF viewers can key on it.
  * Codes are grouped by tens (lexical and syntax, names, ports and ICMP,
- * addresses, includes, blocks, files, packets, test files, Docker; warnings apart) and a number is never
+ * addresses, includes, blocks, files, packets, test files, Docker, limits;
+ * warnings apart) and a number is never
  * reused: a diagnostic that goes away leaves its number empty.  LANGUAGE.md
  * lists this table (`d6c check --list-codes`); tests/format checks that the
  * two agree.
@@ -94,6 +95,9 @@ static const struct diag_code_info table[DC_COUNT] = {
 	E(DC_DOCKER_UNKNOWN, "103", "a network name Docker does not know"),
 	E(DC_DOCKER_NO_SUBNET, "104", "a Docker network without an IP subnet"),
 	E(DC_DOCKER_EMPTY, "105", "docker with an empty network name"),
+	/* limits (LANGUAGE.md, Limits) */
+	E(DC_LIMIT, "110", "a policy past one of d6c's limits (size, count or length)"),
+	E(DC_TOO_MANY_ERRORS, "111", "more errors than d6c reports: the rest are not shown"),
 	/* warnings */
 	W(DC_W_SHADOWED, "001", "a rule an earlier rule decides every packet of"),
 	W(DC_W_SHADOWED_UNION, "002", "a rule earlier rules together decide every packet of"),
@@ -107,6 +111,7 @@ static const struct diag_code_info table[DC_COUNT] = {
 	W(DC_W_DUPLICATE_PREFIX, "010", "a prefix listed twice in one block"),
 	W(DC_W_OTHER_FAMILY_SOURCE, "011", "a source of a family the block does not hold"),
 	W(DC_W_DOCKER_MISSING, "012", "a Docker network not there yet (apply --follow-docker)"),
+	W(DC_W_TOO_MANY, "013", "more warnings than d6c reports: the rest are not shown"),
 };
 
 const struct diag_code_info *diag_code_info(enum diag_code c)

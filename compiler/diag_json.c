@@ -268,9 +268,10 @@ static void gh_escape(FILE *out, const char *s, bool property)
 	}
 }
 
-void diag_github_print(FILE *out, struct diag_list *dl)
+void diag_github_print(FILE *to, struct diag_list *dl)
 {
 	diag_sort(dl);
+	FILE *out = diag_buffered(to);
 	for (size_t i = 0; i < dl->n; i++) {
 		const struct diag *d = dl->items[i];
 		fprintf(out, "::%s", d->sev == DIAG_ERROR ? "error" : d->sev == DIAG_WARNING ? "warning" : "notice");
@@ -320,4 +321,5 @@ void diag_github_print(FILE *out, struct diag_list *dl)
 		}
 		fputc('\n', out);
 	}
+	diag_buffered_end(out, to);
 }

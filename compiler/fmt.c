@@ -606,10 +606,13 @@ int fmt_files(enum fmt_mode mode, char **paths, int n, bool color)
 		struct diag_list dl;
 		diag_init(&dl, &a);
 		const char *path = paths[i];
-		struct src_file *f = src_read(&a, path, NULL, (struct loc){ 0 });
+		const char *why;
+		struct src_file *f = src_read(&a, path, NULL, (struct loc){ 0 }, SRC_MAX_FILE, &why);
 		if (!f) {
-			fprintf(stderr, "d6c: cannot read '%s': %s\n", path, strerror(errno));
-			rc = 2;
+			/* Past a limit is the policy's (1), the rest I/O (2), as for compile. */
+			rc = errno == EFBIG ? 1 : 2;
+			fprintf(stderr, "d6c: cannot read '%s': %s\n", strcmp(path, "-") ? path : "<stdin>",
+				why);
 			goto next;
 		}
 		size_t len;

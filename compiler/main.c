@@ -322,8 +322,12 @@ static void flush_diags(struct diag_output *o)
 		o->doc = json_array();
 	json_t *doc = o->format == DIAG_FORMAT_SARIF ? diag_sarif_log(o->doc) : o->doc;
 	o->doc = NULL;
-	json_dumpf(doc, o->out, JSON_INDENT(2));
-	fputc('\n', o->out);
+	/* Through a buffer: jansson writes a token at a time, and compile's
+	 * out is unbuffered stderr. */
+	FILE *b = diag_buffered(o->out);
+	json_dumpf(doc, b, JSON_INDENT(2));
+	fputc('\n', b);
+	diag_buffered_end(b, o->out);
 	fflush(o->out);
 	json_decref(doc);
 }
@@ -708,9 +712,10 @@ static struct pkt *explain_packets(struct cli *c, int *n, int *rc)
 		struct src_file *f;
 		bool from_stdin = strcmp(arg, "-") == 0;
 		if (from_stdin) {
-			f = src_read(&c->a, "-", NULL, (struct loc){ 0 });
+			const char *why;
+			f = src_read(&c->a, "-", NULL, (struct loc){ 0 }, SRC_MAX_FILE, &why);
 			if (!f) {
-				fprintf(stderr, "d6c: cannot read standard input: %s\n", strerror(errno));
+				fprintf(stderr, "d6c: cannot read standard input: %s\n", why);
 				*rc = EXIT_USAGE;
 				return NULL;
 			}
@@ -804,9 +809,10 @@ static int cmd_test(struct cli *c)
 	struct sema_policy *sp = check_policy(c, &rc);
 	if (!sp)
 		return rc;
-	struct src_file *f = src_read(&c->a, path, NULL, (struct loc){ 0 });
+	const char *why;
+	struct src_file *f = src_read(&c->a, path, NULL, (struct loc){ 0 }, SRC_MAX_FILE, &why);
 	if (!f) {
-		fprintf(stderr, "d6c: cannot read test file %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "d6c: cannot read test file %s: %s\n", path, why);
 		return EXIT_USAGE;
 	}
 	struct diag_list dl;

@@ -5,6 +5,10 @@
  * the scanner never needs a buffer stack.  Its path is relative to the file
  * that names it.  Cycles are found by comparing real paths along the chain
  * of parents; the include that closes a cycle is the one reported.
+ *
+ * A file is scanned in place (yy_scan_buffer): its text in the arena ends
+ * in the two NULs flex needs, so the input is held once.  One budget per
+ * compile bounds what includes may add: bytes in all and files read.
  */
 #include "parse.h"
 #include "arena.h"
@@ -18,11 +22,15 @@
 
 /* Deeper than this is surely a mistake, even without a cycle. */
 #define MAX_INCLUDE_DEPTH 32
+/* Files one policy may read, the top one included: includes of includes
+ * branch, and 2 of each at 32 levels would be 4 billion reads. */
+#define MAX_FILES 10000
 
 struct file_chain {
 	const char *real;
 	const struct file_chain *up;
 };
+
 
 int parse_run(struct parse_ctx *ctx)
 {
@@ -34,8 +42,18 @@ int parse_run(struct parse_ctx *ctx)
 	}
 	ctx->line = 1;
 	ctx->column = 1;
-	YY_BUFFER_STATE buf = d6c_yy_scan_bytes(ctx->file->text, (int)ctx->file->len, scanner);
+	/* In place: text is followed by the two NULs flex needs. */
+	YY_BUFFER_STATE buf = d6c_yy_scan_buffer(ctx->file->text, ctx->file->len + 2, scanner);
+	if (!buf) {
+		diag_error(ctx->dl, DC_SCANNER, (struct loc){ 0 }, "cannot start the scanner on '%s'",
+			   ctx->file->path);
+		d6c_yylex_destroy(scanner);
+		return -1;
+	}
 	int rc = d6c_yyparse(scanner, ctx);
+	/* A parse that stops before the end leaves flex's NUL after the last
+	 * token in the text, which diagnostics still quote. */
+	d6c_yy_restore_text(scanner);
 	d6c_yy_delete_buffer(buf, scanner);
 	d6c_yylex_destroy(scanner);
 	return rc;
@@ -50,17 +68,29 @@ static const char *dir_of(struct arena *a, const char *path)
 }
 
 static struct ast_item *parse_src(struct arena *a, struct arena *tree, struct diag_list *dl,
-				  struct src_file *f, const struct file_chain *chain);
+				  struct src_file *f, const struct file_chain *chain,
+				  struct parse_budget *bg);
+
+/* "cannot read ... : WHY", a limit's error when WHY is one. */
+static void unreadable_include(struct diag_list *dl, int err, struct loc at, const char *path,
+			       const char *why)
+{
+	diag_error(dl, err == EFBIG ? DC_LIMIT : DC_INCLUDE_UNREADABLE, at,
+		   "cannot read included file '%s': %s", path, why);
+}
 
 /* a holds the files (diagnostics quote them long after parsing), tree the
  * syntax tree, which nothing needs once sema has read it. */
 static void resolve_includes(struct arena *a, struct arena *tree, struct diag_list *dl,
 			     struct ast_item *items, const struct src_file *parent,
-			     const struct file_chain *chain)
+			     const struct file_chain *chain, struct parse_budget *bg)
 {
 	for (struct ast_item *it = items; it; it = it->next) {
 		if (it->kind != ITEM_INCLUDE)
 			continue;
+		/* Past the error cap nothing more would be reported. */
+		if (diag_full(dl) || bg->words > PARSE_MAX_WORDS)
+			return;
 		const char *dir = strcmp(parent->path, "<stdin>") ? dir_of(a, parent->path) : NULL;
 		const char *path = it->path[0] == '/' || !dir
 					   ? it->path
@@ -74,10 +104,14 @@ static void resolve_includes(struct arena *a, struct arena *tree, struct diag_li
 				   MAX_INCLUDE_DEPTH);
 			continue;
 		}
+		if (bg->files >= MAX_FILES) {
+			diag_error(dl, DC_LIMIT, it->path_loc, "too many files: a policy and its "
+				   "includes may read at most %d files", MAX_FILES);
+			continue;
+		}
 		char real[PATH_MAX];
 		if (!realpath(path, real)) {
-			diag_error(dl, DC_INCLUDE_UNREADABLE, it->path_loc, "cannot read included file '%s': %s", path,
-				   strerror(errno));
+			unreadable_include(dl, errno, it->path_loc, path, strerror(errno));
 			continue;
 		}
 		bool cycle = false;
@@ -89,24 +123,27 @@ static void resolve_includes(struct arena *a, struct arena *tree, struct diag_li
 				   "include cycle: '%s' is already being read", path);
 			continue;
 		}
-		struct src_file *f = src_read(a, path, parent, it->loc);
+		const char *why;
+		struct src_file *f = src_read(a, path, parent, it->loc, SRC_MAX_TOTAL - bg->bytes, &why);
 		if (!f) {
-			diag_error(dl, DC_INCLUDE_UNREADABLE, it->path_loc, "cannot read included file '%s': %s", path,
-				   strerror(errno));
+			unreadable_include(dl, errno, it->path_loc, path, why);
 			continue;
 		}
+		bg->bytes += f->len;
+		bg->files++;
 		struct file_chain link = { arena_strdup(a, real), chain };
 		it->file = f;
-		it->body = parse_src(a, tree, dl, f, &link);
+		it->body = parse_src(a, tree, dl, f, &link, bg);
 	}
 }
 
 static struct ast_item *parse_src(struct arena *a, struct arena *tree, struct diag_list *dl,
-				  struct src_file *f, const struct file_chain *chain)
+				  struct src_file *f, const struct file_chain *chain,
+				  struct parse_budget *bg)
 {
-	struct parse_ctx ctx = { .a = tree, .dl = dl, .file = f };
+	struct parse_ctx ctx = { .a = tree, .dl = dl, .file = f, .budget = bg };
 	parse_run(&ctx);
-	resolve_includes(a, tree, dl, ctx.items.head, f, chain);
+	resolve_includes(a, tree, dl, ctx.items.head, f, chain, bg);
 	return ctx.items.head;
 }
 
@@ -119,22 +156,29 @@ struct ast_item *parse_file(struct arena *a, struct diag_list *dl, const char *p
 struct ast_item *parse_file_tree(struct arena *a, struct arena *tree, struct diag_list *dl,
 				 const char *path, bool *unreadable)
 {
-	struct src_file *f = src_read(a, path, NULL, (struct loc){ 0 });
-	*unreadable = !f;
+	const char *why;
+	struct src_file *f = src_read(a, path, NULL, (struct loc){ 0 }, SRC_MAX_FILE, &why);
 	if (!f) {
-		diag_error(dl, DC_UNREADABLE, (struct loc){ 0 }, "cannot read '%s': %s", path, strerror(errno));
+		/* Over a limit is the policy's fault (exit 1); the rest is I/O (exit 2). */
+		bool limit = errno == EFBIG;
+		*unreadable = !limit;
+		diag_error(dl, limit ? DC_LIMIT : DC_UNREADABLE, (struct loc){ 0 }, "cannot read '%s': %s",
+			   strcmp(path, "-") ? path : "<stdin>", why);
 		return NULL;
 	}
+	*unreadable = false;
+	struct parse_budget bg = { f->len, 1, 0 };
 	char real[PATH_MAX];
 	struct file_chain top = { NULL, NULL };
 	if (strcmp(path, "-") != 0 && realpath(path, real))
 		top.real = arena_strdup(a, real);
-	return parse_src(a, tree, dl, f, top.real ? &top : NULL);
+	return parse_src(a, tree, dl, f, top.real ? &top : NULL, &bg);
 }
 
 struct ast_item *parse_string(struct arena *a, struct diag_list *dl,
 			      const char *name, const char *text)
 {
 	struct src_file *f = src_from_string(a, name, text, strlen(text));
-	return parse_src(a, a, dl, f, NULL);
+	struct parse_budget bg = { f->len, 1, 0 };
+	return parse_src(a, a, dl, f, NULL, &bg);
 }

@@ -14,6 +14,14 @@
 #include "ast.h"
 #include "diag.h"
 
+/* What the files of one compile used so far (LANGUAGE.md, Limits). */
+#define PARSE_MAX_WORDS 4000000   /* names, numbers, addresses and strings */
+struct parse_budget {
+	size_t bytes;
+	int files;
+	long words;
+};
+
 /* State shared by the scanner and the parser of one file. */
 struct parse_ctx {
 	struct arena *a;
@@ -26,10 +34,12 @@ struct parse_ctx {
 	int syntax_errors;
 	struct loc this_token, prev_token;  /* the last two tokens scanned */
 	const char *last_text;     /* of the last NAME, NUMBER or STRING, for messages */
+	struct parse_budget *budget;  /* of the compile; NULL: no limit (d6c fmt) */
 };
 
-/* Parses path and its includes.  Returns NULL when path itself cannot be read
- * (the error is queued, with errno's words). */
+/* Parses path and its includes.  Returns NULL when path itself cannot be
+ * read (the error is queued); *unreadable is then true for an I/O error,
+ * false for a file past a limit of the language (LANGUAGE.md, Limits). */
 struct ast_item *parse_file(struct arena *a, struct diag_list *dl, const char *path,
 			    bool *unreadable);
 /* The same with the syntax tree in an arena of its own, which the caller
@@ -40,7 +50,10 @@ struct ast_item *parse_file_tree(struct arena *a, struct arena *tree, struct dia
 struct ast_item *parse_string(struct arena *a, struct diag_list *dl,
 			      const char *name, const char *text);
 
-/* The generated scanner and parser, for this module and its tests. */
+/* The generated scanner and parser, for this module and its tests.
+ * ctx->file's text must end in two NULs, as src_read() leaves it. */
 int parse_run(struct parse_ctx *ctx);
+/* Puts back the byte flex replaced by a NUL after the last token. */
+void d6c_yy_restore_text(void *scanner);
 
 #endif

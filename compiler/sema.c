@@ -43,6 +43,15 @@ struct later_name {
 
 #define HASH_SIZE 1024
 
+/* LANGUAGE.md, Limits: far above real policies, low enough that a policy
+ * at every limit still compiles in bounded memory and time.  At a limit
+ * the policy is an error (exit 1), said once; what is past it is left out. */
+#define MAX_BLOCKS 1000000
+#define MAX_RULES 1000000          /* in all blocks */
+#define MAX_PREFIXES 1000000       /* in all blocks' lists */
+#define MAX_BLOCK_PREFIXES 10000   /* in one block's list: its duplicates are found pairwise */
+#define MAX_VALUES 4000000         /* ports and addresses resolved, defines spliced in */
+
 struct sema {
 	struct arena *a;
 	struct diag_list *dl;
@@ -53,6 +62,8 @@ struct sema {
 	size_t nlater, caplater;
 	struct sema_block *blocks;
 	size_t nblocks, capblocks;
+	size_t nrules, nprefixes, nvalues;  /* against the limits */
+	bool said_blocks, said_rules, said_prefixes, said_values;
 	const struct sema_docker *docker;  /* NULL: not asked for */
 	bool docker_said;                  /* why no name resolves: said once */
 	int docker_missing;                /* names not there yet (missing_ok) */
@@ -94,6 +105,12 @@ static const char *closest_name(const struct sema *s, const char *name, enum def
 static void undefined(struct sema *s, struct loc loc, const char *name, const char *what,
 		      enum define_kind kind)
 {
+	/* Past the cap the error is only counted: skip the searches, which
+	 * cost the number of defines for every use. */
+	if (diag_full(s->dl)) {
+		diag_error(s->dl, DC_UNDEFINED, loc, "'%s' is not defined", name);
+		return;
+	}
 	for (size_t i = 0; i < s->nlater; i++) {
 		struct later_name *l = &s->later[i];
 		if (strcmp(l->name, name) == 0 && l->loc.file == loc.file &&
@@ -127,11 +144,33 @@ static void collect_names(struct sema *s, const struct ast_item *items)
 	}
 }
 
+/* The one error of a limit, at the first place past it. */
+static bool over(struct sema *s, bool *said, size_t n, size_t max, struct loc loc,
+		 const char *what)
+{
+	if (n < max)
+		return false;
+	if (!*said)
+		diag_error(s->dl, DC_LIMIT, loc, "too many %s: a policy may hold at most %zu", what, max);
+	*said = true;
+	return true;
+}
+
+/* Values spliced from defines are copies: a define of defines of a large
+ * list multiplies it, so every resolved value counts. */
+static bool over_values(struct sema *s, struct loc loc)
+{
+	return over(s, &s->said_values, s->nvalues++, MAX_VALUES, loc,
+		    "ports and addresses (counting each define's values at every use)");
+}
+
 /* ---- ports ---- */
 
 static void push_port(struct sema *s, struct port_range **v, int *n, int *cap,
 		      unsigned long lo, unsigned long hi, struct loc loc)
 {
+	if (over_values(s, loc))
+		return;
 	size_t nn = (size_t)*n, cc = (size_t)*cap;
 	ARENA_PUSH(s->a, *v, nn, cc);
 	(*v)[nn - 1] = (struct port_range){ (uint16_t)lo, (uint16_t)hi, loc };
@@ -259,6 +298,8 @@ static void normalise_ports(struct sema *s, struct port_range *v, int *n, bool w
 static void push_addr(struct sema *s, struct sema_prefix **v, int *n, int *cap,
 		      const struct prefix *p, struct loc loc, const char *docker)
 {
+	if (over_values(s, loc))
+		return;
 	size_t nn = (size_t)*n, cc = (size_t)*cap;
 	ARENA_PUSH(s->a, *v, nn, cc);
 	(*v)[nn - 1] = (struct sema_prefix){ *p, loc, docker };
@@ -691,7 +732,8 @@ static void check_rule(struct sema *s, const struct sema_block *b,
 	r->families = fam;
 	if (no_source_yet)
 		return;
-	if (fam == 0 && !r->bad)
+	/* Past the value limit the sources were cut short: no second error. */
+	if (fam == 0 && !r->bad && !s->said_values)
 		diag_error(s->dl, DC_ICMP_SOURCE_FAMILY, r->loc,
 			   "this rule can never match: its ICMP types and its sources belong to "
 			   "different address families");
@@ -700,8 +742,18 @@ static void check_rule(struct sema *s, const struct sema_block *b,
 }
 
 static void add_block_prefix(struct sema *s, struct sema_block *b, int *cap,
-			     const struct sema_prefix *p)
+			     const struct sema_prefix *p, bool *said)
 {
+	if (b->nprefixes >= MAX_BLOCK_PREFIXES) {
+		if (!*said)
+			diag_error(s->dl, DC_LIMIT, p->loc, "too many prefixes in one block: a block "
+				   "may list at most %d", MAX_BLOCK_PREFIXES);
+		*said = true;
+		return;
+	}
+	if (over(s, &s->said_prefixes, s->nprefixes, MAX_PREFIXES, p->loc,
+		 "prefixes (in all blocks' lists)"))
+		return;
 	for (int i = 0; i < b->nprefixes; i++) {
 		if (addr_equal(&b->prefixes[i].pfx, &p->pfx)) {
 			char buf[ADDR_STRLEN];
@@ -716,6 +768,7 @@ static void add_block_prefix(struct sema *s, struct sema_block *b, int *cap,
 	ARENA_PUSH(s->a, b->prefixes, n, c);
 	b->prefixes[n - 1] = *p;
 	b->nprefixes = (int)n;
+	s->nprefixes++;
 	*cap = (int)c;
 }
 
@@ -738,6 +791,8 @@ static const char *docker_names(struct sema *s, const struct sema_block *b)
 /* network := 'network' target (',' target)* '<' rule* '>' */
 static void check_network(struct sema *s, const struct ast_item *it)
 {
+	if (over(s, &s->said_blocks, s->nblocks, MAX_BLOCKS, it->loc, "network blocks"))
+		return;
 	ARENA_PUSH(s->a, s->blocks, s->nblocks, s->capblocks);
 	struct sema_block *b = &s->blocks[s->nblocks - 1];
 	memset(b, 0, sizeof(*b));
@@ -747,6 +802,7 @@ static void check_network(struct sema *s, const struct ast_item *it)
 	b->default_loc = it->loc;
 
 	int pcap = 0;
+	bool said_block_prefixes = false;
 	for (const struct ast_value *v = it->targets ? it->targets->head : NULL; v; v = v->next) {
 		struct sema_prefix *tmp = NULL;
 		int n = 0, cap = 0;
@@ -756,7 +812,7 @@ static void check_network(struct sema *s, const struct ast_item *it)
 		}
 		resolve_addr(s, v, &tmp, &n, &cap);
 		for (int i = 0; i < n; i++)
-			add_block_prefix(s, b, &pcap, &tmp[i]);
+			add_block_prefix(s, b, &pcap, &tmp[i], &said_block_prefixes);
 	}
 	b->docker = docker_names(s, b);
 	b->families = families_of(b->prefixes, b->nprefixes);
@@ -782,6 +838,9 @@ static void check_network(struct sema *s, const struct ast_item *it)
 			b->default_loc = r->loc;
 			continue;
 		}
+		if (over(s, &s->said_rules, s->nrules, MAX_RULES, r->loc, "rules (in all blocks)"))
+			continue;
+		s->nrules++;
 		check_rule(s, b, r, &b->rules[b->nrules++]);
 	}
 	if (!it->rules.head && !it->rules.had_error)

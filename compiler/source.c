@@ -1,68 +1,216 @@
 /*
  * source.c - reading policy files and finding their lines.
+ *
+ * A file is opened without blocking (a FIFO nobody writes must not hang the
+ * compile), judged by fstat (regular files only, and no larger than the
+ * caller's limit) and read in one arena allocation of its size plus the two
+ * NULs the scanner needs.  Standard input, which may be a pipe of unknown
+ * size, is the one stream read by chunks, up to the same limit.
  */
 #include "source.h"
 #include "arena.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void index_lines(struct arena *a, struct src_file *f)
 {
 	int n = 1;
-	for (size_t i = 0; i < f->len; i++)
-		if (f->text[i] == '\n')
-			n++;
-	f->line_start = arena_alloc(a, sizeof(size_t) * (size_t)n);
+	for (const char *p = f->text, *end = f->text + f->len;
+	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		n++;
+	f->line_start = arena_alloc(a, sizeof(*f->line_start) * (size_t)n);
 	f->nlines = n;
 	int k = 0;
 	f->line_start[k++] = 0;
-	for (size_t i = 0; i < f->len; i++)
-		if (f->text[i] == '\n')
-			f->line_start[k++] = i + 1;
+	for (const char *p = f->text, *end = f->text + f->len;
+	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		f->line_start[k++] = (uint32_t)(p - f->text + 1);
 }
 
-struct src_file *src_from_string(struct arena *a, const char *path,
-				 const char *text, size_t len)
+/* Text of len bytes in an arena block of len + 2: the two NULs end it for
+ * C strings and for flex (YY_END_OF_BUFFER_CHAR twice). */
+static struct src_file *new_file(struct arena *a, const char *path, char *text, size_t len)
 {
 	struct src_file *f = arena_alloc(a, sizeof(*f));
 	f->path = arena_strdup(a, path);
-	f->text = arena_strndup(a, text, len);
+	f->text = text;
+	f->text[len] = f->text[len + 1] = '\0';
 	f->len = len;
 	index_lines(a, f);
 	return f;
 }
 
-struct src_file *src_read(struct arena *a, const char *path,
-			  const struct src_file *parent, struct loc included_at)
+struct src_file *src_from_string(struct arena *a, const char *path,
+				 const char *text, size_t len)
 {
-	int is_stdin = strcmp(path, "-") == 0;
-	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-	if (!fp)
-		return NULL;
-	size_t cap = 4096, len = 0;
+	char *copy = arena_alloc(a, len + 2);
+	memcpy(copy, text, len);
+	return new_file(a, path, copy, len);
+}
+
+const char *src_size_words(struct arena *a, unsigned long long n)
+{
+	static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+	int u = 0;
+	while (u < 4 && n >= 1024ULL << (10 * u))
+		u++;
+	unsigned long long one = 1ULL << (10 * u);
+	if (u == 0)
+		return arena_printf(a, "%llu byte%s", n, n == 1 ? "" : "s");
+	if (n % one == 0)
+		return arena_printf(a, "%llu %s", n / one, unit[u]);
+	return arena_printf(a, "%.1f %s (%llu bytes)", (double)n / (double)one, unit[u], n);
+}
+
+/* at_least: a stream, read up to one byte past max. */
+static const char *too_large(struct arena *a, unsigned long long size, size_t max,
+			     bool at_least)
+{
+	errno = EFBIG;
+	if (at_least)
+		return arena_printf(a, "it is more than %s, the limit for a policy file",
+				    src_size_words(a, max));
+	if (size <= SRC_MAX_FILE)
+		return arena_printf(a, "it is %s: with the files read before it, the policy "
+				    "would pass the limit of %s in all", src_size_words(a, size),
+				    src_size_words(a, SRC_MAX_TOTAL));
+	return arena_printf(a, "it is %s, more than the limit of %s for a policy file",
+			    src_size_words(a, size), src_size_words(a, SRC_MAX_FILE));
+}
+
+static const char *io_error(int err)
+{
+	errno = err;
+	return strerror(err);
+}
+
+/* Reads exactly want bytes into buf; a short read is a file that shrank,
+ * a byte past want one that grew: either way not the file fstat saw. */
+static const char *read_regular(struct arena *a, int fd, char *buf, size_t want)
+{
+	size_t got = 0;
+	for (;;) {
+		char probe;
+		bool past = got == want;
+		ssize_t n = past ? read(fd, &probe, 1) : read(fd, buf + got, want - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return io_error(errno);
+		if (n == 0 && past)
+			return NULL;
+		if (n == 0 || past) {
+			errno = EAGAIN;
+			return arena_printf(a, "it changed while it was read (it had %s when it "
+					    "was opened, %s now); try again once it is written",
+					    src_size_words(a, want), n == 0 ? "fewer" : "more");
+		}
+		got += (size_t)n;
+	}
+}
+
+/* Standard input, of unknown size: by chunks into a growing buffer, then
+ * into the arena (the one input held twice, while it is read). */
+static char *read_stream(struct arena *a, int fd, size_t max, size_t *len, const char **why)
+{
+	size_t cap = 65536, n = 0;
 	char *buf = xmalloc(cap);
 	for (;;) {
-		if (len == cap)
+		if (n == cap)
 			buf = xrealloc(buf, cap *= 2);
-		size_t got = fread(buf + len, 1, cap - len, fp);
-		len += got;
+		/* One byte past max is enough to know it is too large. */
+		size_t room = cap - n;
+		if (room > max + 1 - n)
+			room = max + 1 - n;
+		ssize_t got = read(fd, buf + n, room);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			int err = errno;
+			free(buf);
+			*why = io_error(err);
+			return NULL;
+		}
 		if (got == 0)
 			break;
+		n += (size_t)got;
+		if (n > max) {
+			free(buf);
+			*why = too_large(a, n, max, true);
+			return NULL;
+		}
 	}
-	int failed = ferror(fp);
-	int saved = errno;
-	if (!is_stdin)
-		fclose(fp);
-	if (failed) {
-		free(buf);
-		errno = saved ? saved : EIO;
+	char *text = arena_alloc(a, n + 2);
+	memcpy(text, buf, n);
+	free(buf);
+	*len = n;
+	return text;
+}
+
+static const char *kind_of(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO (named pipe)"
+	       : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
+	       : S_ISSOCK(m) ? "a socket" : "a special file";
+}
+
+struct src_file *src_read(struct arena *a, const char *path, const struct src_file *parent,
+			  struct loc included_at, size_t max, const char **why)
+{
+	const char *dummy;
+	if (!why)
+		why = &dummy;
+	*why = NULL;
+	if (max > SRC_MAX_FILE)
+		max = SRC_MAX_FILE;
+	bool is_stdin = strcmp(path, "-") == 0;
+	const char *shown = is_stdin ? "<stdin>" : path;
+	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+	 * writer, forever if there is none.  fstat then refuses it. */
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		*why = io_error(errno);
 		return NULL;
 	}
-	struct src_file *f = src_from_string(a, is_stdin ? "<stdin>" : path, buf, len);
-	free(buf);
+	struct stat st;
+	char *text = NULL;
+	size_t len = 0;
+	if (fstat(fd, &st) != 0) {
+		*why = io_error(errno);
+	} else if (S_ISREG(st.st_mode)) {
+		off_t at = is_stdin ? lseek(fd, 0, SEEK_CUR) : 0;
+		unsigned long long size = (unsigned long long)st.st_size -
+					  (at > 0 && at <= st.st_size ? (unsigned long long)at : 0);
+		if (size > max) {
+			*why = too_large(a, size, max, false);
+		} else {
+			len = (size_t)size;
+			text = arena_alloc(a, len + 2);
+			*why = read_regular(a, fd, text, len);
+			if (*why)
+				text = NULL;
+		}
+	} else if (is_stdin) {
+		text = read_stream(a, fd, max, &len, why);
+	} else {
+		errno = EINVAL;
+		*why = arena_printf(a, "it is %s, not a regular file", kind_of(st.st_mode));
+	}
+	int saved = errno;
+	if (!is_stdin)
+		close(fd);
+	if (!text) {
+		errno = saved;
+		return NULL;
+	}
+	struct src_file *f = new_file(a, shown, text, len);
 	f->parent = parent;
 	f->included_at = included_at;
 	f->depth = parent ? parent->depth + 1 : 0;
@@ -76,9 +224,7 @@ const char *src_line(const struct src_file *f, int line, size_t *len)
 		return "";
 	}
 	size_t start = f->line_start[line - 1];
-	size_t end = start;
-	while (end < f->len && f->text[end] != '\n')
-		end++;
+	size_t end = line < f->nlines ? f->line_start[line] - 1 : f->len;
 	if (end > start && f->text[end - 1] == '\r')
 		end--;
 	*len = end - start;
