@@ -68,6 +68,7 @@ static struct diag *make(struct diag_list *dl, enum diag_severity sev,
 
 static void push(struct diag_list *dl, struct diag *d)
 {
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): items holds pointers */
 	ARENA_PUSH(dl->a, dl->items, dl->n, dl->cap);
 	dl->items[dl->n - 1] = d;
 }
@@ -202,6 +203,11 @@ static int key_of(struct loc loc, int key[][2], int max)
 		key[i][1] = f->included_at.first_column;
 		f = f->parent;
 	}
+	/* A chain shorter than depth said: keep only the rows written. */
+	if (i > 0) {
+		memmove(key, key + i, sizeof(key[0]) * (size_t)(n - i));
+		n -= i;
+	}
 	return n;
 }
 
@@ -316,7 +322,7 @@ FILE *diag_buffered(FILE *out)
 			close(copy);
 		return out;
 	}
-	setvbuf(b, NULL, _IOFBF, 64 * 1024);
+	setvbuf(b, NULL, _IOFBF, (size_t)64 * 1024);
 	return b;
 }
 
@@ -330,6 +336,7 @@ void diag_sort(struct diag_list *dl)
 {
 	word_caps(dl);
 	if (dl->n > 1)
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): items holds pointers */
 		qsort(dl->items, dl->n, sizeof(*dl->items), cmp_diag);
 }
 

@@ -33,6 +33,6 @@ void diag_sarif_append(json_t *results, struct diag_list *dl);
 /* A SARIF 2.1.0 log of one run of d6c around results (the reference is stolen). */
 json_t *diag_sarif_log(json_t *results);
 /* One ::error / ::warning workflow command a record, notes folded into it. */
-void diag_github_print(FILE *out, struct diag_list *dl);
+void diag_github_print(FILE *to, struct diag_list *dl);
 
 #endif

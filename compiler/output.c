@@ -77,7 +77,7 @@ static void remove_stale(const char *dir, int dirlen, const char *base)
 	char *d = xmalloc((size_t)dirlen + 2);
 	snprintf(d, (size_t)dirlen + 2, "%.*s", dirlen, dir);
 	if (dirlen == 0)
-		strcpy(d, "/");
+		snprintf(d, 2, "/");
 	int dfd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	free(d);
 	if (dfd < 0)
@@ -191,7 +191,7 @@ static int write_replace(const char *path, const struct writer *w)
 	char *dname = xmalloc((size_t)dirlen + 2);
 	snprintf(dname, (size_t)dirlen + 2, "%.*s", dirlen, dir);
 	if (dirlen == 0)
-		strcpy(dname, "/");
+		snprintf(dname, 2, "/");
 	int err = 0;
 	bool named = false;
 	int fd = open(dname, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);

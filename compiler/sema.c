@@ -539,6 +539,7 @@ static void check_define(struct sema *s, const struct ast_item *it)
 	unsigned h = hash_name(d->name);
 	d->next_hash = s->hash[h];
 	s->hash[h] = d;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): defs holds pointers */
 	ARENA_PUSH(s->a, s->defs, s->ndefs, s->capdefs);
 	s->defs[s->ndefs - 1] = d;
 }
@@ -686,6 +687,10 @@ static void check_sources(struct sema *s, const struct sema_block *b,
 			     addr_family_name(b->families));
 	}
 keep:
+	if (!all) {   /* nothing resolved: no source to keep */
+		r->sources = arena_alloc(s->a, sizeof(*r->sources));
+		return;
+	}
 	dedupe_prefixes(all, &nall);
 	/* Only sources of the block's families can match; keep those. */
 	r->sources = arena_alloc(s->a, sizeof(*r->sources) * (size_t)(nall ? nall : 1));

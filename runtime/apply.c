@@ -47,8 +47,10 @@ bool apply_have_cap(void)
 	char line[256];
 	unsigned long long eff = 0;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+		if (strncmp(line, "CapEff:", 7) == 0) {
+			eff = strtoull(line + 7, NULL, 16);   /* unparsable: 0, no capability */
 			break;
+		}
 	fclose(f);
 	return (eff >> CAP_NET_ADMIN_BIT) & 1;
 }
@@ -197,8 +199,10 @@ static void record_outcome(const char *path, const char *fmt, ...)
 	FILE *f = fopen(path, "w");
 	if (f) {
 		time_t now = time(NULL);
-		char when[64];
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z", localtime(&now));
+		char when[64] = "time unknown";
+		struct tm tm;
+		if (localtime_r(&now, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z", &tm);
 		fprintf(f, "%s (%s)\n", msg, when);
 		fclose(f);
 	}

@@ -2,7 +2,7 @@
 # Installs what building and testing d6c needs, when it is missing.
 # As root it runs apt-get (Debian 12); otherwise it names the packages.
 set -e
-PKGS="gcc make bison flex pkg-config libcmocka-dev libnftables-dev libjansson-dev libmnl-dev libcurl4-openssl-dev docker.io busybox-static nftables iproute2 util-linux bsdutils strace iputils-ping bc time python3 python3-jsonschema scdoc man-db systemd vim debhelper dpkg-dev fakeroot lintian"
+PKGS="gcc make bison flex pkg-config libcmocka-dev libnftables-dev libjansson-dev libmnl-dev libcurl4-openssl-dev docker.io busybox-static nftables iproute2 util-linux bsdutils strace iputils-ping bc time python3 python3-jsonschema scdoc man-db systemd vim debhelper dpkg-dev fakeroot lintian valgrind cppcheck clang-tidy clang libclang-rt-14-dev"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
