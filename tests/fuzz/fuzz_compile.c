@@ -4,7 +4,8 @@
  *   parse_string -> sema (with a fixed Docker state) -> ir_lower -> lint ->
  *   emit_text, emit_json_build (dumped) -> every diagnostic in every format;
  *   and d6c fmt of the same bytes, which must be a fixed point: formatting
- *   the formatted text again changes nothing, and it parses without errors.
+ *   the formatted text again changes nothing, and it parses without errors;
+ *   and fmt --diff's unified diff from the input to the formatted text.
  *
  * The input is one file, "f.pol", cut at its first NUL (parse_string takes a
  * C string).  Includes go to the empty in-memory file system (fuzz_common.h)
@@ -53,6 +54,9 @@ static void check_fmt(const char *text, size_t len)
 			fprintf(stderr, "fmt is not idempotent:\n--- once\n%s\n--- twice\n%s\n", once, twice);
 			abort();
 		}
+		/* What d6c fmt --diff prints for this file. */
+		fmt_diff(fuzz_devnull(), "f.pol", text, len, once, n1);
+		fflush(fuzz_devnull());
 	}
 	arena_free(&a);
 }
