@@ -10,6 +10,8 @@
 #   make deb        the Debian package, in build/deb/ (dpkg-buildpackage)
 #   make deb-test   make deb, then tests/install/run.sh on the package
 #   make lint       cppcheck and clang-tidy (.clang-tidy) on our C, no finding
+#   make fuzz FUZZ_SECONDS=60   libFuzzer targets (clang, ASan, UBSan), each
+#                   run N seconds on its corpus, two at a time (tests/fuzz/README)
 
 VERSION = 0.1.0
 PREFIX ?= /usr/local
@@ -40,6 +42,24 @@ ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
 ALL_LDFLAGS += -fsanitize=$(SANITIZE)
 B = build-san
+endif
+# FUZZ=1: libFuzzer targets with ASan and UBSan; FUZZ=cov: with source-based
+# coverage instead.  Set by `make fuzz` and tests/fuzz/cov.sh, which also
+# pass CC=clang.  The wraps give the targets an in-memory file system
+# (tests/fuzz/fuzz_common.h) without a line of the compiler changing.
+FUZZ_WRAP = -Wl,--wrap=open -Wl,--wrap=fopen -Wl,--wrap=realpath
+# clang, unlike gcc, counts a va_list passed on as a non-literal format.
+FUZZ_WARN = -Wno-format-nonliteral
+ifeq ($(FUZZ),1)
+ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	      -fno-omit-frame-pointer $(FUZZ_WARN)
+FUZZ_LDFLAGS = -fsanitize=fuzzer,address,undefined $(FUZZ_WRAP)
+B = build-fuzz
+endif
+ifeq ($(FUZZ),cov)
+ALL_CFLAGS += -fsanitize=fuzzer-no-link -fprofile-instr-generate -fcoverage-mapping $(FUZZ_WARN)
+FUZZ_LDFLAGS = -fsanitize=fuzzer -fprofile-instr-generate $(FUZZ_WRAP)
+B = build-fuzzcov
 endif
 ALL_LDFLAGS += $(LDFLAGS)
 LIBS = $(shell pkg-config --libs jansson libnftables libmnl libcurl 2>/dev/null || echo -ljansson -lnftables -lmnl -lcurl)
@@ -113,6 +133,23 @@ DIFF_OBJ = $(patsubst %.c,$(B)/%.o,$(wildcard tests/diff/*.c))
 $(B)/difftest: $(DIFF_OBJ) $(B)/libd6c.a
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(DIFF_OBJ) $(B)/libd6c.a $(LIBS) $(ALL_LDFLAGS)
+
+# Fuzzing: one libFuzzer target per untrusted input (tests/fuzz/README).
+FUZZ_CC ?= clang
+FUZZ_CFLAGS ?= -O1 -g
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = compile include packet testfile docker_state
+FUZZ_BIN = $(FUZZ_TARGETS:%=$(B)/fuzz_%)
+FUZZ_OBJ = $(FUZZ_TARGETS:%=$(B)/tests/fuzz/fuzz_%.o) $(B)/tests/fuzz/fuzz_common.o
+$(B)/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/fuzz_common.o $(B)/libd6c.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(B)/tests/fuzz/fuzz_$*.o $(B)/tests/fuzz/fuzz_common.o \
+		$(B)/libd6c.a $(LIBS) $(ALL_LDFLAGS) $(FUZZ_LDFLAGS)
+fuzz-bins: $(FUZZ_BIN)
+fuzz-build:
+	$(Q)$(MAKE) --no-print-directory FUZZ=1 CC=$(FUZZ_CC) CFLAGS='$(FUZZ_CFLAGS)' fuzz-bins
+fuzz: fuzz-build
+	$(Q)sh tests/fuzz/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 deps:
 	$(Q)sh tests/setup-deps.sh
@@ -211,10 +248,10 @@ deb-test: deps
 	$(Q)D6C=$(CURDIR)/$(B)/d6c D6C_DEB=$(CURDIR)/$(DEB) sh tests/install/run.sh
 
 clean:
-	rm -rf build build-san d6c
+	rm -rf build build-san build-fuzz build-fuzzcov d6c
 
-.PHONY: bench all deps demo difftest lint test all-tests check-unit golden-update install uninstall clean man deb deb-test
+.PHONY: bench all deps demo difftest lint test all-tests check-unit golden-update install uninstall clean man deb deb-test fuzz fuzz-build fuzz-bins
 .DELETE_ON_ERROR:
 .SECONDARY:
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(DIFF_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(DIFF_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

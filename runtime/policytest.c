@@ -80,10 +80,13 @@ void ptest_parse(struct arena *a, struct diag_list *dl, const struct src_file *f
 		struct loc end = c.loc;
 		end.first_line = end.last_line;
 		end.first_column = end.last_column = end.last_column + 1;
-		if (!pkt_next(&lx, &w) || pkt_word_is(&w, ";") || pkt_word_is(&w, "expect")) {
+		/* w still holds this statement's 'expect' when the file ends here:
+		 * going back to it would parse the same statement forever. */
+		bool more = pkt_next(&lx, &w);
+		if (!more || pkt_word_is(&w, ";") || pkt_word_is(&w, "expect")) {
 			diag_error(dl, DC_TEST_VERDICT_MISSING, end, "the expected verdict is missing after the packet "
 				   "(accept, drop or reject)");
-			if (w.s && pkt_word_is(&w, "expect"))
+			if (more && pkt_word_is(&w, "expect"))
 				lx = (struct pkt_lexer){ lx.f, (size_t)(w.s - f->text), lx.end,
 							 w.loc.first_line, w.loc.first_column };
 			continue;

@@ -1,27 +1,36 @@
 #!/bin/sh
-# Line/branch coverage of compiler/ and the generated parser reached by a
-# corpus:  sh tests/fuzz/cov.sh [CORPUS_DIR...]   (default: corpus-run corpus)
-# Builds tests/fuzz/fuzz_compile_cov with clang source-based coverage (no
-# sanitizers), replays the corpus once in a scratch directory laid out as
-# fuzz.sh does, and prints llvm-cov's report.
+# Line coverage that the fuzz targets' corpora reach, per source file.
+#   sh tests/fuzz/cov.sh [TARGET...]     (default: all five)
+# Builds the targets with clang source-based coverage and no sanitizers
+# (make FUZZ=cov, in build-fuzzcov/), replays each target's committed seeds
+# and what long runs found ($FUZZ_WORK/long/corpus/TARGET, $FUZZ_WORK/corpus/TARGET)
+# once, and prints llvm-cov's report over all of them together and per target.
 set -eu
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-cd "$ROOT"
-make build/parser.c build/lexer.c build/parser.h build/lexer.h >/dev/null
-SRCS=$(ls compiler/*.c | grep -v '^compiler/main\.c$')
-clang -g -O1 -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping \
-	-I. -Ibuild -D_GNU_SOURCE -std=gnu11 -DD6C_VERSION='"fuzz"' \
-	-o "$HERE/fuzz_compile_cov" tests/fuzz/fuzz_compile.c $SRCS build/parser.c build/lexer.c -ljansson
-[ $# -gt 0 ] || set -- "$HERE/corpus-run" "$HERE/corpus"
-SCRATCH=$(mktemp -d /tmp/d6c-fuzzcov-XXXXXX)
-cp -r tests/bad/inc "$SCRATCH/inc"
-cp -r examples/split "$SCRATCH/split"
-ABS=""
-for d in "$@"; do ABS="$ABS $(cd "$d" && pwd)"; done
-(cd "$SCRATCH" && LLVM_PROFILE_FILE="$SCRATCH/cov.profraw" \
-	"$HERE/fuzz_compile_cov" -runs=0 $ABS >/dev/null 2>&1)
-llvm-profdata merge -sparse "$SCRATCH/cov.profraw" -o "$SCRATCH/cov.profdata"
-llvm-cov report "$HERE/fuzz_compile_cov" -instr-profile="$SCRATCH/cov.profdata" \
-	$SRCS build/parser.c build/lexer.c grammar/parser.y grammar/lexer.l
-rm -rf "$SCRATCH"
+cd "$(dirname "$0")/../.."
+: "${FUZZ_WORK:=build-fuzz}"
+[ $# -gt 0 ] || set -- compile include packet testfile docker_state
+LLVM_COV=${LLVM_COV:-$(command -v llvm-cov-14 || echo llvm-cov)}
+LLVM_PROFDATA=${LLVM_PROFDATA:-$(command -v llvm-profdata-14 || echo llvm-profdata)}
+make --no-print-directory FUZZ=cov CC="${FUZZ_CC:-clang}" CFLAGS='-O1 -g' $(for t; do echo build-fuzzcov/fuzz_$t; done) >/dev/null
+P=build-fuzzcov/prof
+rm -rf "$P"; mkdir -p "$P"
+objs=""
+for t; do
+	dirs=""
+	for d in tests/fuzz/corpus/$t "$FUZZ_WORK/long/corpus/$t" "$FUZZ_WORK/corpus/$t"; do
+		[ -d "$d" ] && dirs="$dirs $d"
+	done
+	LLVM_PROFILE_FILE="$P/$t.profraw" build-fuzzcov/fuzz_$t -runs=0 $dirs >"$P/$t.log" 2>&1
+	"$LLVM_PROFDATA" merge -sparse "$P/$t.profraw" -o "$P/$t.profdata"
+	objs="$objs -object build-fuzzcov/fuzz_$t"
+done
+"$LLVM_PROFDATA" merge -sparse "$P"/*.profraw -o "$P/all.profdata"
+SRCS="compiler/*.c runtime/*.c build-fuzzcov/parser.c build-fuzzcov/lexer.c grammar/parser.y grammar/lexer.l"
+echo "== all targets"
+# shellcheck disable=SC2086
+"$LLVM_COV" report ${objs# -object} -instr-profile="$P/all.profdata" $SRCS
+for t; do
+	echo "== fuzz_$t"
+	# shellcheck disable=SC2086
+	"$LLVM_COV" report build-fuzzcov/fuzz_$t -instr-profile="$P/$t.profdata" $SRCS | tail -1
+done

@@ -1,108 +1,86 @@
 /*
- * fuzz_compile.c - libFuzzer target for the whole d6c front end.
+ * fuzz_compile.c - libFuzzer target: one policy file, the whole pipeline.
  *
- *   parse_string -> sema_check -> ir_lower -> lint_check -> emit_text,
- *   emit_json_build (+ json_dumpf), and diag_print of every diagnostic.
+ *   parse_string -> sema (with a fixed Docker state) -> ir_lower -> lint ->
+ *   emit_text, emit_json_build (dumped) -> every diagnostic in every format;
+ *   and d6c fmt of the same bytes, which must be a fixed point: formatting
+ *   the formatted text again changes nothing, and it parses without errors;
+ *   and fmt --diff's unified diff from the input to the formatted text.
  *
- * The input is one policy file named "f.pol".  `include` paths resolve
- * against the current directory, so run the fuzzer from a scratch directory
- * (tests/fuzz/fuzz.sh does).  The input is cut at its first NUL, because
- * parse_string() takes a C string.
+ * The input is one file, "f.pol", cut at its first NUL (parse_string takes a
+ * C string).  Includes go to the empty in-memory file system (fuzz_common.h)
+ * and all fail: reading them is fuzz_include's target.
  *
- * Build: tests/fuzz/build.sh    Run: tests/fuzz/fuzz.sh
+ * Build and run: make fuzz (tests/fuzz/README).
  */
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
-#include "compiler/arena.h"
-#include "compiler/diag.h"
-#include "compiler/emit_json.h"
-#include "compiler/emit_text.h"
-#include "compiler/ir.h"
-#include "compiler/lint.h"
+#include "fuzz_common.h"
+#include "compiler/fmt.h"
 #include "compiler/parse.h"
-#include "compiler/sema.h"
+#include "compiler/source.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static FILE *devnull;
-
-/* Absolute paths and paths leaving the scratch directory could make an
- * include read /dev/zero, /dev/stdin or /proc files: not the compiler's
- * bugs, only a hung or flaky fuzzer.  Inputs with a string that starts with
- * '/', '.' or '~', or that holds "..", are not run. */
-static bool escapes_scratch_dir(const char *s)
+int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	for (const char *q = strchr(s, '"'); q; q = strchr(q + 1, '"')) {
-		const char *p = q + 1;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (p[0] == '/' || p[0] == '.' || p[0] == '~')
-			return true;
-		const char *end = strpbrk(p, "\"\n");
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (memmem(p, len, "..", 2))
-			return true;
+	(void)argc;
+	(void)argv;
+	fuzz_init_common();
+	return 0;
+}
+
+/* fmt's promise: one canonical layout, so fmt(fmt(x)) == fmt(x). */
+static void check_fmt(const char *text, size_t len)
+{
+	struct arena a;
+	arena_init(&a);
+	struct diag_list dl;
+	diag_init(&dl, &a);
+	struct src_file *f = src_from_string(&a, "f.pol", text, len);
+	size_t n1;
+	char *once = fmt_source(&a, &dl, f, &n1);
+	if (once) {
+		struct diag_list dl2;
+		diag_init(&dl2, &a);
+		struct src_file *g = src_from_string(&a, "f.pol", once, n1);
+		size_t n2;
+		char *twice = fmt_source(&a, &dl2, g, &n2);
+		if (!twice) {
+			fprintf(stderr, "fmt's output has syntax errors:\n%s\n", once);
+			diag_print(&dl2, stderr, false);
+			abort();
+		}
+		if (n1 != n2 || memcmp(once, twice, n1) != 0) {
+			fprintf(stderr, "fmt is not idempotent:\n--- once\n%s\n--- twice\n%s\n", once, twice);
+			abort();
+		}
+		/* What d6c fmt --diff prints for this file. */
+		fmt_diff(fuzz_devnull(), "f.pol", text, len, once, n1);
+		fflush(fuzz_devnull());
 	}
-	return false;
+	arena_free(&a);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!devnull) {
-		devnull = fopen("/dev/null", "w");
-		if (!devnull)
-			abort();
-	}
 	char *text = malloc(size + 1);
 	if (!text)
 		return 0;
 	memcpy(text, data, size);
 	text[size] = '\0';
-	if (escapes_scratch_dir(text)) {
-		free(text);
-		return -1;   /* do not keep it in the corpus */
-	}
 
 	struct arena a;
 	arena_init(&a);
 	struct diag_list dl;
 	diag_init(&dl, &a);
-
+	struct sema_docker dk = { .state = fuzz_docker_fixture() };
+	memfs_begin();
 	struct ast_item *ast = parse_string(&a, &dl, "f.pol", text);
-	struct sema_policy *sp = sema_check(&a, &dl, ast, "f.pol");
-	if (!diag_has_errors(&dl)) {
-		struct ir_options opt = { .table = "d6c", .priority = "filter",
-					  .priority_num = 0 };
-		struct ir_policy *ir = ir_lower(&a, sp, &opt);
-		lint_check(&dl, sp);
-		if (emit_text(ir, devnull) != 0)
-			abort();
-		json_t *j = emit_json_build(ir);
-		if (!j)
-			abort();
-		json_dumpf(j, devnull, JSON_INDENT(2));
-		json_decref(j);
-	}
-
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *ms = open_memstream(&buf, &len);
-	if (ms) {
-		diag_print(&dl, ms, false);
-		diag_print(&dl, ms, true);
-		fclose(ms);
-	}
-	free(buf);
-
+	fuzz_pipeline(&a, &dl, ast, "f.pol", &dk);
+	memfs_end();
 	arena_free(&a);
+
+	check_fmt(text, strlen(text));
 	free(text);
-	fflush(devnull);
 	return 0;
 }
