@@ -89,6 +89,8 @@ static void remove_stale(const char *dir, int dirlen, const char *base)
 	}
 	size_t blen = strlen(base), tlen = strlen(TMP_TAG);
 	struct dirent *e;
+	/* readdir_r is deprecated (glibc 2.24); d6c has one thread and this stream */
+	// cppcheck-suppress readdirCalled
 	while ((e = readdir(ds))) {
 		const char *n = e->d_name;
 		if (n[0] != '.' || strncmp(n + 1, base, blen) != 0 ||

@@ -21,6 +21,7 @@
 #include "compiler/parse.h"
 #include "compiler/source.h"
 
+/* NOLINTNEXTLINE(readability-non-const-parameter): libFuzzer fixes this signature */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;

@@ -25,6 +25,7 @@ static const char policy[] =
 static struct arena fixture;
 static const struct ast_item *ast;
 
+/* NOLINTNEXTLINE(readability-non-const-parameter): libFuzzer fixes this signature */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;

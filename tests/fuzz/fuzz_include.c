@@ -20,6 +20,7 @@
 #include "fuzz_common.h"
 #include "compiler/parse.h"
 
+/* NOLINTNEXTLINE(readability-non-const-parameter): libFuzzer fixes this signature */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;

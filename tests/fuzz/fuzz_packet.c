@@ -18,6 +18,7 @@
 #include "runtime/explain.h"
 #include "runtime/packet.h"
 
+/* NOLINTNEXTLINE(readability-non-const-parameter): libFuzzer fixes this signature */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;

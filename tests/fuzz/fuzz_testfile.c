@@ -12,6 +12,7 @@
 #include "compiler/source.h"
 #include "runtime/policytest.h"
 
+/* NOLINTNEXTLINE(readability-non-const-parameter): libFuzzer fixes this signature */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
