@@ -14,11 +14,15 @@ secs=$1; shift
 W=$FUZZ_WORK/long
 mkdir -p "$W"
 . tests/fuzz/dicts.sh
+# Fork mode starts a process per job: from a copy of the binaries, so that a
+# rebuild during the run does not make jobs exec a half-written file.
+mkdir -p "$W/bin"
+for t; do cp "build-fuzz/fuzz_$t" "$W/bin/"; done
 one() {
 	mkdir -p "$W/corpus/$1" "$W/artifacts/$1"
 	maxlen=4096
 	[ "$1" = include ] && maxlen=8192
-	build-fuzz/fuzz_$1 -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+	"$W/bin/fuzz_$1" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
 		-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
 		-dict="$(dict_of "$1")" -artifact_prefix="$W/artifacts/$1/" \
 		"$W/corpus/$1" "tests/fuzz/corpus/$1" >"$W/$1.log" 2>&1
