@@ -678,28 +678,6 @@ static int cmd_confirm(struct cli *c)
 	return apply_confirm(c->ir.table, rundir());
 }
 
-/* Parses one packet from f (or from its line `line`, 0: the whole file);
- * false on a malformed one (the error is queued). */
-static bool parse_packet(struct arena *a, struct diag_list *dl, const struct src_file *f,
-			 int line, struct pkt *p, bool *empty)
-{
-	struct pkt_lexer lx;
-	pkt_lexer_init(&lx, f);
-	if (line > 0) {
-		size_t len;
-		const char *text = src_line(f, line, &len);
-		lx.pos = (size_t)(text - f->text);
-		lx.end = lx.pos + len;
-		lx.line = line;
-	}
-	struct pkt_word w;
-	*empty = !pkt_peek(&lx, &w);
-	if (*empty && line > 0)
-		return true;
-	struct loc span;
-	return pkt_parse(a, dl, &lx, NULL, p, &span);
-}
-
 /* The packets of explain's operands, in order; NULL after printing why. */
 static struct pkt *explain_packets(struct cli *c, int *n, int *rc)
 {
@@ -726,7 +704,7 @@ static struct pkt *explain_packets(struct cli *c, int *n, int *rc)
 		for (int line = from_stdin ? 1 : 0; line <= (from_stdin ? f->nlines : 0); line++) {
 			struct pkt p;
 			bool empty;
-			if (!parse_packet(&c->a, &dl, f, line, &p, &empty) || empty)
+			if (!pkt_parse_line(&c->a, &dl, f, line, &p, &empty) || empty)
 				continue;
 			ARENA_PUSH(&c->a, v, nv, cap);
 			v[nv - 1] = p;

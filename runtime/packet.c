@@ -308,3 +308,23 @@ void pkt_format(const struct pkt *p, char buf[PKT_STRLEN])
 			snprintf(buf + n, PKT_STRLEN - (size_t)n, " type %d", p->icmp_type);
 	}
 }
+
+bool pkt_parse_line(struct arena *a, struct diag_list *dl, const struct src_file *f, int line,
+		    struct pkt *out, bool *empty)
+{
+	struct pkt_lexer lx;
+	pkt_lexer_init(&lx, f);
+	if (line > 0) {
+		size_t len;
+		const char *text = src_line(f, line, &len);
+		lx.pos = (size_t)(text - f->text);
+		lx.end = lx.pos + len;
+		lx.line = line;
+	}
+	struct pkt_word w;
+	*empty = !pkt_peek(&lx, &w);
+	if (*empty && line > 0)
+		return true;
+	struct loc span;
+	return pkt_parse(a, dl, &lx, NULL, out, &span);
+}

@@ -46,6 +46,12 @@ bool pkt_word_is(const struct pkt_word *w, const char *s);
 bool pkt_parse(struct arena *a, struct diag_list *dl, struct pkt_lexer *lx,
 	       bool (*stop)(const struct pkt_word *w), struct pkt *out, struct loc *span);
 
+/* One packet from the whole of f (line 0) or from its line `line` alone;
+ * *empty: that line holds no word (a blank line of a packet list, which
+ * is no error).  False on a malformed packet (the error is queued). */
+bool pkt_parse_line(struct arena *a, struct diag_list *dl, const struct src_file *f, int line,
+		    struct pkt *out, bool *empty);
+
 /* "tcp 2001:db8:1::2 -> 2001:db8::10 port 22"; the caller's buffer. */
 #define PKT_STRLEN 200
 void pkt_format(const struct pkt *p, char buf[PKT_STRLEN]);

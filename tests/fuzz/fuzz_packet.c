@@ -64,24 +64,12 @@ static void use_packet(struct arena *a, const struct pkt *p)
 	}
 }
 
-/* Like main.c's parse_packet: the whole file (line 0) or one line of it. */
+/* The whole file (line 0) or one line of it, as explain reads them. */
 static void parse_one(struct arena *a, struct diag_list *dl, const struct src_file *f, int line)
 {
-	struct pkt_lexer lx;
-	pkt_lexer_init(&lx, f);
-	if (line > 0) {
-		size_t len;
-		const char *text = src_line(f, line, &len);
-		lx.pos = (size_t)(text - f->text);
-		lx.end = lx.pos + len;
-		lx.line = line;
-	}
-	struct pkt_word w;
-	if (!pkt_peek(&lx, &w) && line > 0)
-		return;
 	struct pkt p;
-	struct loc span;
-	if (pkt_parse(a, dl, &lx, NULL, &p, &span))
+	bool empty;
+	if (pkt_parse_line(a, dl, f, line, &p, &empty) && !empty)
 		use_packet(a, &p);
 }
 
