@@ -63,6 +63,12 @@ struct sema_block {
 	bool default_log;
 	struct loc default_loc;        /* the `default` rule, else the block */
 	bool has_default;
+	/* `via "IF", ...`: packets with a source in this block's prefixes must
+	 * arrive on one of these interfaces.  nvia 0: the router's route to
+	 * the source decides (nftables' fib). */
+	const char **via;
+	int nvia;
+	struct loc via_loc;
 };
 
 struct sema_policy {

@@ -9,6 +9,14 @@
  *
  * A packet is the first packet of a new flow.  Replies to allowed
  * connections are accepted before any block and never reach the evaluator.
+ *
+ * Before everything, the source check: a packet whose source lies in a
+ * protected network must arrive through an interface that reaches that
+ * network (the block's `via` list, or else the interface the router's
+ * route to the source leaves by); otherwise it is forged and dropped.  The
+ * evaluator cannot read a routing table, so the caller passes what it
+ * knows (struct eval_routes); a packet without an arrival interface, or
+ * whose route nobody told, is taken as arriving the right way.
  * ICMP messages that conntrack cannot take as the start of a connection
  * (errors, echo replies) are "invalid" when they answer no connection, and
  * d6c drops invalid packets to a protected destination before its rules.
@@ -34,6 +42,22 @@ struct pkt {
 	u128 src, dst;          /* as addr_first() gives them */
 	int port;               /* tcp/udp: destination port */
 	int icmp_type;          /* icmp: type, 0-255 */
+	const char *iif;        /* the interface it arrives on (`in IFACE`);
+	                           NULL: the one that reaches its source */
+};
+
+/* What the router's route lookup would answer for a source address: the
+ * interface of the longest route covering it, else dflt.  The kernel's
+ * `fib saddr . iif oif missing` asks exactly this. */
+struct eval_route {
+	struct prefix pfx;
+	const char *ifname;
+};
+
+struct eval_routes {
+	const struct eval_route *v;
+	int n;
+	const char *dflt;       /* the default route's interface; NULL: unknown */
 };
 
 /* What conntrack makes of a packet that answers no connection. */
@@ -44,6 +68,9 @@ enum pkt_ct {
 };
 
 enum eval_reason {
+	EVAL_FORGED,       /* its source lies in a protected network, but it
+	                      arrives through an interface that does not reach
+	                      it: dropped before anything else */
 	EVAL_UNPROTECTED,  /* no block owns the destination: accepted, untouched */
 	EVAL_INVALID,      /* conntrack calls it invalid: dropped before the rules */
 	EVAL_RULE,         /* a rule of the owning block */
@@ -62,6 +89,16 @@ struct eval_result {
 	const struct sema_prefix *broader_prefix;
 	const struct sema_rule *rule;            /* EVAL_RULE */
 	int rule_index;                          /* its index in block->rules */
+	/* The source check.  src_block: the block whose prefix (src_prefix,
+	 * the longest) holds the source; NULL: the source is in no block and
+	 * nothing is checked.  route_if: the interface the check wanted the
+	 * packet on (for a `via` block, its first name); NULL when the route
+	 * is unknown, and then route_unknown says the packet was let through
+	 * on trust. */
+	const struct sema_block *src_block;
+	const struct sema_prefix *src_prefix;
+	const char *route_if;
+	bool route_unknown;
 };
 
 enum pkt_ct eval_conntrack(const struct pkt *p);
@@ -74,7 +111,16 @@ bool eval_rule_matches(const struct sema_rule *r, const struct pkt *p);
 const struct sema_prefix *eval_owner(const struct sema_policy *pol, int family, u128 addr,
 				     const struct sema_block *except, int below_len,
 				     const struct sema_block **block);
+/* eval_packet_routed with no routes known. */
 struct eval_result eval_packet(const struct sema_policy *pol, const struct pkt *p);
+/* routes NULL: none known. */
+struct eval_result eval_packet_routed(const struct sema_policy *pol, const struct pkt *p,
+				      const struct eval_routes *routes);
+/* Does block b's source check let a packet from src in through iif?  For a
+ * `via` block, iif must be one of its names; else routes decide (and
+ * *unknown is set when they cannot). */
+bool eval_source_ok(const struct sema_block *b, int family, u128 src, const char *iif,
+		    const struct eval_routes *routes, const char **want, bool *unknown);
 
 /* nftables' way to say what a reject sends back for this packet. */
 const char *eval_reject_kind(const struct pkt *p);
