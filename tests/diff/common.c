@@ -63,6 +63,10 @@ void dt_describe(const struct eval_result *r, char *buf, size_t len)
 {
 	const char *v = eval_verdict_word[r->verdict];
 	switch (r->reason) {
+	case EVAL_FORGED:
+		snprintf(buf, len, "%s: a forged source of the block at line %d", v,
+			 r->src_block->loc.first_line);
+		break;
 	case EVAL_UNPROTECTED:
 		snprintf(buf, len, "%s: no block owns the destination", v);
 		break;
