@@ -415,6 +415,10 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 			    block_next && expected[i] == YYSYMBOL_NAME ? "'via'"
 								       : yysymbol_name(expected[i]));
 	}
+	/* A bare word where only a string may stand (an interface after via,
+	 * a path after include): the quotes are what is missing. */
+	if (got == YYSYMBOL_NAME && n == 1 && expected[0] == YYSYMBOL_STRING)
+		ADD(" (write it in quotes: \"%s\")", ctx->last_text);
 	bool wants_close = false;
 	for (int i = 0; i < n; i++)
 		if (strcmp(yysymbol_name(expected[i]), "'>'") == 0)
