@@ -154,3 +154,23 @@ int addr_range_prefix_len(int family, u128 first, u128 last)
 	}
 	return -1;
 }
+
+const char *addr_ifname_problem(const char *name)
+{
+	size_t len = strlen(name);
+	if (len == 0)
+		return "it is empty";
+	if (len > 15)
+		return "Linux interface names are at most 15 bytes";
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return "'.' and '..' are no interface names";
+	for (const char *c = name; *c; c++) {
+		if (*c == '*')
+			return "wildcards are not supported: name each interface";
+		if (*c == '/' || *c == ':' || *c == '"' || *c == '\\' ||
+		    (unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
+			return "it holds a character interface names cannot have ('/', ':', "
+			       "quotes, blanks or control characters)";
+	}
+	return NULL;
+}

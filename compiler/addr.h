@@ -50,5 +50,8 @@ bool addr_equal(const struct prefix *a, const struct prefix *b);
 /* The prefix length that [first, last] is, or -1 when it is no prefix. */
 int addr_range_prefix_len(int family, u128 first, u128 last);
 const char *addr_family_name(int family);
+/* NULL when name can be a Linux interface name (as the kernel's
+ * dev_valid_name() says, without wildcards); else why not, in words. */
+const char *addr_ifname_problem(const char *name);
 
 #endif

@@ -93,6 +93,7 @@ struct ast_item {
 	const struct src_file *file;    /* the included file */
 	/* network */
 	struct ast_list *targets;
+	struct ast_list *via;           /* `via "IF", ...`: VAL_NAME strings; NULL: none */
 	struct ast_rules rules;
 	struct loc close_loc;           /* the '>' */
 	struct ast_item *next;

@@ -80,6 +80,7 @@ static const struct diag_code_info table[DC_COUNT] = {
 	E(DC_PKT_PORT_MISSING, "082", "a TCP or UDP packet with no port number"),
 	E(DC_PKT_TYPE_MISSING, "083", "'type' with no ICMP type after it"),
 	E(DC_PKT_TRAILING, "084", "words after a complete packet"),
+	E(DC_PKT_IFACE, "085", "'in' without a valid interface name after it"),
 	/* test files */
 	E(DC_TEST_EXPECT, "090", "a test file line that does not start with 'expect'"),
 	E(DC_TEST_VERDICT_MISSING, "091", "an expectation with no verdict"),
@@ -98,6 +99,8 @@ static const struct diag_code_info table[DC_COUNT] = {
 	/* limits (LANGUAGE.md, Limits) */
 	E(DC_LIMIT, "110", "a policy past one of d6c's limits (size, count or length)"),
 	E(DC_TOO_MANY_ERRORS, "111", "more errors than d6c reports: the rest are not shown"),
+	/* the source check */
+	E(DC_VIA_IFNAME, "112", "a `via` interface name that is not valid"),
 	/* warnings */
 	W(DC_W_SHADOWED, "001", "a rule an earlier rule decides every packet of"),
 	W(DC_W_SHADOWED_UNION, "002", "a rule earlier rules together decide every packet of"),

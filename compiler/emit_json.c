@@ -153,26 +153,65 @@ static json_t *rule(const struct ir_policy *ir, const char *chain, json_t *expr,
 				     ir->table, "chain", chain, "expr", expr, "comment", comment));
 }
 
-static json_t *map_json(const struct ir_policy *ir, const struct ir_dispatch *d)
+/* As emit_text.c's print_map(): dispatch or sources. */
+static json_t *map_json(const struct ir_policy *ir, const struct ir_dispatch *d, bool sources)
 {
 	json_t *elem = json_array();
 	for (int i = 0; i < d->n; i++)
 		json_array_append_new(elem,
 			json_pack("[o, {s:{s:s}}]", interval_json(d->family, d->v[i].first, d->v[i].last),
-				  "jump", "target", ir->chains[d->v[i].chain].name));
+				  "jump", "target", sources ? ir->checks[d->v[i].chain].name
+							    : ir->chains[d->v[i].chain].name));
+	const char *name = sources ? (d->family == FAM_IP4 ? "sources4" : "sources6")
+				   : (d->family == FAM_IP4 ? "dispatch4" : "dispatch6");
 	return add("map", json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s], s:o}", "family", "inet",
-				    "table", ir->table, "name",
-				    d->family == FAM_IP4 ? "dispatch4" : "dispatch6", "type",
+				    "table", ir->table, "name", name, "type",
 				    d->family == FAM_IP4 ? "ipv4_addr" : "ipv6_addr", "map", "verdict",
 				    "flags", "interval", "elem", elem));
 }
 
+/* ip[6] FIELD vmap @MAP */
+static json_t *vmap(int family, const char *field, const char *map)
+{
+	return json_pack("{s:{s:o, s:s}}", "vmap", "key",
+			 payload(family == FAM_IP4 ? "ip" : "ip6", field), "data", map);
+}
+
 static json_t *vmap_rule(const struct ir_policy *ir, int family, const char *comment)
 {
-	json_t *expr = json_pack("[{s:{s:o, s:s}}]", "vmap", "key",
-				 payload(family == FAM_IP4 ? "ip" : "ip6", "daddr"), "data",
-				 family == FAM_IP4 ? "@dispatch4" : "@dispatch6");
+	json_t *expr = json_pack("[o]", vmap(family, "daddr",
+					     family == FAM_IP4 ? "@dispatch4" : "@dispatch6"));
 	return rule(ir, "forward", expr, comment);
+}
+
+/* The source check's rules in the forward chain, as emit_text.c writes them. */
+static void source_rules(const struct ir_policy *ir, json_t *cmds)
+{
+	if (ir->sources6.n)
+		json_array_append_new(cmds, rule(ir, "forward", json_pack("[o]",
+			vmap(FAM_IP6, "saddr", "@sources6")), ir->comment_sources6));
+	if (ir->sources4.n)
+		json_array_append_new(cmds, rule(ir, "forward", json_pack("[o]",
+			vmap(FAM_IP4, "saddr", "@sources4")), ir->comment_sources4));
+	if (ir->dispatch6.n)
+		json_array_append_new(cmds, rule(ir, "forward", json_pack("[o, o]",
+			match(json_pack("{s:{s:s}}", "exthdr", "name", "rt"), "==", json_true()),
+			vmap(FAM_IP6, "daddr", "@dispatch6")), ir->comment_rthdr));
+}
+
+static json_t *check_rule(const struct ir_policy *ir, const struct ir_check *c)
+{
+	json_t *m;
+	if (!c->via) {
+		m = match(json_pack("{s:{s:s, s:[s, s]}}", "fib", "result", "oif", "flags", "saddr",
+				    "iif"), "==", json_false());
+	} else {
+		json_t *names = json_array();
+		for (int i = 0; i < c->nvia; i++)
+			json_array_append_new(names, json_string(c->via[i]));
+		m = match(meta("iifname"), "!=", maybe_set(names));
+	}
+	return rule(ir, c->name, json_pack("[o, {s:n}]", m, "drop"), c->comment);
 }
 
 json_t *emit_json_build(const struct ir_policy *ir)
@@ -188,14 +227,24 @@ json_t *emit_json_build(const struct ir_policy *ir)
 		"{s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "family", "inet", "table", ir->table,
 		"name", "forward", "type", "filter", "hook", "forward", "prio", ir->priority_num,
 		"policy", "accept")));
+	for (int i = 0; i < ir->nchecks; i++)
+		json_array_append_new(cmds, add("chain", json_pack("{s:s, s:s, s:s, s:s}", "family",
+			"inet", "table", ir->table, "name", ir->checks[i].name, "comment",
+			ir->checks[i].chain_comment)));
 	for (int i = 0; i < ir->nchains; i++)
 		json_array_append_new(cmds, add("chain", json_pack("{s:s, s:s, s:s, s:s}", "family",
 			"inet", "table", ir->table, "name", ir->chains[i].name, "comment",
 			ir->chains[i].chain_comment)));
 	if (ir->dispatch6.n)
-		json_array_append_new(cmds, map_json(ir, &ir->dispatch6));
+		json_array_append_new(cmds, map_json(ir, &ir->dispatch6, false));
 	if (ir->dispatch4.n)
-		json_array_append_new(cmds, map_json(ir, &ir->dispatch4));
+		json_array_append_new(cmds, map_json(ir, &ir->dispatch4, false));
+	if (ir->sources6.n)
+		json_array_append_new(cmds, map_json(ir, &ir->sources6, true));
+	if (ir->sources4.n)
+		json_array_append_new(cmds, map_json(ir, &ir->sources4, true));
+
+	source_rules(ir, cmds);
 
 	json_t *est = json_pack("[o]", match(json_pack("{s:{s:s}}", "ct", "key", "state"), "in",
 					     json_pack("[s, s]", "established", "related")));
@@ -207,6 +256,8 @@ json_t *emit_json_build(const struct ir_policy *ir)
 	if (ir->dispatch4.n)
 		json_array_append_new(cmds, vmap_rule(ir, FAM_IP4, ir->comment_dispatch4));
 
+	for (int i = 0; i < ir->nchecks; i++)
+		json_array_append_new(cmds, check_rule(ir, &ir->checks[i]));
 	for (int i = 0; i < ir->nchains; i++) {
 		const struct ir_chain *c = &ir->chains[i];
 		for (int j = 0; j < c->nrules; j++)

@@ -119,18 +119,38 @@ static void print_rule(FILE *out, const struct ir_policy *ir, const struct ir_ru
 	fprintf(out, "%s comment \"%s\"\n", verdict_text[r->verdict], r->comment);
 }
 
-static void print_map(FILE *out, const struct ir_policy *ir, const struct ir_dispatch *d)
+/* A map from destination ranges to block chains (dispatch), or from source
+ * ranges to source checks (sources). */
+static void print_map(FILE *out, const struct ir_policy *ir, const struct ir_dispatch *d,
+		      bool sources)
 {
-	fprintf(out, "\tmap dispatch%s {\n", d->family == FAM_IP4 ? "4" : "6");
+	fprintf(out, "\tmap %s%s {\n", sources ? "sources" : "dispatch",
+		d->family == FAM_IP4 ? "4" : "6");
 	fprintf(out, "\t\ttype %s : verdict\n", d->family == FAM_IP4 ? "ipv4_addr" : "ipv6_addr");
 	fputs("\t\tflags interval\n", out);
 	fputs("\t\telements = {\n", out);
 	for (int i = 0; i < d->n; i++) {
 		fputs("\t\t\t", out);
 		print_interval(out, d->family, d->v[i].first, d->v[i].last);
-		fprintf(out, " : jump %s,\n", ir->chains[d->v[i].chain].name);
+		fprintf(out, " : jump %s,\n", sources ? ir->checks[d->v[i].chain].name
+						       : ir->chains[d->v[i].chain].name);
 	}
 	fputs("\t\t}\n\t}\n\n", out);
+}
+
+static void print_check(FILE *out, const struct ir_check *c)
+{
+	fprintf(out, "\n\tchain %s {\n\t\tcomment \"%s\"\n\t\t", c->name, c->chain_comment);
+	if (!c->via) {
+		fputs("fib saddr . iif oif missing", out);
+	} else {
+		fputs(c->nvia > 1 ? "iifname != { " : "iifname != ", out);
+		for (int i = 0; i < c->nvia; i++)
+			fprintf(out, "%s\"%s\"", i ? ", " : "", c->via[i]);
+		if (c->nvia > 1)
+			fputs(" }", out);
+	}
+	fprintf(out, " drop comment \"%s\"\n\t}\n", c->comment);
 }
 
 int emit_text(const struct ir_policy *ir, FILE *out)
@@ -144,12 +164,23 @@ int emit_text(const struct ir_policy *ir, FILE *out)
 	fprintf(out, "table inet %s\ndelete table inet %s\n\n", ir->table, ir->table);
 	fprintf(out, "table inet %s {\n", ir->table);
 	if (ir->dispatch6.n)
-		print_map(out, ir, &ir->dispatch6);
+		print_map(out, ir, &ir->dispatch6, false);
 	if (ir->dispatch4.n)
-		print_map(out, ir, &ir->dispatch4);
+		print_map(out, ir, &ir->dispatch4, false);
+	if (ir->sources6.n)
+		print_map(out, ir, &ir->sources6, true);
+	if (ir->sources4.n)
+		print_map(out, ir, &ir->sources4, true);
 
 	fputs("\tchain forward {\n", out);
 	fprintf(out, "\t\ttype filter hook forward priority %s; policy accept;\n", ir->priority);
+	if (ir->sources6.n)
+		fprintf(out, "\t\tip6 saddr vmap @sources6 comment \"%s\"\n", ir->comment_sources6);
+	if (ir->sources4.n)
+		fprintf(out, "\t\tip saddr vmap @sources4 comment \"%s\"\n", ir->comment_sources4);
+	if (ir->dispatch6.n)
+		fprintf(out, "\t\texthdr rt exists ip6 daddr vmap @dispatch6 comment \"%s\"\n",
+			ir->comment_rthdr);
 	fputs("\t\tct state established,related ", out);
 	print_mark(out, ir);
 	fprintf(out, "accept comment \"%s\"\n", ir->comment_replies);
@@ -159,6 +190,8 @@ int emit_text(const struct ir_policy *ir, FILE *out)
 		fprintf(out, "\t\tip daddr vmap @dispatch4 comment \"%s\"\n", ir->comment_dispatch4);
 	fputs("\t}\n", out);
 
+	for (int i = 0; i < ir->nchecks; i++)
+		print_check(out, &ir->checks[i]);
 	for (int i = 0; i < ir->nchains; i++) {
 		const struct ir_chain *c = &ir->chains[i];
 		fprintf(out, "\n\tchain %s {\n", c->name);

@@ -23,7 +23,7 @@
 #include <string.h>
 
 /* nftables refuses longer comments and log prefixes. */
-#define COMMENT_MAX 128
+#define COMMENT_MAX IR_COMMENT_MAX
 #define LOG_PREFIX_MAX 127
 /* A rule with at most this many values (ports x ICMP types x sources) is
  * written as one rule per value, without a set. */
@@ -31,8 +31,8 @@
 
 /* "PREFIX PATH SUFFIX" within max bytes, the path shortened from the left,
  * and with the bytes nftables strings cannot hold replaced. */
-static const char *fit(struct arena *a, const char *prefix, const char *path,
-		       const char *suffix, size_t max)
+const char *ir_fit(struct arena *a, const char *prefix, const char *path, const char *suffix,
+		   size_t max)
 {
 	char *s = arena_printf(a, "%s%s%s", prefix, path, suffix);
 	size_t len = strlen(s);
@@ -52,7 +52,7 @@ const char *ir_place(struct arena *a, const struct loc *loc, const char *prefix,
 		     const char *suffix, size_t max)
 {
 	const char *path = loc->file ? loc->file->path : "<policy>";
-	return fit(a, prefix, path, arena_printf(a, ":%d%s", loc->first_line, suffix), max);
+	return ir_fit(a, prefix, path, arena_printf(a, ":%d%s", loc->first_line, suffix), max);
 }
 
 /* ---- ownership ---- */
@@ -421,10 +421,10 @@ struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
 		ir->accept_mask = opt->accept_mask;
 	}
 	const char *src = p->top_path ? p->top_path : "<policy>";
-	ir->source = fit(a, "", src, "", 1024);
-	ir->comment_replies = fit(a, "", src, ": replies to allowed connections", COMMENT_MAX);
-	ir->comment_dispatch6 = fit(a, "", src, ": IPv6 networks", COMMENT_MAX);
-	ir->comment_dispatch4 = fit(a, "", src, ": IPv4 networks", COMMENT_MAX);
+	ir->source = ir_fit(a, "", src, "", 1024);
+	ir->comment_replies = ir_fit(a, "", src, ": replies to allowed connections", COMMENT_MAX);
+	ir->comment_dispatch6 = ir_fit(a, "", src, ": IPv6 networks", COMMENT_MAX);
+	ir->comment_dispatch4 = ir_fit(a, "", src, ": IPv4 networks", COMMENT_MAX);
 	ir->nblocks = p->nblocks;
 	int *class = classify(p);
 	int *users = xmalloc(sizeof(*users) * (size_t)(p->nblocks + 1));
@@ -460,6 +460,7 @@ struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
 	ir->dispatch6 = ir_flatten(a, FAM_IP6, pfx, owner, k);
 	free(pfx);
 	free(owner);
+	ir_lower_sources(a, p, ir);
 	free(class);
 	free(users);
 	free(chain_of);

@@ -76,6 +76,22 @@ struct ir_dispatch {
 	int n;
 };
 
+/* The source check: a packet whose source lies in a protected network must
+ * arrive through an interface that reaches it.  One check per distinct
+ * `via` list, and the route check (nftables' fib) for blocks without one;
+ * the sources maps send each protected range to its check's chain.
+ * Checked before the reply rule: otherwise one forged packet to an
+ * unprotected address leaves a conntrack entry whose "replies" pass every
+ * block. */
+struct ir_check {
+	const char *name;             /* source_route, or source_via_K: K is the
+	                                 number of the first block with this list */
+	const char *chain_comment;
+	const char *comment;          /* of its one rule */
+	const char **via;             /* NULL: the route check */
+	int nvia;
+};
+
 struct ir_policy {
 	const char *table;
 	const char *priority;         /* as nftables text spells it */
@@ -86,6 +102,11 @@ struct ir_policy {
 	int nchains;
 	int nblocks;                  /* network blocks of the policy */
 	struct ir_dispatch dispatch4, dispatch6;
+	/* The source check; an interval's chain indexes checks[]. */
+	const char *comment_sources4, *comment_sources6, *comment_rthdr;
+	struct ir_check *checks;
+	int nchecks;
+	struct ir_dispatch sources4, sources6;
 	uint32_t accept_mark, accept_mask;  /* mask 0: accepts set no mark */
 };
 
@@ -114,6 +135,12 @@ struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
  * and for lint.  pfx[i] belongs to chain owner[i]. */
 struct ir_dispatch ir_flatten(struct arena *a, int family, const struct prefix *pfx,
 			      const int *owner, int n);
+/* The source check's maps and chains (ir_source.c), into ir. */
+void ir_lower_sources(struct arena *a, const struct sema_policy *p, struct ir_policy *ir);
+/* "PREFIX PATH SUFFIX" within max bytes, the path shortened from the left. */
+const char *ir_fit(struct arena *a, const char *prefix, const char *path, const char *suffix,
+		   size_t max);
+#define IR_COMMENT_MAX 128
 /* nftables limits comments and log prefixes: "FILE:LINE" shortened from the
  * left of FILE, keeping the line. */
 const char *ir_place(struct arena *a, const struct loc *loc, const char *prefix,

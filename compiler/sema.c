@@ -793,7 +793,31 @@ static const char *docker_names(struct sema *s, const struct sema_block *b)
 	return list;
 }
 
-/* network := 'network' target (',' target)* '<' rule* '>' */
+/* via := 'via' STRING (',' STRING)*: the interfaces the block's own packets
+ * arrive on.  A name given twice is kept once; nftables would refuse it
+ * twice in one set. */
+static void check_via(struct sema *s, struct sema_block *b, const struct ast_list *via)
+{
+	if (!via)
+		return;
+	b->via = arena_alloc(s->a, sizeof(*b->via) * (size_t)via->n);
+	b->via_loc = via->loc;
+	for (const struct ast_value *v = via->head; v; v = v->next) {
+		const char *why = addr_ifname_problem(v->name);
+		if (why) {
+			diag_error(s->dl, DC_VIA_IFNAME, v->loc, "\"%s\" is not an interface name: %s",
+				   v->name, why);
+			continue;
+		}
+		bool seen = false;
+		for (int i = 0; i < b->nvia && !seen; i++)
+			seen = strcmp(b->via[i], v->name) == 0;
+		if (!seen)   /* the syntax tree dies after sema: copy */
+			b->via[b->nvia++] = arena_strdup(s->a, v->name);
+	}
+}
+
+/* network := 'network' target (',' target)* ['via' STRING (',' STRING)*] '<' rule* '>' */
 static void check_network(struct sema *s, const struct ast_item *it)
 {
 	if (over(s, &s->said_blocks, s->nblocks, MAX_BLOCKS, it->loc, "network blocks"))
@@ -821,6 +845,7 @@ static void check_network(struct sema *s, const struct ast_item *it)
 	}
 	b->docker = docker_names(s, b);
 	b->families = families_of(b->prefixes, b->nprefixes);
+	check_via(s, b, it->via);
 
 	int nrules = 0;
 	const struct ast_rule *first_default = NULL;

@@ -94,6 +94,18 @@ static struct ast_value *docker_value(struct parse_ctx *ctx, struct loc loc, con
 	return v;
 }
 
+
+/* NAME "if", ...: after a block's targets only `via` may stand. */
+static struct ast_list *via_list(struct parse_ctx *ctx, const char *word, struct loc word_loc,
+				 struct ast_list *names)
+{
+	if (strcmp(word, "via") == 0)
+		return names;
+	diag_error(ctx->dl, DC_PARSER, word_loc,
+		   "'%s' after the block's networks: write 'via \"%s\"' to name the interfaces "
+		   "its own packets arrive on, or ',' between networks", word, names->head->name);
+	return NULL;
+}
 }
 
 %union {
@@ -118,7 +130,7 @@ static struct ast_value *docker_value(struct parse_ctx *ctx, struct loc loc, con
 %token <val> ADDR "address"
 
 %type <val> value port icmp_item source target
-%type <list> values ports icmp_items sources targets opt_from
+%type <list> values ports icmp_items sources targets opt_from opt_via ifnames
 %type <rule> rule match proto_match
 %type <item> define include network
 %type <verdict> verdict default_verdict
@@ -188,14 +200,15 @@ include
 		}
 	;
 
-/* network := 'network' target (',' target)* '<' rule* '>' */
+/* network := 'network' target (',' target)* ['via' STRING (',' STRING)*] '<' rule* '>' */
 network
-	: NETWORK targets '<' rules '>'
+	: NETWORK targets opt_via '<' rules '>'
 		{
 			$$ = ast_item(ctx->a, ITEM_NETWORK, @$);
 			$$->targets = $2;
-			$$->close_loc = @5;
-			$$->rules = $4;
+			$$->via = $3;
+			$$->close_loc = @6;
+			$$->rules = $5;
 		}
 	/* A broken target list: still check the block's rules. */
 	| NETWORK error '<' rules '>'
@@ -211,6 +224,18 @@ network
 targets
 	: target              { $$ = ast_list_new(ctx->a, $1); }
 	| targets ',' target  { $$ = ast_list_append($1, $3); }
+	;
+
+/* 'via' is no keyword either: a define may be called via.  The word is
+ * checked here, the names in sema.c. */
+opt_via
+	: %empty         { $$ = NULL; }
+	| NAME ifnames   { $$ = via_list(ctx, $1, @1, $2); }
+	;
+
+ifnames
+	: STRING              { $$ = ast_list_new(ctx->a, name_value(ctx, @1, $1)); }
+	| ifnames ',' STRING  { $$ = ast_list_append($1, name_value(ctx, @3, $3)); }
 	;
 
 target
@@ -378,11 +403,17 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 				   "Docker network write docker \"%s\"", ctx->last_text);
 			return 0;
 		}
+	/* Where '<' may come, a name can only be the contextual word via. */
+	bool block_next = false;
+	for (int i = 0; i < n; i++)
+		if (strcmp(yysymbol_name(expected[i]), "'<'") == 0)
+			block_next = true;
 	if (n > 0 && n <= 5) {
 		ADD("; expected ");
 		for (int i = 0; i < n; i++)
 			ADD("%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ",
-			    yysymbol_name(expected[i]));
+			    block_next && expected[i] == YYSYMBOL_NAME ? "'via'"
+								       : yysymbol_name(expected[i]));
 	}
 	bool wants_close = false;
 	for (int i = 0; i < n; i++)

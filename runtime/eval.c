@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/utsname.h>
 
 const char *const eval_verdict_word[] = {
@@ -122,11 +123,65 @@ const struct sema_prefix *eval_owner(const struct sema_policy *pol, int family, 
 	return best;
 }
 
+/* The interface of the longest route covering addr, else the default. */
+static const char *route_of(const struct eval_routes *routes, int family, u128 addr)
+{
+	if (!routes)
+		return NULL;
+	struct prefix host = addr_host(family, addr);
+	const struct eval_route *best = NULL;
+	for (int i = 0; i < routes->n; i++) {
+		const struct eval_route *r = &routes->v[i];
+		if (addr_covers(&r->pfx, &host) && (!best || r->pfx.len > best->pfx.len))
+			best = r;
+	}
+	return best ? best->ifname : routes->dflt;
+}
+
+bool eval_source_ok(const struct sema_block *b, int family, u128 src, const char *iif,
+		    const struct eval_routes *routes, const char **want, bool *unknown)
+{
+	*unknown = false;
+	if (b->nvia > 0) {
+		*want = b->via[0];
+		if (!iif)
+			return true;
+		for (int i = 0; i < b->nvia; i++)
+			if (strcmp(b->via[i], iif) == 0)
+				return true;
+		return false;
+	}
+	*want = route_of(routes, family, src);
+	if (!iif)
+		return true;
+	if (!*want) {
+		*unknown = true;
+		return true;
+	}
+	return strcmp(*want, iif) == 0;
+}
+
 struct eval_result eval_packet(const struct sema_policy *pol, const struct pkt *p)
+{
+	return eval_packet_routed(pol, p, NULL);
+}
+
+struct eval_result eval_packet_routed(const struct sema_policy *pol, const struct pkt *p,
+				      const struct eval_routes *routes)
 {
 	struct eval_result res = { .verdict = VERDICT_ACCEPT, .reason = EVAL_UNPROTECTED,
 				   .rule_index = -1 };
 	res.prefix = eval_owner(pol, p->family, p->dst, NULL, 129, &res.block);
+	/* The source check comes first, whatever the destination: a forged
+	 * packet to no block would otherwise leave a conntrack entry whose
+	 * "replies" pass every block. */
+	res.src_prefix = eval_owner(pol, p->family, p->src, NULL, 129, &res.src_block);
+	if (res.src_block && !eval_source_ok(res.src_block, p->family, p->src, p->iif, routes,
+					     &res.route_if, &res.route_unknown)) {
+		res.verdict = VERDICT_DROP;
+		res.reason = EVAL_FORGED;
+		return res;
+	}
 	if (!res.block)
 		return res;
 	res.broader_prefix = eval_owner(pol, p->family, p->dst, res.block, res.prefix->pfx.len,

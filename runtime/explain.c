@@ -43,6 +43,12 @@ const char *explain_verdict(struct arena *a, const struct pkt *p, const struct e
 const char *explain_decider(struct arena *a, const struct eval_result *r)
 {
 	switch (r->reason) {
+	case EVAL_FORGED:
+		return arena_printf(a, "its source lies in the network at %s but it arrives on "
+				    "%s, which does not reach it: a forged source, dropped before "
+				    "anything else", place(a, &r->src_block->loc),
+				    r->src_block->nvia ? "an interface its `via` does not name"
+				    : "an interface the route to it does not use");
 	case EVAL_UNPROTECTED:
 		return "no block protects the destination";
 	case EVAL_INVALID:
@@ -76,6 +82,42 @@ static const char *icmp_name(struct arena *a, const struct pkt *p)
 	return n ? n : arena_printf(a, "type %d", p->icmp_type);
 }
 
+/* The source check, when the source lies in a protected network: which
+ * interface the packet must arrive on, and whether it did. */
+static void explain_source(struct arena *a, FILE *out, const struct pkt *p,
+			   const struct eval_result *r, bool color)
+{
+	if (!r->src_block)
+		return;
+	const struct sema_block *b = r->src_block;
+	char src[ADDR_STRLEN];
+	addr_format_u128(p->family, p->src, src);
+	const char *must;
+	if (b->nvia) {
+		must = "one of the interfaces its `via` names";
+	} else if (r->route_if) {
+		must = arena_printf(a, "the interface the route to %s uses (%s)", src, r->route_if);
+	} else {
+		must = arena_printf(a, "the interface the router's route to %s uses (the kernel "
+				    "looks it up: fib saddr . iif)", src);
+	}
+	const char *how;
+	if (r->reason == EVAL_FORGED)
+		how = arena_printf(a, "it arrives on %s: forged, dropped before any reply or "
+				   "block is considered", p->iif);
+	else if (!p->iif)
+		how = "this packet is taken to arrive there (write `in IFACE` to say otherwise)";
+	else if (r->route_unknown)
+		how = arena_printf(a, "it arrives on %s, taken to be that interface: d6c cannot "
+				   "read the routing table here", p->iif);
+	else
+		how = arena_printf(a, "it arrives on %s: it passes", p->iif);
+	diag_show(out, DIAG_NOTE, r->src_prefix->loc,
+		  arena_printf(a, "the source %s lies in the network at %s (%s): it must arrive "
+			       "on %s; %s", src, place(a, &b->loc), prefix_text(a, r->src_prefix),
+			       must, how), color);
+}
+
 void explain_text(struct arena *a, FILE *out, const struct pkt *p,
 		  const struct eval_result *r, bool color)
 {
@@ -83,6 +125,9 @@ void explain_text(struct arena *a, FILE *out, const struct pkt *p,
 	pkt_format(p, desc);
 	addr_format_u128(p->family, p->dst, dst);
 	fprintf(out, "%s: %s\n", desc, explain_verdict(a, p, r));
+	explain_source(a, out, p, r, color);
+	if (r->reason == EVAL_FORGED)
+		return;
 	if (r->reason == EVAL_UNPROTECTED) {
 		fprintf(out, "  no block protects %s: d6c does not touch this packet\n", dst);
 		return;
@@ -139,7 +184,7 @@ json_t *explain_json(struct arena *a, const struct pkt *p, const struct eval_res
 		[PKT_TCP] = "tcp", [PKT_UDP] = "udp", [PKT_ICMP] = "icmp", [PKT_OTHER] = "other",
 	};
 	static const char *const reason[] = {
-		[EVAL_UNPROTECTED] = "unprotected", [EVAL_INVALID] = "invalid",
+		[EVAL_FORGED] = "forged", [EVAL_UNPROTECTED] = "unprotected", [EVAL_INVALID] = "invalid",
 		[EVAL_RULE] = "rule", [EVAL_DEFAULT] = "default",
 	};
 	char desc[PKT_STRLEN], src[ADDR_STRLEN], dst[ADDR_STRLEN];
@@ -152,6 +197,8 @@ json_t *explain_json(struct arena *a, const struct pkt *p, const struct eval_res
 	json_object_set_new(o, "protocol", json_string(proto[p->proto]));
 	json_object_set_new(o, "source", json_string(src));
 	json_object_set_new(o, "destination", json_string(dst));
+	if (p->iif)
+		json_object_set_new(o, "in", json_string(p->iif));
 	if (p->proto == PKT_TCP || p->proto == PKT_UDP)
 		json_object_set_new(o, "port", json_integer(p->port));
 	if (p->proto == PKT_ICMP) {
@@ -179,6 +226,19 @@ json_t *explain_json(struct arena *a, const struct pkt *p, const struct eval_res
 		if (r->prefix->docker)
 			json_object_set_new(b, "docker", json_string(r->prefix->docker));
 		json_object_set_new(o, "block", b);
+	}
+	if (r->src_block) {
+		json_t *b = place_json(a, &r->src_block->loc);
+		json_object_set_new(b, "prefix", json_string(prefix_text(a, r->src_prefix)));
+		json_t *via = json_array();
+		for (int i = 0; i < r->src_block->nvia; i++)
+			json_array_append_new(via, json_string(r->src_block->via[i]));
+		json_object_set_new(b, "via", via);
+		if (!r->src_block->nvia && r->route_if)
+			json_object_set_new(b, "route", json_string(r->route_if));
+		json_object_set_new(b, "forged", json_boolean(r->reason == EVAL_FORGED));
+		json_object_set_new(b, "route_unknown", json_boolean(r->route_unknown));
+		json_object_set_new(o, "source_block", b);
 	}
 	if (r->broader) {
 		json_t *b = place_json(a, &r->broader->loc);

@@ -280,6 +280,23 @@ bool pkt_parse(struct arena *a, struct diag_list *dl, struct pkt_lexer *lx,
 			return false;
 		}
 	}
+	if (pkt_peek(lx, &kw) && !stop_here(stop, &kw) && pkt_word_is(&kw, "in")) {
+		pkt_next(lx, &kw);
+		if (!pkt_next(lx, &w) || stop_here(stop, &w)) {
+			diag_error(dl, DC_PKT_IFACE, after(&kw.loc), "the interface the packet arrives on "
+				   "is missing after 'in'");
+			return false;
+		}
+		char *name = word_text(a, &w);
+		const char *why = addr_ifname_problem(name);
+		if (why) {
+			diag_error(dl, DC_PKT_IFACE, w.loc, "%s is not an interface name: %s",
+				   quoted(a, &w), why);
+			return false;
+		}
+		out->iif = name;
+		last = w;
+	}
 	if (pkt_peek(lx, &w) && !stop_here(stop, &w)) {
 		diag_error(dl, DC_PKT_TRAILING, w.loc, "unexpected %s after the packet", quoted(a, &w));
 		return false;
@@ -306,6 +323,10 @@ void pkt_format(const struct pkt *p, char buf[PKT_STRLEN])
 			snprintf(buf + n, PKT_STRLEN - (size_t)n, " type %s", name);
 		else
 			snprintf(buf + n, PKT_STRLEN - (size_t)n, " type %d", p->icmp_type);
+	}
+	if (p->iif) {
+		size_t len = strlen(buf);
+		snprintf(buf + len, PKT_STRLEN - len, " in %s", p->iif);
 	}
 }
 

@@ -123,6 +123,8 @@ static struct loc decided_at(const struct eval_result *r)
 {
 	if (r->reason == EVAL_UNPROTECTED)
 		return (struct loc){ 0 };
+	if (r->reason == EVAL_FORGED)
+		return r->src_block->loc;
 	if (r->reason == EVAL_RULE)
 		return r->rule->loc;
 	if (r->reason == EVAL_DEFAULT)
@@ -135,7 +137,8 @@ static void note_decider(struct arena *a, struct diag_list *dl, struct diag *d,
 {
 	if (r->reason == EVAL_UNPROTECTED)
 		return;
-	const char *what = r->reason == EVAL_RULE ? "the rule that decides it"
+	const char *what = r->reason == EVAL_FORGED ? "the block whose source check drops it"
+			 : r->reason == EVAL_RULE ? "the rule that decides it"
 			 : r->reason == EVAL_INVALID ? "the block that drops it as invalid"
 			 : r->block->has_default ? "the default that decides it"
 			 : "the block whose default (drop) decides it";

@@ -90,10 +90,25 @@ static void test_reference_policy(void **state)
 		"\t\t}\n"
 		"\t}\n"
 		"\n"
+		"\tmap sources6 {\n"
+		"\t\ttype ipv6_addr : verdict\n"
+		"\t\tflags interval\n"
+		"\t\telements = {\n"
+		"\t\t\t2001:db8::/64 : jump source_route,\n"
+		"\t\t}\n"
+		"\t}\n"
+		"\n"
 		"\tchain forward {\n"
 		"\t\ttype filter hook forward priority filter - 1; policy accept;\n"
+		"\t\tip6 saddr vmap @sources6 comment \"t.pol: IPv6 sources of protected networks arrive only through their own interfaces\"\n"
+		"\t\texthdr rt exists ip6 daddr vmap @dispatch6 comment \"t.pol: a packet with a routing header is no reply: its block decides\"\n"
 		"\t\tct state established,related accept comment \"t.pol: replies to allowed connections\"\n"
 		"\t\tip6 daddr vmap @dispatch6 comment \"t.pol: IPv6 networks\"\n"
+		"\t}\n"
+		"\n"
+		"\tchain source_route {\n"
+		"\t\tcomment \"t.pol: sources of protected networks without via\"\n"
+		"\t\tfib saddr . iif oif missing drop comment \"t.pol: forged source: the route to it leaves by another interface\"\n"
 		"\t}\n"
 		"\n"
 		"\tchain net_1 {\n"
@@ -113,6 +128,58 @@ static void test_reference_policy(void **state)
 		"\t\tdrop comment \"t.pol:2 default\"\n"
 		"\t}\n"
 		"}\n");
+}
+
+/* Forged sources: every protected range is checked before the reply rule,
+ * by the route or by the block's `via` names; a /128 host block without
+ * `via` inside a /64 with one is checked by the route. */
+static void test_source_check(void **state)
+{
+	struct fx *f = *state;
+	const char *out = emit(f,
+		"network 2001:db8::/64 via \"br-web\", \"eth1\" < allow tcp 22; >\n"
+		"network 2001:db8::10 < allow tcp 5432; >\n"
+		"network 2001:db8:1::/64 via \"eth1\", \"br-web\", \"eth1\" < allow tcp 80; >\n"
+		"network 192.0.2.0/25, 192.0.2.128/25 < allow tcp 80; >\n"
+		"network 198.51.100.0/24 via \"br4\" < allow tcp 80; >\n", NULL);
+	const char *maps =
+		"\tmap sources6 {\n"
+		"\t\ttype ipv6_addr : verdict\n"
+		"\t\tflags interval\n"
+		"\t\telements = {\n"
+		"\t\t\t2001:db8::/124 : jump source_via_1,\n"
+		"\t\t\t2001:db8::10 : jump source_route,\n"
+		"\t\t\t2001:db8::11-2001:db8::ffff:ffff:ffff:ffff : jump source_via_1,\n"
+		"\t\t\t2001:db8:1::/64 : jump source_via_1,\n"
+		"\t\t}\n"
+		"\t}\n"
+		"\n"
+		"\tmap sources4 {\n"
+		"\t\ttype ipv4_addr : verdict\n"
+		"\t\tflags interval\n"
+		"\t\telements = {\n"
+		"\t\t\t192.0.2.0/24 : jump source_route,\n"
+		"\t\t\t198.51.100.0/24 : jump source_via_5,\n"
+		"\t\t}\n"
+		"\t}\n";
+	if (!strstr(out, maps)) {
+		print_message("%s", out);
+		fail_msg("maps differ");
+	}
+	/* The same names in another order, or twice, share one check. */
+	expect_line(out, "\t\tiifname != { \"br-web\", \"eth1\" } drop comment \"t.pol:1 via: forged source\"\n");
+	expect_line(out, "\t\tiifname != \"br4\" drop comment \"t.pol:5 via: forged source\"\n");
+	expect_line(out, "\t\tfib saddr . iif oif missing drop comment \"t.pol: forged source: the route to it leaves by another interface\"\n");
+	expect_no_line(out, "source_via_3");
+	/* Both families' checks, then the routing header, then the replies. */
+	const char *s6 = strstr(out, "\t\tip6 saddr vmap @sources6");
+	const char *s4 = strstr(out, "\t\tip saddr vmap @sources4");
+	const char *rh = strstr(out, "\t\texthdr rt exists ip6 daddr vmap @dispatch6");
+	const char *est = strstr(out, "\t\tct state established,related accept");
+	assert_non_null(s6);
+	assert_non_null(s4);
+	assert_non_null(rh);
+	assert_true(s6 < s4 && s4 < rh && rh < est);
 }
 
 static void test_empty_policy(void **state)
@@ -170,7 +237,7 @@ static void test_map_elements(void **state)
 	expect_line(out, "\t\tip daddr vmap @dispatch4 comment \"t.pol: IPv4 networks\"\n");
 	/* IPv6 is dispatched first, both after the replies. */
 	assert_true(strstr(out, "@dispatch6") < strstr(out, "@dispatch4"));
-	assert_true(strstr(out, "established,related") < strstr(out, "@dispatch6"));
+	assert_true(strstr(out, "established,related") < strstr(out, "ip6 daddr vmap @dispatch6 comment \"t.pol: IPv6"));
 	expect_line(out, "\t\tip6 saddr 2001:db8::/64 tcp dport 5432 accept comment \"t.pol:2\"\n");
 	expect_line(out, "\t\ttcp dport 80 accept comment \"t.pol:3\"\n");
 	expect_line(out, "\t\ticmp type destination-unreachable accept comment \"t.pol:3\"\n");
@@ -336,6 +403,7 @@ int main(void)
 		T(test_reference_policy),
 		T(test_empty_policy),
 		T(test_map_elements),
+		T(test_source_check),
 		T(test_rule_shapes),
 		T(test_default_log),
 		T(test_custom_table_and_priority),

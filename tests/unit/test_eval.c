@@ -227,6 +227,10 @@ static void test_packet_parse(void **state)
 	p = packet(f, "tcp 2001:db8::1 -> 2001:db8::2 port 022");
 	pkt_format(&p, buf);
 	assert_string_equal(buf, "tcp 2001:db8::1 -> 2001:db8::2 port 22");
+	p = packet(f, "icmp 2001:db8::1 -> 2001:db8::2 in br-web");
+	assert_string_equal(p.iif, "br-web");
+	pkt_format(&p, buf);
+	assert_string_equal(buf, "icmp 2001:db8::1 -> 2001:db8::2 type echo-request in br-web");
 
 	static const struct { const char *text; int col; const char *msg; } bad[] = {
 		{ "tcp 2001:db8::1 2001:db8::2 port 22", 17, "expected '->'" },
@@ -240,6 +244,10 @@ static void test_packet_parse(void **state)
 		{ "icmp 192.0.2.1 -> 192.0.2.2 type nd-neighbor-solicit", 34, "is an ICMPv6 type" },
 		{ "tcp 2001:db8::1/128 -> 2001:db8::2 port 1", 5, "not a prefix" },
 		{ "tcp 2001:db8::1 -> 2001:db8::2 port 1 ;", 39, "unexpected ';'" },
+		{ "tcp 2001:db8::1 -> 2001:db8::2 port 1 in", 41, "missing after 'in'" },
+		{ "tcp 2001:db8::1 -> 2001:db8::2 port 1 in eth*", 42, "wildcards" },
+		{ "tcp 2001:db8::1 -> 2001:db8::2 port 1 in a-name-too-long0", 42, "at most 15" },
+		{ "udp 2001:db8::1 -> 2001:db8::2 port 1 in eth0 x", 47, "unexpected 'x'" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct src_file *sf = src_from_string(&f->a, "<p>", bad[i].text, strlen(bad[i].text));
@@ -257,6 +265,62 @@ static void test_packet_parse(void **state)
 	}
 }
 
+/* The source check (issue: forged replies): a source inside a protected
+ * network must arrive on an interface that reaches it, whatever the
+ * destination; the verdicts are the contract's, read off by hand. */
+static void test_forged_sources(void **state)
+{
+	struct fx *f = *state;
+	const struct sema_policy *p = policy(f,
+		"network 2001:db8::/64 < allow tcp 80; >\n"
+		"network 2001:db8::10 via \"br0\", \"br1\" < allow tcp 22; >\n"
+		"network 192.0.2.0/24 < allow tcp 80; >\n");
+	struct eval_route rt[] = {
+		{ { FAM_IP6, 64, { 0x20, 0x01, 0x0d, 0xb8 } }, "br9" },
+		{ { FAM_IP4, 24, { 192, 0, 2 } }, "br4" },
+	};
+	struct eval_routes routes = { rt, 2, "eth0" };
+	static const struct {
+		const char *pkt;
+		const char *verdict;
+		enum eval_reason reason;
+	} c[] = {
+		/* the attack: a forged reply to an address in no block */
+		{ "udp 2001:db8::5 -> 2001:db8:ffff::2 port 5555 in eth0", "drop", EVAL_FORGED },
+		{ "tcp 192.0.2.10 -> 203.0.113.2 port 5555 in eth0", "drop", EVAL_FORGED },
+		/* and to another protected network */
+		{ "tcp 2001:db8::5 -> 2001:db8::10 port 22 in eth0", "drop", EVAL_FORGED },
+		/* the container's own egress, on its interface: untouched */
+		{ "udp 2001:db8::5 -> 2001:db8:ffff::2 port 5555 in br9", "accept", EVAL_UNPROTECTED },
+		{ "tcp 192.0.2.10 -> 203.0.113.2 port 443 in br4", "accept", EVAL_UNPROTECTED },
+		/* a `via` block: its names decide, not the route */
+		{ "tcp 2001:db8::10 -> 2001:db8:ffff::2 port 1 in br9", "drop", EVAL_FORGED },
+		{ "tcp 2001:db8::10 -> 2001:db8:ffff::2 port 1 in br1", "accept", EVAL_UNPROTECTED },
+		/* sources in no block are never checked */
+		{ "tcp 2001:db8:1::1 -> 2001:db8::5 port 80 in eth0", "accept", EVAL_RULE },
+		{ "tcp 2001:db8:1::1 -> 2001:db8::5 port 81 in br9", "drop", EVAL_DEFAULT },
+		/* no arrival interface: taken to arrive the right way */
+		{ "udp 2001:db8::5 -> 2001:db8:ffff::2 port 5555", "accept", EVAL_UNPROTECTED },
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct pkt k = packet(f, c[i].pkt);
+		struct eval_result r = eval_packet_routed(p, &k, &routes);
+		if (strcmp(eval_verdict_word[r.verdict], c[i].verdict) != 0 || r.reason != c[i].reason)
+			fail_msg("'%s': %s (reason %d), want %s (reason %d)", c[i].pkt,
+				 eval_verdict_word[r.verdict], r.reason, c[i].verdict, c[i].reason);
+	}
+	/* Without routes, a route-checked source is let through on trust and
+	 * says so; a `via` block needs no routes. */
+	struct pkt k = packet(f, "udp 2001:db8::5 -> 2001:db8:ffff::2 port 5555 in eth0");
+	struct eval_result r = eval_packet(p, &k);
+	assert_int_equal(r.reason, EVAL_UNPROTECTED);
+	assert_true(r.route_unknown);
+	k = packet(f, "udp 2001:db8::10 -> 2001:db8:ffff::2 port 5555 in eth0");
+	r = eval_packet(p, &k);
+	assert_int_equal(r.reason, EVAL_FORGED);
+	assert_false(r.route_unknown);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +330,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_icmp_families, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_protocol_and_other, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_packet_parse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forged_sources, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
