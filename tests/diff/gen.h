@@ -27,6 +27,7 @@
 #define GEN_MAX_TARGETS 4
 #define GEN_MAX_RULES 9
 #define GEN_MAX_ITEMS 5
+#define GEN_MAX_VIA 3
 /* Resolved lists: a define may splice in every earlier one. */
 #define GEN_MAX_RESOLVED 256
 
@@ -92,6 +93,8 @@ struct gen_rule {
 struct gen_block {
 	int ntargets;
 	struct gen_value targets[GEN_MAX_TARGETS];
+	int nvia;                     /* 0: no `via`, the route decides */
+	const char *via[GEN_MAX_VIA]; /* static: "r0", "r1" or "other" */
 	int nrules;
 	struct gen_rule rules[GEN_MAX_RULES];
 };
