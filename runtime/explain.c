@@ -93,29 +93,27 @@ static void explain_source(struct arena *a, FILE *out, const struct pkt *p,
 	char src[ADDR_STRLEN];
 	addr_format_u128(p->family, p->src, src);
 	const char *must;
-	if (b->nvia) {
+	if (b->nvia)
 		must = "one of the interfaces its `via` names";
-	} else if (r->route_if) {
-		must = arena_printf(a, "the interface the route to %s uses (%s)", src, r->route_if);
-	} else {
-		must = arena_printf(a, "the interface the router's route to %s uses (the kernel "
-				    "looks it up: fib saddr . iif)", src);
-	}
+	else if (r->route_if)
+		must = arena_printf(a, "the interface of the route to it (%s)", r->route_if);
+	else
+		must = "the interface the router's route to it uses (fib saddr . iif)";
 	const char *how;
 	if (r->reason == EVAL_FORGED)
 		how = arena_printf(a, "it arrives on %s: forged, dropped before any reply or "
 				   "block is considered", p->iif);
 	else if (!p->iif)
-		how = "this packet is taken to arrive there (write `in IFACE` to say otherwise)";
+		how = "taken to be so here (write `in IFACE` to ask about another)";
 	else if (r->route_unknown)
-		how = arena_printf(a, "it arrives on %s, taken to be that interface: d6c cannot "
-				   "read the routing table here", p->iif);
+		how = arena_printf(a, "taken to be %s here: d6c cannot read the routing table",
+				   p->iif);
 	else
 		how = arena_printf(a, "it arrives on %s: it passes", p->iif);
 	diag_show(out, DIAG_NOTE, r->src_prefix->loc,
-		  arena_printf(a, "the source %s lies in the network at %s (%s): it must arrive "
-			       "on %s; %s", src, place(a, &b->loc), prefix_text(a, r->src_prefix),
-			       must, how), color);
+		  arena_printf(a, "the source %s lies in the network at %s (%s): it passes only "
+			       "when it arrives on %s; %s", src, place(a, &b->loc),
+			       prefix_text(a, r->src_prefix), must, how), color);
 }
 
 void explain_text(struct arena *a, FILE *out, const struct pkt *p,

@@ -204,6 +204,17 @@ int ptest_run_kernel(struct arena *a, struct diag_list *dl, const struct sema_po
 				   "namespaces: %s", why);
 			return -2;
 		}
+		/* Every packet enters the test router through its one outside
+		 * interface, which no `via` names and no route check can mind. */
+		const struct sema_block *src_block;
+		eval_owner(pol, t->v[i].pkt.family, t->v[i].pkt.src, NULL, 129, &src_block);
+		if (t->v[i].pkt.iif || (src_block && src_block->nvia)) {
+			diag_error(dl, DC_TEST_UNSENDABLE, t->v[i].loc, "this packet cannot be sent through the test "
+				   "namespaces: they send every packet in through one interface of their own, "
+				   "so %s", t->v[i].pkt.iif ? "'in IFACE' cannot be honoured"
+				   : "a source in a network with `via` would arrive forged");
+			return -2;
+		}
 	}
 	char *text = output_string(ir, json ? emit_json : emit_text);
 	if (!text) {

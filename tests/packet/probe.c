@@ -29,6 +29,19 @@
  *       has a conntrack tuple of its own.  MS defaults to 1000.
  *       -x (IPv6 only) puts a destination-options extension header in front
  *       of the TCP, UDP or ICMPv6 header of every packet sent.
+ *   probe tcpforged SRC DST PORT -f NETNS [-s SPORT] [-w MS]
+ *   probe udpforged SRC DST PORT -f NETNS [-s SPORT] [-w MS]
+ *       The forged-reply attack, then the tcp or udp probe above.  First a
+ *       packet that claims to come from DST:PORT, addressed to SRC:SPORT, is
+ *       sent from the network namespace NETNS (a path such as
+ *       /run/netns/NAME: the attacker's second host, whose packets cross the
+ *       router to SRC); for tcp it is a SYN, for udp a datagram.  A router
+ *       that lets it through records a flow DST:PORT -> SRC:SPORT, and the
+ *       probe proper, SRC:SPORT -> DST:PORT, then looks like its reply.
+ *       The verdict's detail ends with whether the forged packet reached this
+ *       host (waited for up to MS/2).  For tcp this host must not answer the
+ *       forged SYN with a reset (which would end the flow on the router): the
+ *       harness drops incoming pure SYNs to the probes' source ports here.
  *   Exit status: 0 a verdict was printed, 2 usage or system error.
  */
 #define _GNU_SOURCE
@@ -40,7 +53,11 @@
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <linux/errqueue.h>
+#include <linux/if_packet.h>
+#include <linux/if_ether.h>
 #include <poll.h>
+#include <sched.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +80,8 @@ static void usage(void)
 	fprintf(stderr, "usage: probe serve PORT...\n"
 			"       probe tcp|udp SRC DST PORT [-s SPORT] [-w MS] [-x]\n"
 			"       probe icmp SRC DST [-s ID] [-w MS] [-x]\n"
-			"       probe tcpack SRC DST PORT [-s SPORT] [-w MS]\n");
+			"       probe tcpack SRC DST PORT [-s SPORT] [-w MS]\n"
+			"       probe tcpforged|udpforged SRC DST PORT -f NETNS [-s SPORT] [-w MS]\n");
 	exit(2);
 }
 
@@ -294,6 +312,23 @@ static void serve(int nports, char **ports)
 
 static int wait_ms = 1000;
 static int ext_header; /* -x: send with an IPv6 destination-options header */
+static const char *note; /* forged probes: what became of the forged packet */
+
+/* Prints the verdict line FMT ("VERDICT (DETAIL)"), with the note, if any,
+ * added to the detail. */
+static void say(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	size_t n = strlen(line);
+	if (note && n && line[n - 1] == ')')
+		printf("%.*s; %s)\n", (int)(n - 1), line, note);
+	else
+		printf("%s\n", line);
+}
 
 /* With -x, every packet of the socket carries an IPv6 extension header (a
  * destination-options header holding one PadN option) before the layer-4
@@ -368,19 +403,19 @@ static int client_socket(int type, const char *src, const char *dst, unsigned po
 	return fd;
 }
 
-static int probe_tcp(const char *src, const char *dst, unsigned port, unsigned sport)
+/* Connects the bound TCP socket fd to d, sends data and waits for the echo;
+ * prints the verdict. */
+static int tcp_exchange(int fd, const struct addr *d)
 {
-	struct addr d;
-	int fd = client_socket(SOCK_STREAM, src, dst, port, sport, &d);
 	/* no lingering on close: a reset, so the source port is free at once */
 	struct linger lg = {1, 0};
 	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	long t0 = now_ms();
-	if (connect(fd, (struct sockaddr *)&d.ss, d.len) < 0 && errno != EINPROGRESS) {
+	if (connect(fd, (struct sockaddr *)&d->ss, d->len) < 0 && errno != EINPROGRESS) {
 		int e = errno;
-		printf("%s (%s: connect: %s)\n", is_reject_errno(e) ? "reject" : "error",
-		       e == ECONNREFUSED ? "reset" : "icmp-error", errname(e));
+		say("%s (%s: connect: %s)", is_reject_errno(e) ? "reject" : "error",
+		    e == ECONNREFUSED ? "reset" : "icmp-error", errname(e));
 		return is_reject_errno(e) ? 0 : 2;
 	}
 	struct pollfd p = {fd, POLLOUT, 0};
@@ -388,21 +423,21 @@ static int probe_tcp(const char *src, const char *dst, unsigned port, unsigned s
 	if (n < 0)
 		die("poll");
 	if (n == 0) {
-		printf("drop (no answer to SYN in %d ms)\n", wait_ms);
+		say("drop (no answer to SYN in %d ms)", wait_ms);
 		return 0;
 	}
 	int e = 0;
 	socklen_t el = sizeof e;
 	getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el);
 	if (e) {
-		printf("%s (%s: %s after %ld ms)\n", is_reject_errno(e) ? "reject" : "error",
-		       e == ECONNREFUSED ? "reset" : "icmp-error", errname(e), now_ms() - t0);
+		say("%s (%s: %s after %ld ms)", is_reject_errno(e) ? "reject" : "error",
+		    e == ECONNREFUSED ? "reset" : "icmp-error", errname(e), now_ms() - t0);
 		return is_reject_errno(e) ? 0 : 2;
 	}
 	/* connected: the data must come back, or the replies are not passing */
 	const char msg[] = "d6c-probe";
 	if (write(fd, msg, sizeof msg - 1) < 0) {
-		printf("half (connected, write: %s)\n", errname(errno));
+		say("half (connected, write: %s)", errname(errno));
 		return 0;
 	}
 	char buf[64];
@@ -411,7 +446,7 @@ static int probe_tcp(const char *src, const char *dst, unsigned port, unsigned s
 	while (got < sizeof buf - 1 && wait_readable(fd, end)) {
 		ssize_t r = read(fd, buf + got, sizeof buf - 1 - got);
 		if (r < 0) {
-			printf("half (connected, read: %s)\n", errname(errno));
+			say("half (connected, read: %s)", errname(errno));
 			return 0;
 		}
 		if (r == 0)
@@ -420,27 +455,34 @@ static int probe_tcp(const char *src, const char *dst, unsigned port, unsigned s
 	}
 	buf[got] = 0;
 	if (strcmp(buf, "echo:d6c-probe") == 0)
-		printf("accept (connected, data echoed)\n");
+		say("accept (connected, data echoed)");
 	else
-		printf("half (connected, but %s)\n", got ? "wrong data came back" : "no data came back");
+		say("half (connected, but %s)", got ? "wrong data came back" : "no data came back");
 	return 0;
 }
 
-static int probe_udp(const char *src, const char *dst, unsigned port, unsigned sport)
+static int probe_tcp(const char *src, const char *dst, unsigned port, unsigned sport)
 {
 	struct addr d;
-	int fd = client_socket(SOCK_DGRAM, src, dst, port, sport, &d);
+	int fd = client_socket(SOCK_STREAM, src, dst, port, sport, &d);
+	return tcp_exchange(fd, &d);
+}
+
+/* Connects the bound UDP socket fd to d, sends a datagram and waits for the
+ * answer; prints the verdict. */
+static int udp_exchange(int fd, const struct addr *d)
+{
 	int one = 1;
-	if (d.family == AF_INET)
+	if (d->family == AF_INET)
 		setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof one);
 	else
 		setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof one);
-	if (connect(fd, (struct sockaddr *)&d.ss, d.len) < 0)
+	if (connect(fd, (struct sockaddr *)&d->ss, d->len) < 0)
 		die("connect");
 	const char msg[] = "d6c-probe";
 	if (send(fd, msg, sizeof msg - 1, 0) < 0) {
 		int e = errno;
-		printf("%s (icmp-error: send: %s)\n", is_reject_errno(e) ? "reject" : "error", errname(e));
+		say("%s (icmp-error: send: %s)", is_reject_errno(e) ? "reject" : "error", errname(e));
 		return is_reject_errno(e) ? 0 : 2;
 	}
 	long end = now_ms() + wait_ms;
@@ -467,8 +509,8 @@ static int probe_udp(const char *src, const char *dst, unsigned port, unsigned s
 					int v6 = ee.ee_origin == SO_EE_ORIGIN_ICMP6;
 					if (!v6 && ee.ee_origin != SO_EE_ORIGIN_ICMP)
 						continue;
-					printf("reject (%s: %s type %u code %u, %s)\n", icmp_kind(v6, ee.ee_type, ee.ee_code),
-					       v6 ? "ICMPv6" : "ICMP", ee.ee_type, ee.ee_code, errname(ee.ee_errno));
+					say("reject (%s: %s type %u code %u, %s)", icmp_kind(v6, ee.ee_type, ee.ee_code),
+					    v6 ? "ICMPv6" : "ICMP", ee.ee_type, ee.ee_code, errname(ee.ee_errno));
 					return 0;
 				}
 			}
@@ -479,17 +521,24 @@ static int probe_udp(const char *src, const char *dst, unsigned port, unsigned s
 			int e = errno;
 			if (e == EAGAIN)
 				continue;
-			printf("%s (icmp-error: %s)\n", is_reject_errno(e) ? "reject" : "error", errname(e));
+			say("%s (icmp-error: %s)", is_reject_errno(e) ? "reject" : "error", errname(e));
 			return is_reject_errno(e) ? 0 : 2;
 		}
 		buf[r] = 0;
 		if (strcmp(buf, "echo:d6c-probe") == 0) {
-			printf("accept (answered)\n");
+			say("accept (answered)");
 			return 0;
 		}
 	}
-	printf("drop (no answer in %d ms)\n", wait_ms);
+	say("drop (no answer in %d ms)", wait_ms);
 	return 0;
+}
+
+static int probe_udp(const char *src, const char *dst, unsigned port, unsigned sport)
+{
+	struct addr d;
+	int fd = client_socket(SOCK_DGRAM, src, dst, port, sport, &d);
+	return udp_exchange(fd, &d);
 }
 
 static uint16_t csum(const void *data, size_t len)
@@ -700,6 +749,127 @@ static int probe_tcpack(const char *src, const char *dst, unsigned port, unsigne
 	return 0;
 }
 
+/* ---------------------------------------------------------------- forged */
+
+/* A socket of the network namespace at nspath, bound to the address "from",
+ * which need not be local there: IP_TRANSPARENT / IPV6_TRANSPARENT let a
+ * socket bind and send from any address (IP_FREEBIND binds, but IPv4 output
+ * still refuses a non-local source).  The socket stays in that namespace;
+ * this process returns to its own. */
+static int forged_socket(int type, const char *nspath, const struct addr *from)
+{
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		die("open /proc/self/ns/net");
+	int ns = open(nspath, O_RDONLY | O_CLOEXEC);
+	if (ns < 0)
+		die(nspath);
+	if (setns(ns, CLONE_NEWNET) < 0)
+		die("setns to the forging namespace");
+	int fd = socket(from->family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		die("socket");
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (from->family == AF_INET ? setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof one)
+				    : setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof one))
+		die("IP_TRANSPARENT");
+	if (bind(fd, (struct sockaddr *)&from->ss, from->len) < 0)
+		die("bind forged source");
+	if (setns(self, CLONE_NEWNET) < 0)
+		die("setns back");
+	close(ns);
+	close(self);
+	return fd;
+}
+
+static const unsigned char *addr_bytes(const struct addr *a)
+{
+	if (a->family == AF_INET6)
+		return (const unsigned char *)&((const struct sockaddr_in6 *)&a->ss)->sin6_addr;
+	return (const unsigned char *)&((const struct sockaddr_in *)&a->ss)->sin_addr;
+}
+
+static unsigned addr_port(const struct addr *a)
+{
+	if (a->family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)&a->ss)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)&a->ss)->sin_port);
+}
+
+/* Waits until a packet from -> to of protocol proto (for TCP: a SYN) comes
+ * in on any interface of this namespace, or the deadline passes.  fd is a
+ * packet socket opened before the packet was sent: it sees the packet before
+ * the firewall of this host (which drops the forged SYN) does. */
+static int watch_for(int fd, const struct addr *from, const struct addr *to, int proto, long end)
+{
+	int v6 = from->family == AF_INET6;
+	size_t alen = v6 ? 16 : 4;
+	while (wait_readable(fd, end)) {
+		unsigned char b[256];
+		struct sockaddr_ll ll;
+		socklen_t ll_len = sizeof ll;
+		ssize_t n = recvfrom(fd, b, sizeof b, MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&ll, &ll_len);
+		if (n < 0 || ll.sll_pkttype == PACKET_OUTGOING)
+			continue;
+		if ((size_t)n > sizeof b)
+			n = sizeof b;
+		size_t l4;
+		const unsigned char *sa, *da;
+		if (v6) {
+			if (n < 48 || b[0] >> 4 != 6 || b[6] != proto)
+				continue;
+			sa = b + 8, da = b + 24, l4 = 40;
+		} else {
+			if (n < 28 || b[0] >> 4 != 4 || b[9] != proto)
+				continue;
+			sa = b + 12, da = b + 16, l4 = (b[0] & 0x0f) * 4;
+		}
+		if ((size_t)n < l4 + (proto == IPPROTO_TCP ? 14 : 8) || memcmp(sa, addr_bytes(from), alen) ||
+		    memcmp(da, addr_bytes(to), alen))
+			continue;
+		const unsigned char *t = b + l4;
+		if ((unsigned)(t[0] << 8 | t[1]) != addr_port(from) || (unsigned)(t[2] << 8 | t[3]) != addr_port(to))
+			continue;
+		if (proto == IPPROTO_TCP && (t[13] & 0x12) != 0x02)
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+/* tcpforged / udpforged: forge DST:PORT -> SRC:SPORT from the namespace at
+ * nspath, then probe SRC:SPORT -> DST:PORT as tcp or udp does. */
+static int probe_forged(int tcp, const char *src, const char *dst, unsigned port, unsigned sport,
+			const char *nspath)
+{
+	if (!sport)
+		sport = 20000 + (unsigned)(getpid() % 10000);
+	struct addr d, me, ctr;
+	int fd = client_socket(tcp ? SOCK_STREAM : SOCK_DGRAM, src, dst, port, sport, &d);
+	parse_addr(src, sport, &me);
+	parse_addr(dst, port, &ctr);
+	int watch = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	if (watch < 0)
+		die("packet socket");
+	int f = forged_socket(tcp ? SOCK_STREAM : SOCK_DGRAM, nspath, &ctr);
+	/* for tcp, connect() sends the SYN; for udp, one datagram */
+	static const char forged[] = "d6c-forged";
+	if (tcp ? connect(f, (struct sockaddr *)&me.ss, me.len) < 0 && errno != EINPROGRESS
+		: sendto(f, forged, sizeof forged - 1, 0, (struct sockaddr *)&me.ss, me.len) < 0)
+		die("send forged packet");
+	int half = wait_ms / 2;
+	int seen = watch_for(watch, &ctr, &me, tcp ? IPPROTO_TCP : IPPROTO_UDP, now_ms() + half);
+	/* closing a socket in SYN-SENT sends nothing, and ends its retransmissions */
+	close(f);
+	close(watch);
+	static char buf[64];
+	snprintf(buf, sizeof buf, "forged %s %s", tcp ? "SYN" : "datagram",
+		 seen ? "reached the attacker" : "not seen");
+	note = buf;
+	return tcp ? tcp_exchange(fd, &d) : udp_exchange(fd, &d);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -712,8 +882,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	int icmp = !strcmp(argv[1], "icmp");
-	if (!icmp && strcmp(argv[1], "tcp") && strcmp(argv[1], "udp") && strcmp(argv[1], "tcpack"))
+	int forged = !strcmp(argv[1], "tcpforged") || !strcmp(argv[1], "udpforged");
+	if (!icmp && !forged && strcmp(argv[1], "tcp") && strcmp(argv[1], "udp") && strcmp(argv[1], "tcpack"))
 		usage();
+	const char *nspath = NULL;
 	int npos = icmp ? 2 : 3;
 	if (argc < 2 + npos)
 		usage();
@@ -733,6 +905,10 @@ int main(int argc, char **argv)
 		}
 		if (i + 1 >= argc)
 			usage();
+		if (!strcmp(argv[i], "-f") && forged) {
+			nspath = argv[++i];
+			continue;
+		}
 		char *end;
 		long v = strtol(argv[i + 1], &end, 10);
 		if (*end || v < 0)
@@ -744,6 +920,11 @@ int main(int argc, char **argv)
 		else
 			usage();
 		i++;
+	}
+	if (forged) {
+		if (!nspath)
+			usage();
+		return probe_forged(argv[1][0] == 't', src, dst, port, sport, nspath);
 	}
 	if (icmp)
 		return probe_icmp(src, dst, sport ? sport : (unsigned)(getpid() & 0xffff));

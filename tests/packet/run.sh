@@ -5,6 +5,22 @@
 # Topology (network namespaces of this run only, deleted on exit or signal):
 #
 #   out (outside host: many sources) --veth-- rtr (forwards, ruleset) --veth-- ctr (containers)
+#                                                  |
+#                                                veth
+#                                                  |
+#                                    atk (the attacker's second host)
+#
+#   interfaces: out o0 -- r0 rtr r1 -- c0 ctr, and rtr r2 -- a0 atk
+#
+# atk holds no address of its own: it only sends the forged packets of the
+# tcpforged and udpforged probes (see below), with any source it likes, to
+# addresses in `out`; the router forwards them from r2 to r0.  A packet with
+# a forged source sent from `out` to an address of `out` would never leave
+# it (the kernel delivers it locally); a hand-made frame sent on o0 to the
+# router's MAC address would, but then the probe would have to build every
+# header and checksum and learn the MAC.  From atk, ordinary sockets send
+# the forged packets (IP_TRANSPARENT: any source address), the kernel
+# builds them, and a real TCP SYN is a real SYN.
 #
 # Every address is a /128 or /32 with a static route on the router, so any
 # address can live on either side.  OUT6, OUT4, CTR6, CTR4 below list them; a probe
@@ -22,6 +38,16 @@
 #                                                  conntrack calls it invalid)
 #     tcpx, udpx, icmpx: as tcp, udp, icmp, IPv6 only, every packet sent with
 #                        a destination-options extension header
+#     tcpforged SRC -> DST PORT accept|drop|reject
+#     udpforged SRC -> DST PORT accept|drop|reject
+#                        the forged-reply attack: atk first sends a packet
+#                        that claims to come from DST:PORT, to SRC:SPORT (a
+#                        SYN, or a datagram), through the router; then SRC
+#                        probes DST:PORT from that SPORT as tcp/udp do.  A
+#                        router that forwarded the forged packet takes the
+#                        probe for its reply ("established").  SRC must be
+#                        in `out`, DST anywhere.  The detail says whether the
+#                        forged packet reached SRC.
 # Port $CLOSED_PORT (9) is served nowhere: there the destination host itself
 # answers (TCP reset, ICMP port unreachable), which shows "reject" when the
 # answer gets back through the router (it is "related" or "established").
@@ -55,13 +81,13 @@ CTR6="2001:db8::10 2001:db8::20 2001:db8::e 2001:db8::f 2001:db8::11 2001:db8::1
 CTR4="192.0.2.10 192.0.2.20 172.20.0.10 198.51.100.200"
 
 P=d6cp-$$
-NS_OUT=$P-out NS_RTR=$P-rtr NS_CTR=$P-ctr
+NS_OUT=$P-out NS_RTR=$P-rtr NS_CTR=$P-ctr NS_ATK=$P-atk
 tmp=$(mktemp -d)
 SERVER_PIDS=""
 cleanup() {
 	trap - EXIT INT TERM HUP
 	for pid in $SERVER_PIDS; do kill "$pid" 2>/dev/null; done
-	for ns in $NS_OUT $NS_RTR $NS_CTR; do
+	for ns in $NS_OUT $NS_RTR $NS_CTR $NS_ATK; do
 		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
 		ip netns del "$ns" 2>/dev/null || [ ! -e "/run/netns/$ns" ] || echo "cannot delete network namespace $ns" >&2
 	done
@@ -122,7 +148,7 @@ for probes in $DIR/cases/*.probes; do
 				fail "$probes:$lineno: 'policy PATH' given twice or beside $name.pol"; bad=1; continue
 			fi
 			pol=$2 ;;
-		tcp | udp | tcpack | tcpx | udpx)
+		tcp | udp | tcpack | tcpx | udpx | tcpforged | udpforged)
 			if [ $# -ne 6 ] || [ "$3" != "->" ]; then
 				fail "$probes:$lineno: expected '$1 SRC -> DST PORT accept|drop|reject': $line"; bad=1; continue
 			fi
@@ -166,7 +192,7 @@ ns_of() { # ADDR -> namespace that holds it
 	return 1
 }
 ip netns add "$NS_OUT" 2>"$tmp/ns.err" || skip "cannot create network namespaces: $(cat "$tmp/ns.err")"
-ip netns add "$NS_RTR" && ip netns add "$NS_CTR" || { fail "ip netns add"; finish; exit; }
+ip netns add "$NS_RTR" && ip netns add "$NS_CTR" && ip netns add "$NS_ATK" || { fail "ip netns add"; finish; exit; }
 # nsctl NS KEY=VALUE...: sysctl inside a namespace, through /proc/sys (no procps)
 nsctl() {
 	ip netns exec "$1" sh -c 'shift; for kv; do k=$(echo "${kv%%=*}" | tr . /); echo "${kv#*=}" >"/proc/sys/$k" || exit 1; done' nsctl "$@"
@@ -174,7 +200,7 @@ nsctl() {
 setup() {
 	# no DAD: addresses work at once; no ICMP rate limits: every reject and
 	# port unreachable is sent, however many probes run at once
-	for ns in $NS_OUT $NS_RTR $NS_CTR; do
+	for ns in $NS_OUT $NS_RTR $NS_CTR $NS_ATK; do
 		nsctl "$ns" net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
 			net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
 			net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 || return 1
@@ -196,14 +222,18 @@ setup() {
 	ip netns exec "$NS_RTR" $NFT flush ruleset || return 1
 	ip -n "$NS_RTR" link add r0 type veth peer name o0 netns "$NS_OUT" || return 1
 	ip -n "$NS_RTR" link add r1 type veth peer name c0 netns "$NS_CTR" || return 1
+	ip -n "$NS_RTR" link add r2 type veth peer name a0 netns "$NS_ATK" || return 1
 	{
 		echo "link set lo up"
 		echo "link set r0 up"
 		echo "link set r1 up"
+		echo "link set r2 up"
 		echo "address add fe80::1/64 dev r0 nodad"
 		echo "address add fe80::1/64 dev r1 nodad"
+		echo "address add fe80::1/64 dev r2 nodad"
 		echo "address add 198.18.0.1/30 dev r0"
 		echo "address add 198.18.0.5/30 dev r1"
+		echo "address add 198.18.0.9/30 dev r2"
 		echo "address add 2001:db8:fffe::1/128 dev lo"
 		for a in $OUT6; do echo "route add $a/128 via fe80::2 dev r0"; done
 		for a in $OUT4; do echo "route add $a/32 via 198.18.0.2 dev r0"; done
@@ -227,9 +257,22 @@ setup() {
 	}
 	host_batch o0 198.18.0.2/30 198.18.0.1 $OUT6 $OUT4 >"$tmp/out.ip"
 	host_batch c0 198.18.0.6/30 198.18.0.5 $CTR6 $CTR4 >"$tmp/ctr.ip"
+	host_batch a0 198.18.0.10/30 198.18.0.9 >"$tmp/atk.ip"
 	ip -n "$NS_RTR" -batch "$tmp/rtr.ip" && ip -n "$NS_OUT" -batch "$tmp/out.ip" &&
-		ip -n "$NS_CTR" -batch "$tmp/ctr.ip"
+		ip -n "$NS_CTR" -batch "$tmp/ctr.ip" && ip -n "$NS_ATK" -batch "$tmp/atk.ip" || return 1
+	# The attacker's own host does not answer a forged SYN with a reset
+	# (which, in the reply direction, would end the flow on the router): it
+	# drops pure SYNs to the probes' source ports.  SYN-ACKs pass.
+	ip netns exec "$NS_OUT" $NFT -f - <<-EOF
+		table inet d6cp_attacker {
+			chain input {
+				type filter hook input priority 0;
+				tcp dport $SPORT_MIN-$SPORT_MAX tcp flags & (syn | ack) == syn drop
+			}
+		}
+	EOF
 }
+SPORT_MIN=20001 SPORT_MAX=32000 # the probes' source ports: below the kernel's ephemeral range
 setup || { fail "cannot build the namespace topology"; finish; exit; }
 
 for ns in $NS_OUT $NS_CTR; do
@@ -248,11 +291,11 @@ done
 # ------------------------------------------------------------ running probes
 # Each probe gets a source port (or echo id) of its own for the whole run, so
 # no conntrack entry left by an earlier probe or case can decide a later one.
-SPORT=20000
+SPORT=$((SPORT_MIN - 1))
 next_sport() {
 	while :; do
 		SPORT=$((SPORT + 1))
-		[ $SPORT -gt 32000 ] && SPORT=20001 # below the kernel's ephemeral range
+		[ $SPORT -gt $SPORT_MAX ] && SPORT=$SPORT_MIN
 		case $PORTS in *" $SPORT "*) ;; *) return ;; esac
 	done
 }
@@ -267,7 +310,10 @@ run_batch() {
 		ns_of "$dst" >/dev/null || { echo "error (destination $dst is on no host of the topology)" >"$tmp/res.$k"; continue; }
 		next_sport
 		x=""
-		case $proto in tcpx | udpx | icmpx) proto=${proto%x} x=-x ;; esac
+		case $proto in
+		tcpx | udpx | icmpx) proto=${proto%x} x=-x ;;
+		tcpforged | udpforged) x="-f /run/netns/$NS_ATK" ;;
+		esac
 		if [ "$proto" = icmp ]; then
 			ip netns exec "$ns" "$PROBE" icmp "$src" "$dst" -s $SPORT -w "$PROBE_WAIT_MS" $x >"$tmp/res.$k" 2>&1 &
 		else
@@ -306,7 +352,7 @@ matches() {
 	[ "$4" = "$3" ] || return 1
 	[ "$4" = reject ] || return 0
 	case $1 in
-	tcp | tcpx) rwant=reset ;;
+	tcp | tcpx | tcpforged) rwant=reset ;;
 	*) if [ "$2" = "$CLOSED_PORT" ]; then rwant=port-unreachable; else rwant=admin-prohibited; fi ;;
 	esac
 	rkind=${5#(}
@@ -366,6 +412,49 @@ while read -r ln proto src dst port expect; do
 done <"$tmp/sanity.in" 3<"$tmp/sanity.out"
 [ $sanity = ok ] || { finish; exit; }
 ok "topology: an empty ruleset passes everything; the closed port is refused"
+
+# ------------------------------------------------------------ sanity: forging
+# A forged probe that yields "drop" proves something only if forging works:
+# through a stateful ruleset that, like d6c's, lets anything out to hosts it
+# does not protect (new or even invalid: in the TCP attack the container's SYN-ACK
+# is out of window for conntrack) but only replies in towards ctr,
+# every forged probe must get in, and the same probes unforged must not.
+# The first probes also warm the path from atk (its first packets may be lost).
+cat >"$tmp/forging.in" <<EOF
+1 udpforged 2001:db8:1::2 2001:db8::10 53 accept
+2 udpforged 203.0.113.2 192.0.2.10 53 accept
+3 tcpforged 2001:db8:1::2 2001:db8::10 22 accept
+4 tcpforged 203.0.113.2 192.0.2.10 22 accept
+5 udp 2001:db8:1::2 2001:db8::10 53 drop
+6 tcp 203.0.113.2 192.0.2.10 22 drop
+EOF
+ip netns exec "$NS_RTR" $NFT flush ruleset
+ip netns exec "$NS_RTR" $NFT -f - <<EOF
+table inet d6cp_forging {
+	chain forward {
+		type filter hook forward priority 0; policy drop;
+		ct state established,related accept
+		oifname "r0" accept
+	}
+}
+EOF
+head -n 2 "$tmp/forging.in" >"$tmp/warm.in"
+i=0
+until [ "$(grep -c '^[0-9]* accept' "$tmp/warm.out" 2>/dev/null)" = 2 ] || [ $i -ge 10 ]; do
+	i=$((i + 1))
+	run_batch "$tmp/warm.in" "$tmp/warm.out"
+done
+run_batch "$tmp/forging.in" "$tmp/forging.out"
+forging=ok
+while read -r ln proto src dst port expect; do
+	read -r _ got detail <&3
+	if ! matches "$proto" "$port" "$expect" "$got" "$detail"; then
+		[ $forging = ok ] && fail "forging broken: through a ruleset that forwards anything towards out, only replies towards ctr:"
+		forging=bad
+		echo "    $proto $src -> $dst $port: expected $expect, got $got $detail"
+	fi
+done <"$tmp/forging.in" 3<"$tmp/forging.out"
+[ $forging = ok ] && ok "forging: a forged packet opens a stateful ruleset to its sender, both families, tcp and udp"
 
 # ------------------------------------------------------------ cases
 ncases=0 nprobes=0

@@ -1,0 +1,1 @@
+explain tests/explain/cases/via.pol 'udp 2001:db8::20 -> 2001:db8:ffff::2 port 5555 in eth0' 'udp 2001:db8::20 -> 2001:db8:ffff::2 port 5555 in br-web' 'tcp 2001:db8::10 -> 2001:db8::20 port 80 in eth0' 'tcp 192.0.2.10 -> 203.0.113.2 port 8080' 'tcp 2001:db8:1::2 -> 2001:db8::20 port 80 in eth0'
