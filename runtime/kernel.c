@@ -17,7 +17,8 @@
  * forwarded copy, a reset sent to that port, an ICMP error quoting it.
  * Tags of one batch are consecutive, so the tag minus the batch's first is
  * the packet's index.  When the tags run out, the namespaces are rebuilt
- * (the router's ruleset listed and loaded into the new one).
+ * (the router's ruleset listed and loaded into the new one, the routes of
+ * kern_route_set() added again).
  *
  * What is sent: IPv6 hop limit 64; IPv4 TTL 64, DF, the tag as IP id; TCP a
  * bare SYN; UDP 8 bytes of payload; ICMP/ICMPv6 the type asked for, code 0,
@@ -65,6 +66,8 @@ struct kern {
 	bool built;             /* false after a rebuild failed */
 	int tap[NTAPS];         /* AF_PACKET on o0 (sends too) and on c0 */
 	unsigned next_tag;
+	struct netns_route *routes;   /* kern_route_set()'s, in the router now */
+	int nroutes;
 };
 
 static const char *const outcome_names[] = {
@@ -196,7 +199,7 @@ static int topo_build(struct kern *k, char *err, size_t errlen)
 }
 
 /* Fresh namespaces, so that tags (and conntrack tuples) start over; the
- * router keeps its ruleset. */
+ * router keeps its ruleset and its routes. */
 static int rebuild(struct kern *k, char *err, size_t errlen)
 {
 	char *saved = NULL;
@@ -204,12 +207,13 @@ static int rebuild(struct kern *k, char *err, size_t errlen)
 		return -1;
 	topo_free(k);
 	int rc = topo_build(k, err, errlen);
-	if (rc == 0 && saved[0]) {
+	if (rc == 0 && saved[0])
 		rc = run_nft(k, NETNS_ROUTER, saved, false, NULL, err, errlen);
-		/* A router without its ruleset must not answer for it. */
-		if (rc != 0)
-			topo_free(k);
-	}
+	if (rc == 0 && k->nroutes)
+		rc = netns_routes(&k->ns, k->routes, k->nroutes, true, err, errlen);
+	/* A router without its ruleset or routes must not answer for them. */
+	if (rc != 0)
+		topo_free(k);
 	free(saved);
 	return rc;
 }
@@ -233,6 +237,7 @@ void kern_close(struct kern *k)
 	if (!k)
 		return;
 	topo_free(k);
+	free(k->routes);
 	free(k);
 }
 
@@ -243,6 +248,86 @@ int kern_load(struct kern *k, const char *ruleset, bool json, char *err, size_t 
 		return -1;
 	}
 	return run_nft(k, NETNS_ROUTER, ruleset, json, NULL, err, errlen);
+}
+
+/* ---- routes ---- */
+
+static bool same_route(const struct netns_route *a, const struct netns_route *b)
+{
+	return a->af == b->af && a->plen == b->plen && memcmp(a->dst, b->dst, 16) == 0;
+}
+
+/* v as netns routes into out (room for n), repeats merged; the count, or
+ * -1 with the reason. */
+static int to_netns(const struct eval_route *v, int n, struct netns_route *out, char *err,
+		    size_t errlen)
+{
+	int m = 0;
+	for (int i = 0; i < n; i++) {
+		const struct prefix *p = &v[i].pfx;
+		const char *name = v[i].ifname ? v[i].ifname : "(none)";
+		char text[ADDR_STRLEN];
+		if ((p->family != FAM_IP4 && p->family != FAM_IP6) || p->len > addr_bits(p->family)) {
+			snprintf(err, errlen, "route %d: no prefix", i + 1);
+			return -1;
+		}
+		addr_format(p, text);
+		struct netns_route r = { .af = p->family == FAM_IP4 ? AF_INET : AF_INET6,
+					 .plen = p->len };
+		if (strcmp(name, netns_ifname[NETNS_R0]) == 0) {
+			r.via = NETNS_R0;
+		} else if (strcmp(name, netns_ifname[NETNS_R1]) == 0) {
+			r.via = NETNS_R1;
+		} else {
+			snprintf(err, errlen, "route %s: interface %s is neither r0 nor r1", text, name);
+			return -1;
+		}
+		/* The kernel refuses host bits. */
+		for (int b = 0; b < (p->family == FAM_IP4 ? 4 : 16); b++) {
+			int keep = p->len - 8 * b;
+			r.dst[b] = keep >= 8 ? p->addr[b] : keep <= 0 ? 0
+				 : (uint8_t)(p->addr[b] & (0xff << (8 - keep)));
+		}
+		int j = 0;
+		while (j < m && !same_route(&out[j], &r))
+			j++;
+		if (j < m && out[j].via != r.via) {
+			snprintf(err, errlen, "route %s: given by both r0 and r1", text);
+			return -1;
+		}
+		if (j == m)
+			out[m++] = r;
+	}
+	return m;
+}
+
+int kern_route_set(struct kern *k, const struct eval_route *v, int n, char *err,
+		   size_t errlen)
+{
+	if (!k->built) {
+		snprintf(err, errlen, "the test namespaces are gone (rebuilding them failed)");
+		return -1;
+	}
+	struct netns_route *nr = calloc(n > 0 ? (size_t)n : 1, sizeof(*nr));
+	if (!nr) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	int m = to_netns(v, n, nr, err, errlen);
+	if (m < 0) {
+		free(nr);
+		return -1;
+	}
+	if (netns_routes(&k->ns, k->routes, k->nroutes, false, err, errlen) != 0 ||
+	    netns_routes(&k->ns, nr, m, true, err, errlen) != 0) {
+		/* Which routes the router holds is unknown now. */
+		topo_free(k);
+		m = 0;
+	}
+	free(k->routes);
+	k->routes = nr;
+	k->nroutes = m;
+	return k->built ? 0 : -1;
 }
 
 /* ---- addresses ---- */
@@ -627,8 +712,10 @@ static bool read_tap(struct kern *k, enum tap t, struct batch *b)
 		if (!b || from.sll_pkttype == PACKET_OUTGOING || !ip ||
 		    !parse_ip(f + 14, (size_t)n - 14, &v))
 			continue;
-		if (t == TAP_CTR)
-			news |= settle(b, find(b, &v, tag_of(&v)), KERN_ACCEPT);
+		/* An answer to a source routed to the container side leaves by c0. */
+		int i = t == TAP_CTR ? find(b, &v, tag_of(&v)) : -1;
+		if (i >= 0)
+			news |= settle(b, i, KERN_ACCEPT);
 		else
 			news |= judge_answer(b, &v);
 	}

@@ -13,6 +13,13 @@
  * which nothing came out was dropped.  No packet waits a timeout of its
  * own: a batch is sent at once and read after one short quiet period.
  *
+ * Every packet arrives at the router on r0.  By default the router's main
+ * table sends every address back out r0, so no source looks forged to a
+ * reverse path check; kern_route_set() routes chosen prefixes to the
+ * container side (r1) instead, which makes a packet from them arriving on
+ * r0 a forged one.  The router's answers follow those routes too, so they
+ * are looked for on both sides.
+ *
  * Needs CAP_SYS_ADMIN and CAP_NET_ADMIN (root).  The router's addresses are
  * 198.18.0.1, 198.18.0.5 and link-local ones; kern_usable() says which
  * addresses a packet may carry.
@@ -53,6 +60,15 @@ int kern_load(struct kern *k, const char *ruleset, bool json, char *err, size_t 
 int kern_run(struct kern *k, const struct pkt *pkts, int n, enum kern_outcome *out,
 	     char *err, size_t errlen);
 void kern_close(struct kern *k);
+/* Replaces the routes kern_route_set() added to the router's main table
+ * with v: each prefix by the interface named, "r0" (the outside) or "r1"
+ * (the container side); struct eval_routes with dflt "r0" describes the
+ * result to the evaluator.  Host bits are ignored; a prefix given twice
+ * must name the same interface.  They stay across kern_run()'s rebuilds.
+ * 0 on success; -1 with the reason in err (if the kernel refused, the
+ * namespaces are given up, as their routes are unknown). */
+int kern_route_set(struct kern *k, const struct eval_route *v, int n, char *err,
+		   size_t errlen);
 
 /* False, with the reason, for an address the topology cannot carry
  * (loopback, multicast, link-local, unspecified, the router's own...). */

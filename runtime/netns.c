@@ -230,13 +230,15 @@ static int add_neigh(struct rtnl *r, int af, unsigned ifindex, const uint8_t *a,
 	return talk(r, nlh, "adding a neighbour entry", err, errlen);
 }
 
-/* The default route of table via gw on ifindex. */
-static int add_default(struct rtnl *r, int af, uint32_t table, const uint8_t *gw,
-		       unsigned ifindex, char *err, size_t errlen)
+/* A route dst/plen of table via gw on ifindex, added (add) or removed. */
+static int put_route(struct rtnl *r, bool add, int af, uint32_t table, const uint8_t *dst,
+		     int plen, const uint8_t *gw, unsigned ifindex, char *err, size_t errlen)
 {
-	struct nlmsghdr *nlh = request(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *nlh = request(r, add ? RTM_NEWROUTE : RTM_DELROUTE,
+				       add ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	struct rtmsg *rt = mnl_nlmsg_put_extra_header(nlh, sizeof(*rt));
 	rt->rtm_family = (uint8_t)af;
+	rt->rtm_dst_len = (uint8_t)plen;
 	rt->rtm_table = (uint8_t)table;
 	rt->rtm_protocol = RTPROT_STATIC;
 	rt->rtm_scope = RT_SCOPE_UNIVERSE;
@@ -244,9 +246,21 @@ static int add_default(struct rtnl *r, int af, uint32_t table, const uint8_t *gw
 	/* The IPv4 next hop is on the link whatever table 100 says. */
 	rt->rtm_flags = af == AF_INET ? RTNH_F_ONLINK : 0;
 	mnl_attr_put_u32(nlh, RTA_TABLE, table);
+	if (plen > 0)
+		mnl_attr_put(nlh, RTA_DST, (size_t)alen(af), dst);
 	mnl_attr_put(nlh, RTA_GATEWAY, (size_t)alen(af), gw);
 	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
-	return talk(r, nlh, "adding a default route", err, errlen);
+	char what[64];
+	snprintf(what, sizeof(what), "%s a route", add ? "adding" : "removing");
+	return talk(r, nlh, what, err, errlen);
+}
+
+/* The default route of table via gw on ifindex. */
+static int add_default(struct rtnl *r, int af, uint32_t table, const uint8_t *gw,
+		       unsigned ifindex, char *err, size_t errlen)
+{
+	static const uint8_t any[16];
+	return put_route(r, true, af, table, any, 0, gw, ifindex, err, errlen);
 }
 
 static int add_rule(struct rtnl *r, int af, char *err, size_t errlen)
@@ -262,16 +276,17 @@ static int add_rule(struct rtnl *r, int af, char *err, size_t errlen)
 	return talk(r, nlh, "adding the FIB rule 'iif r0 lookup 100'", err, errlen);
 }
 
-static int wire_links(struct rtnl *r, const struct netns *ns, char *err, size_t errlen)
+static int wire_links(struct rtnl *r, const void *arg, char *err, size_t errlen)
 {
+	const struct netns *ns = arg;
 	return add_veth(r, NETNS_R0, NETNS_O0, ns->fd[NETNS_OUTSIDE], err, errlen) ||
 	       add_veth(r, NETNS_R1, NETNS_C0, ns->fd[NETNS_CONTAINER], err, errlen) ? -1 : 0;
 }
 
 /* The router's side, once the far ends are up. */
-static int wire_router(struct rtnl *r, const struct netns *ns, char *err, size_t errlen)
+static int wire_router(struct rtnl *r, const void *arg, char *err, size_t errlen)
 {
-	(void)ns;
+	(void)arg;
 	if (link_up(r, "lo", err, errlen) || link_up(r, "r0", err, errlen) ||
 	    link_up(r, "r1", err, errlen))
 		return -1;
@@ -299,9 +314,9 @@ static int wire_router(struct rtnl *r, const struct netns *ns, char *err, size_t
 }
 
 /* The far end of a wire, run in the outside or the container. */
-static int wire_end(struct rtnl *r, const struct netns *ns, char *err, size_t errlen)
+static int wire_end(struct rtnl *r, const void *arg, char *err, size_t errlen)
 {
-	(void)ns;
+	(void)arg;
 	for (enum netns_port p = NETNS_O0; p < NETNS_NPORTS; p += 2)
 		if (if_nametoindex(netns_ifname[p]))
 			return link_up(r, netns_ifname[p], err, errlen);
@@ -309,10 +324,10 @@ static int wire_end(struct rtnl *r, const struct netns *ns, char *err, size_t er
 	return -1;
 }
 
-typedef int wire_fn(struct rtnl *r, const struct netns *ns, char *err, size_t errlen);
+typedef int wire_fn(struct rtnl *r, const void *arg, char *err, size_t errlen);
 
-/* Runs fn with an rtnetlink socket of the namespace this thread is in. */
-static int with_rtnl(wire_fn *fn, const struct netns *ns, char *err, size_t errlen)
+/* Runs fn(arg) with an rtnetlink socket of the namespace this thread is in. */
+static int with_rtnl(wire_fn *fn, const void *arg, char *err, size_t errlen)
 {
 	struct rtnl r = { .nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC) };
 	if (!r.nl || mnl_socket_bind(r.nl, 0, MNL_SOCKET_AUTOPID) < 0) {
@@ -322,8 +337,47 @@ static int with_rtnl(wire_fn *fn, const struct netns *ns, char *err, size_t errl
 		return -1;
 	}
 	r.portid = mnl_socket_get_portid(r.nl);
-	int rc = fn(&r, ns, err, errlen);
+	int rc = fn(&r, arg, err, errlen);
 	mnl_socket_close(r.nl);
+	return rc;
+}
+
+/* ---- the router's main table ---- */
+
+struct route_job {
+	const struct netns_route *v;
+	int n;
+	bool add;
+};
+
+static int do_routes(struct rtnl *r, const void *arg, char *err, size_t errlen)
+{
+	const struct route_job *job = arg;
+	for (int i = 0; i < job->n; i++) {
+		const struct netns_route *rt = &job->v[i];
+		bool out = rt->via == NETNS_R0;
+		unsigned ifindex = if_nametoindex(netns_ifname[out ? NETNS_R0 : NETNS_R1]);
+		const uint8_t *gw = rt->af == AF_INET6 ? ll_peer : out ? v4_o0 : v4_c0;
+		if (!ifindex) {
+			snprintf(err, errlen, "the router's links are missing: %s", strerror(errno));
+			return -1;
+		}
+		if (put_route(r, job->add, rt->af, RT_TABLE_MAIN, rt->dst, rt->plen, gw, ifindex,
+			      err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+int netns_routes(const struct netns *ns, const struct netns_route *v, int n, bool add,
+		 char *err, size_t errlen)
+{
+	struct route_job job = { v, n, add };
+	int rc = netns_enter(ns, NETNS_ROUTER, err, errlen);
+	if (rc == 0)
+		rc = with_rtnl(do_routes, &job, err, errlen);
+	if (netns_leave(ns, err, errlen) != 0)
+		rc = -1;
 	return rc;
 }
 

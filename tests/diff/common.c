@@ -62,10 +62,14 @@ int dt_load(struct kern *k, const struct dt_compiled *c, int fmt, char *err, siz
 void dt_describe(const struct eval_result *r, char *buf, size_t len)
 {
 	const char *v = eval_verdict_word[r->verdict];
+	char pfx[ADDR_STRLEN] = "?";
 	switch (r->reason) {
 	case EVAL_FORGED:
-		snprintf(buf, len, "%s: a forged source of the block at line %d", v,
-			 r->src_block->loc.first_line);
+		if (r->src_prefix)
+			addr_format(&r->src_prefix->pfx, pfx);
+		snprintf(buf, len, "%s: forged, its source is in %s (block at line %d), which is "
+			 "reached by %s", v, pfx, r->src_block ? r->src_block->loc.first_line : 0,
+			 r->route_if ? r->route_if : "?");
 		break;
 	case EVAL_UNPROTECTED:
 		snprintf(buf, len, "%s: no block owns the destination", v);
@@ -82,6 +86,21 @@ void dt_describe(const struct eval_result *r, char *buf, size_t len)
 			 r->block->loc.first_line);
 		break;
 	}
+}
+
+void dt_print_routes(const struct eval_routes *rt)
+{
+	if (rt->n == 0) {
+		printf("    (no routes: every source is routed by %s)\n", rt->dflt);
+		return;
+	}
+	printf("    routes (else %s):", rt->dflt);
+	for (int i = 0; i < rt->n; i++) {
+		char text[ADDR_STRLEN];
+		addr_format(&rt->v[i].pfx, text);
+		printf("%s %s by %s", i ? "," : "", text, rt->v[i].ifname);
+	}
+	printf("\n");
 }
 
 void dt_print_indented(const char *text)

@@ -5,8 +5,11 @@
  *            [--shrink N] [--no-kernel] [--verbose]
  *   difftest --replay NAME.pol...     (each with NAME.packets beside it)
  *
- * For each seed a random valid policy (gen.c) is compiled in memory, every
- * packet of its edge-biased batch (packets.c) is judged by the evaluator,
+ * For each seed a random valid policy (gen.c) is compiled in memory, the
+ * router gets the seed's routes (routes.c: for half of the seeds some
+ * protected prefixes lie on the container side, so that packets from them
+ * arriving from the outside are forged), every packet of its edge-biased
+ * batch (packets.c) is judged by the evaluator, told the same routes,
  * and the compiled ruleset, text and JSON in turn, is loaded into one
  * kernel (runtime/kernel.h) that sends the same packets.  The evaluator
  * reads only the checked policy and the kernel only the ruleset, so a
@@ -56,6 +59,7 @@ struct opts {
 struct symptom {
 	int fmt;
 	bool load_fails;            /* the kernel refuses the ruleset */
+	const struct eval_routes *routes;   /* the router's, left as they are */
 	struct pkt pkt;
 	enum kern_outcome expected, got;
 };
@@ -69,7 +73,7 @@ static int still_fails(struct kern *k, const char *text, const struct symptom *s
 	if (!dt_compile(&c, "shrink.pol", text))
 		goto out;
 	if (!s->load_fails) {
-		struct eval_result r = eval_packet(c.sp, &s->pkt);
+		struct eval_result r = eval_packet_routed(c.sp, &s->pkt, s->routes);
 		if (kern_expected(&s->pkt, r.verdict) != s->expected)
 			goto out;
 	}
@@ -133,6 +137,7 @@ static void minimise(struct kern *k, const struct gen_model *m, const struct sym
 	printf("  minimised reproducer (%d kernel loads%s):\n", runs,
 	       runs >= SHRINK_RUNS ? ", stopped early" : "");
 	dt_print_indented(text);
+	dt_print_routes(s->routes);
 out:
 	free(text);
 	free(cur);
@@ -147,6 +152,7 @@ static void one_policy(struct kern *k, uint64_t seed, struct opts *o, struct dt_
 	static struct pkt pkts[DT_MAX_PACKETS];
 	static struct eval_result res[DT_MAX_PACKETS];
 	static enum kern_outcome want[DT_MAX_PACKETS], got[DT_MAX_PACKETS];
+	static struct eval_route route[GEN_MAX_ROUTES];
 	char name[64], err[4096], pk[256], why[256];
 	snprintf(name, sizeof(name), "seed-%" PRIu64 ".pol", seed);
 
@@ -164,14 +170,23 @@ static void one_policy(struct kern *k, uint64_t seed, struct opts *o, struct dt_
 		free(text);
 		return;
 	}
-	int n = gen_packets(&m, seed, pkts, o->packets);
+	struct eval_routes routes = { route, gen_routes(&m, seed, route, GEN_MAX_ROUTES), "r0" };
+	int n = gen_packets(&m, seed, route, routes.n, pkts, o->packets);
 	for (int i = 0; i < n; i++) {
-		res[i] = eval_packet(c.sp, &pkts[i]);
+		res[i] = eval_packet_routed(c.sp, &pkts[i], &routes);
 		want[i] = kern_expected(&pkts[i], res[i].verdict);
+		st->forged += res[i].reason == EVAL_FORGED;
+		st->forged_astray += res[i].reason == EVAL_FORGED && !res[i].block;
 	}
 	if (o->verbose) {
 		printf("== seed %" PRIu64 "\n", seed);
 		dt_print_indented(text);
+		dt_print_routes(&routes);
+	}
+	/* Replaces the previous seed's routes, none included. */
+	if (!o->no_kernel && kern_route_set(k, route, routes.n, err, sizeof(err)) != 0) {
+		fprintf(stderr, "difftest: seed %" PRIu64 ": setting the routes: %s\n", seed, err);
+		exit(2);
 	}
 	st->pairs += n;
 	if (o->no_kernel)
@@ -184,7 +199,7 @@ static void one_policy(struct kern *k, uint64_t seed, struct opts *o, struct dt_
 			       seed, dt_fmt_name[f], err);
 			st->failed += n;
 			st->disagreements++;
-			struct symptom s = { .fmt = f, .load_fails = true };
+			struct symptom s = { .fmt = f, .load_fails = true, .routes = &routes };
 			minimise(k, &m, &s, o);
 			continue;
 		}
@@ -208,8 +223,9 @@ static void one_policy(struct kern *k, uint64_t seed, struct opts *o, struct dt_
 			printf("difftest: DISAGREEMENT seed %" PRIu64 " [%s]: %s: expected %s "
 			       "(evaluator: %s), got %s\n", seed, dt_fmt_name[f], pk,
 			       kern_outcome_name(want[i]), why, kern_outcome_name(got[i]));
-			struct symptom s = { .fmt = f, .pkt = pkts[i], .expected = want[i],
-					     .got = got[i] };
+			dt_print_routes(&routes);
+			struct symptom s = { .fmt = f, .routes = &routes, .pkt = pkts[i],
+					     .expected = want[i], .got = got[i] };
 			minimise(k, &m, &s, o);
 			/* The shrinker loaded other rulesets: put this one back. */
 			if (dt_load(k, &c, f, err, sizeof(err)) != 0) {
@@ -330,14 +346,15 @@ int main(int argc, char **argv)
 			if (!dt_replay(k, argv[i], o.fmt, &st))
 				st.failed++;   /* a malformed case */
 		printf("difftest: %d regression cases (%ld skipped), %ld checks on evaluator,%s in "
-		       "%.1f s, %ld disagreements, %ld known\n", argc - replay, st.skipped, st.pairs,
-		       fl, now() - t0, st.disagreements, st.known);
+		       "%.1f s, %ld disagreements, %ld known, %ld forged packets (%ld to no block)\n",
+		       argc - replay, st.skipped, st.pairs, fl, now() - t0, st.disagreements, st.known,
+		       st.forged, st.forged_astray);
 	} else {
 		for (int i = 0; i < o.count; i++)
 			one_policy(k, o.seed + (uint64_t)i, &o, &st);
 		printf("difftest: %d policies x %d packets = %ld pairs checked on %s in %.1f s, "
-		       "%ld disagreements", o.count, o.packets, st.pairs, fl, now() - t0,
-		       st.disagreements);
+		       "%ld forged (%ld to no block), %ld disagreements", o.count, o.packets, st.pairs,
+		       fl, now() - t0, st.forged, st.forged_astray, st.disagreements);
 		if (st.gen_errors)
 			printf(", %ld generated policies with errors", st.gen_errors);
 		printf("\n");

@@ -23,6 +23,9 @@ extern const char *const dt_fmt_name[DT_NFMT];
 /* Counts are per check: one packet against one format (or the evaluator). */
 struct dt_stats {
 	long pairs, passed, failed, known, disagreements, gen_errors, skipped;
+	long forged;        /* packets the evaluator calls forged (EVAL_FORGED) */
+	long forged_astray; /* of those, to a destination in no block: the packets
+	                       whose conntrack entries issue 14 was about */
 };
 
 struct dt_compiled {
@@ -41,6 +44,9 @@ void dt_release(struct dt_compiled *c);
 int dt_load(struct kern *k, const struct dt_compiled *c, int fmt, char *err, size_t len);
 /* What the evaluator based its verdict on: "drop: the rule at line 5". */
 void dt_describe(const struct eval_result *r, char *buf, size_t len);
+/* "routes: 2001:db8::/64 r1, 10.0.0.0/8 r1" (or "no routes: ...") to stdout,
+ * indented: what a reproducer needs besides the policy. */
+void dt_print_routes(const struct eval_routes *rt);
 /* Each line of text, indented, to stdout. */
 void dt_print_indented(const char *text);
 /* Prints the reason and exits 2: a system error, not a finding. */

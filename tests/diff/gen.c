@@ -10,6 +10,11 @@
  * of a family the block lacks, and every rule has a source (and ICMP type)
  * of a family its block holds -- the contract's errors.  The driver still
  * compiles each policy and counts an error as a generator bug.
+ *
+ * Some blocks name the interfaces their sources arrive on (`via`): r0, by
+ * which every test packet comes in, r1, the container side, or one the
+ * router does not have.  They are drawn from a stream of their own, so a
+ * seed's policy is the one it was before `via` existed, plus `via` lists.
  */
 #include "gen.h"
 #include "compiler/tables.h"
@@ -523,6 +528,19 @@ static void gen_rule(struct gctx *g, struct gen_rule *r, int bf)
 
 /* ---- blocks ---- */
 
+/* For some blocks, 1-3 distinct names out of r0, r1 and other. */
+static void gen_via(struct gen_rng *r, struct gen_block *b)
+{
+	static const char *const names[] = { "r0", "r1", "other" };
+	b->nvia = 0;
+	if (!gen_chance(r, 20))
+		return;
+	int want = 1 + (int)gen_below(r, 3), first = (int)gen_below(r, 3);
+	bool rev = gen_chance(r, 50);   /* so that r0 is not always first */
+	for (int i = 0; i < want; i++)
+		b->via[b->nvia++] = names[(first + (rev ? 3 - i : i)) % 3];
+}
+
 /* A define of addresses none of whose addresses another block holds. */
 static int target_define(struct gctx *g)
 {
@@ -575,9 +593,11 @@ static void gen_targets(struct gctx *g, struct gen_block *b)
 void gen_policy(uint64_t seed, struct gen_model *m)
 {
 	struct gctx g = { .m = m };
+	struct gen_rng via_r;
 	memset(m, 0, sizeof(*m));
 	m->seed = seed;
 	gen_rng_init(&g.r, seed);
+	gen_rng_init(&via_r, seed ^ 0x5be0cd19137e2179ull);
 	g.owned = malloc(sizeof(*g.owned) * (size_t)OWNED_MAX);
 	if (!g.owned) {
 		fputs("difftest: out of memory\n", stderr);
@@ -591,6 +611,7 @@ void gen_policy(uint64_t seed, struct gen_model *m)
 		gen_targets(&g, b);
 		if (b->ntargets == 0)
 			continue;
+		gen_via(&via_r, b);
 		int bf = gen_block_families(m, b);
 		int nrules = gen_chance(&g.r, 8) ? 0 : 1 + (int)gen_below(&g.r, GEN_MAX_RULES - 1);
 		for (int j = 0; j < nrules; j++)
@@ -719,6 +740,8 @@ char *gen_render(const struct gen_model *m)
 		const struct gen_block *b = &m->blocks[i];
 		fputs("network ", f);
 		put_list(f, m, b->targets, b->ntargets);
+		for (int j = 0; j < b->nvia; j++)
+			fprintf(f, "%s\"%s\"", j ? ", " : " via ", b->via[j]);
 		if (b->nrules == 0) {
 			fputs(" < >\n", f);
 			continue;

@@ -27,6 +27,7 @@
 #define GEN_MAX_TARGETS 4
 #define GEN_MAX_RULES 9
 #define GEN_MAX_ITEMS 5
+#define GEN_MAX_VIA 3
 /* Resolved lists: a define may splice in every earlier one. */
 #define GEN_MAX_RESOLVED 256
 
@@ -92,6 +93,8 @@ struct gen_rule {
 struct gen_block {
 	int ntargets;
 	struct gen_value targets[GEN_MAX_TARGETS];
+	int nvia;                     /* 0: no `via`, the route decides */
+	const char *via[GEN_MAX_VIA]; /* static: "r0", "r1" or "other" */
 	int nrules;
 	struct gen_rule rules[GEN_MAX_RULES];
 };
@@ -123,10 +126,20 @@ int gen_block_families(const struct gen_model *m, const struct gen_block *b);
 /* A prefix from an integer address; host bits below len are cleared. */
 struct prefix gen_prefix(int family, u128 v, int len);
 
+/* At most this many routes for one case. */
+#define GEN_MAX_ROUTES 24
+
+/* The routes seed's router gets for m (routes.c): each a prefix by "r1"
+ * (the container side) or "r0" (the outside); none for half of the seeds.
+ * Returns the count, at most max. */
+int gen_routes(const struct gen_model *m, uint64_t seed, struct eval_route *out, int max);
+
 /* Up to n packets for m, biased to the edges of its prefixes, sources,
- * ports and ICMP types; every address passes kern_usable().  Returns the
- * count. */
-int gen_packets(const struct gen_model *m, uint64_t seed, struct pkt *out, int n);
+ * ports and ICMP types, and of the routes' prefixes as sources (where the
+ * source check decides); every address passes kern_usable().  Every packet
+ * arrives by r0.  Returns the count. */
+int gen_packets(const struct gen_model *m, uint64_t seed, const struct eval_route *routes,
+		int nroutes, struct pkt *out, int n);
 /* "tcp|udp SRC -> DST port N", "icmp SRC -> DST type N" or "other SRC -> DST"
  * (PKT_OTHER: any other protocol; the kernel engine sends an SCTP INIT). */
 void gen_format_pkt(const struct pkt *p, char *buf, size_t len);

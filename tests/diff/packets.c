@@ -7,6 +7,8 @@
  * from the model's own prefixes, sources, ports and ICMP types, and the
  * rest are random: an address in no block, the other family, any ICMP
  * type 0-255 (most of which conntrack calls invalid when unsolicited).
+ * Some sources are moved to the edges of the protected and routed
+ * prefixes, where the source check decides (routes.c).
  * Each packet is drawn from the seed alone, so one (policy, packet) pair is
  * replayed exactly by its seed.
  */
@@ -245,7 +247,45 @@ static bool aimed(struct gen_rng *r, const struct gen_model *m, const struct fac
 	return true;
 }
 
-int gen_packets(const struct gen_model *m, uint64_t seed, struct pkt *out, int n)
+/* A source where the source check decides, for some packets: at an edge
+ * of a routed prefix or a protected one of the packet's family, so that
+ * forged packets occur, and legit ones one address away from them. */
+static void source_bias(struct gen_rng *r, const struct facts *f, const struct eval_route *rt,
+			int nrt, struct pkt *p)
+{
+	if (!gen_chance(r, 30))
+		return;
+	const struct prefix *cand[MAX_FACTS + GEN_MAX_ROUTES];
+	int nroute = 0, n = 0;
+	for (int i = 0; i < nrt && n < MAX_FACTS + GEN_MAX_ROUTES; i++)
+		if (rt[i].pfx.family == p->family)
+			cand[n++] = &rt[i].pfx;
+	nroute = n;
+	for (int i = 0; i < f->ndst && n < MAX_FACTS + GEN_MAX_ROUTES; i++)
+		if (f->dst[i].family == p->family)
+			cand[n++] = &f->dst[i];
+	if (n == 0)
+		return;
+	int i = nroute && gen_chance(r, 60) ? (int)gen_below(r, (unsigned)nroute)
+					    : (int)gen_below(r, (unsigned)n);
+	p->src = edge_of(r, cand[i]);
+}
+
+/* A packet of no rule in particular. */
+static void unaimed(struct gen_rng *r, const struct facts *f, struct pkt *p)
+{
+	p->dst = pick_dst(r, f, &p->family);
+	p->src = pick_src(r, f, p->family);
+	unsigned c = gen_below(r, 100);
+	p->proto = c < 33 ? PKT_TCP : c < 57 ? PKT_UDP : c < 95 ? PKT_ICMP : PKT_OTHER;
+	if (p->proto == PKT_ICMP)
+		p->icmp_type = pick_type(r, f, p->family);
+	else if (p->proto != PKT_OTHER)
+		p->port = pick_port(r, f);
+}
+
+int gen_packets(const struct gen_model *m, uint64_t seed, const struct eval_route *routes,
+		int nroutes, struct pkt *out, int n)
 {
 	static struct facts f;   /* large: kept off the stack */
 	struct gen_rng r;
@@ -257,21 +297,12 @@ int gen_packets(const struct gen_model *m, uint64_t seed, struct pkt *out, int n
 		bool ok = false;
 		for (int tries = 0; tries < 50 && !ok; tries++) {
 			memset(&p, 0, sizeof(p));
-			if (gen_chance(&r, 55) && aimed(&r, m, &f, &p)) {
-				ok = p.src != p.dst && usable(p.family, p.dst) && usable(p.family, p.src);
-				continue;
-			}
-			p.dst = pick_dst(&r, &f, &p.family);
-			p.src = pick_src(&r, &f, p.family);
+			if (!(gen_chance(&r, 55) && aimed(&r, m, &f, &p)))
+				unaimed(&r, &f, &p);
+			source_bias(&r, &f, routes, nroutes, &p);
+			/* From the outside, as kern_run() sends every packet. */
+			p.iif = "r0";
 			ok = p.src != p.dst && usable(p.family, p.dst) && usable(p.family, p.src);
-			if (!ok)
-				continue;
-			unsigned c = gen_below(&r, 100);
-			p.proto = c < 33 ? PKT_TCP : c < 57 ? PKT_UDP : c < 95 ? PKT_ICMP : PKT_OTHER;
-			if (p.proto == PKT_ICMP)
-				p.icmp_type = pick_type(&r, &f, p.family);
-			else if (p.proto != PKT_OTHER)
-				p.port = pick_port(&r, &f);
 		}
 		if (ok)
 			out[k++] = p;

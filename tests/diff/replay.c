@@ -8,8 +8,18 @@
  *
  *     kernel >= 6.10                              # optional: run only there
  *                                                 # (`kernel < 6.10`: only before)
+ *     route 2001:db8:1::/48                       # optional, any number of them
+ *     route 2001:db8:1:2::/64 via r0
  *     icmp 2001:db8:1::1 -> 2001:db8::5 type 151 accept
  *     tcp 10.0.0.1 -> 10.0.0.2 port 22 reject known
+ *
+ * Every packet comes from the outside, arriving at the router by r0.  The
+ * router's main table sends every address out r0 too, so no source is
+ * forged, unless `route PREFIX` lines route prefixes to the container
+ * side (r1; `via r0`: back to the outside, to carve a longer prefix out of
+ * a routed one).  The longest route holding a packet's source says which
+ * interface its source check wants; the lines apply to the whole case,
+ * wherever they stand, and the evaluator is told the same routes.
  *
  * The evaluator must give that verdict, and the kernel the outcome
  * kern_expected() names for it, in every format.  `known` marks a packet
@@ -30,6 +40,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+
+#define MAX_ROUTES 64
+
+/* The case's `route` lines. */
+struct case_routes {
+	struct eval_route v[MAX_ROUTES];
+	int n;
+};
 
 struct line {
 	int lineno;
@@ -122,9 +140,31 @@ static bool kernel_at_least(int major, int minor, char *release, size_t len)
 	return a > major || (a == major && b >= minor);
 }
 
-/* Reads NAME.packets into *lines; *skip_why is set when the kernel does not fit. */
-static int read_packets(const char *path, struct line *lines, char *skip_why, size_t whylen,
-			bool *ok)
+/* "route PREFIX [via r0|r1]" into rt; false when s is no route line, or a
+ * malformed one (then *bad is set). */
+static bool parse_route(const char *s, struct case_routes *rt, bool *bad)
+{
+	char pfx[ADDR_STRLEN], via[8], ifname[8], err[160];
+	int used = 0;
+	int got = sscanf(s, "route %63s %n%7s %7s %n", pfx, &used, via, ifname, &used);
+	if (got < 1)
+		return false;
+	struct prefix p;
+	*bad = s[used] != '\0' || (got != 1 && got != 3) || rt->n == MAX_ROUTES ||
+	       !addr_parse(pfx, &p, err, sizeof(err)) ||
+	       (got == 3 && (strcmp(via, "via") != 0 ||
+			     (strcmp(ifname, "r0") != 0 && strcmp(ifname, "r1") != 0)));
+	if (!*bad)
+		rt->v[rt->n++] = (struct eval_route){ .pfx = p,
+						      .ifname = got == 3 && ifname[1] == '0' ? "r0"
+										    : "r1" };
+	return true;
+}
+
+/* Reads NAME.packets into *lines and *rt; *skip_why is set when the kernel
+ * does not fit. */
+static int read_packets(const char *path, struct line *lines, struct case_routes *rt,
+			char *skip_why, size_t whylen, bool *ok)
 {
 	char *text = slurp(path);
 	int n = 0, ln = 0;
@@ -162,13 +202,19 @@ static int read_packets(const char *path, struct line *lines, char *skip_why, si
 					 minor, release);
 			continue;
 		}
+		bool bad = false;
+		if (parse_route(s, rt, &bad) && !bad)
+			continue;
 		memset(&lines[n], 0, sizeof(lines[n]));
-		if (n == DT_MAX_PACKETS || !parse_line(s, &lines[n])) {
+		if (bad || n == DT_MAX_PACKETS || !parse_line(s, &lines[n])) {
 			printf("difftest: %s:%d: expected 'PROTO SRC -> DST [port N|type N] "
-			       "accept|drop|reject [known]' or 'kernel >= X.Y' or 'kernel < X.Y'\n", path, ln);
+			       "accept|drop|reject [known]', 'route PREFIX [via r0|r1]' or "
+			       "'kernel >= X.Y' or 'kernel < X.Y'\n", path, ln);
 			*ok = false;
 			break;
 		}
+		/* Sent from the outside: kern_run() puts every packet on o0. */
+		lines[n].pkt.iif = "r0";
 		lines[n++].lineno = ln;
 	}
 	free(text);
@@ -202,6 +248,7 @@ bool dt_replay(struct kern *k, const char *pol, const bool fmt[DT_NFMT], struct 
 	static struct line lines[DT_MAX_PACKETS];
 	static struct pkt pkts[DT_MAX_PACKETS];
 	static enum kern_outcome got[DT_MAX_PACKETS];
+	static struct case_routes rt;
 	char path[4096], err[4096], what[512], why[256], skip_why[256] = "";
 	size_t plen = strlen(pol);
 	if (plen < 4 || strcmp(pol + plen - 4, ".pol") != 0 || plen + 10 > sizeof(path)) {
@@ -210,7 +257,9 @@ bool dt_replay(struct kern *k, const char *pol, const bool fmt[DT_NFMT], struct 
 	}
 	snprintf(path, sizeof(path), "%.*s.packets", (int)(plen - 4), pol);
 	bool ok;
-	int n = read_packets(path, lines, skip_why, sizeof(skip_why), &ok);
+	rt.n = 0;
+	int n = read_packets(path, lines, &rt, skip_why, sizeof(skip_why), &ok);
+	struct eval_routes routes = { rt.v, rt.n, "r0" };
 	if (!ok)
 		return false;
 	if (skip_why[0]) {
@@ -233,12 +282,19 @@ bool dt_replay(struct kern *k, const char *pol, const bool fmt[DT_NFMT], struct 
 		return false;
 	}
 	for (int i = 0; i < n; i++) {
-		struct eval_result r = eval_packet(c.sp, &lines[i].pkt);
+		struct eval_result r = eval_packet_routed(c.sp, &lines[i].pkt, &routes);
+		st->forged += r.reason == EVAL_FORGED;
+		st->forged_astray += r.reason == EVAL_FORGED && !r.block;
 		dt_describe(&r, why, sizeof(why));
 		snprintf(what, sizeof(what), "[evaluator] the contract says %s, the evaluator %s",
 			 eval_verdict_word[lines[i].verdict], why);
 		check(st, path, &lines[i], r.verdict == lines[i].verdict, what);
 		pkts[i] = lines[i].pkt;
+	}
+	/* Replaces the previous case's, none included. */
+	if (kern_route_set(k, rt.v, rt.n, err, sizeof(err)) != 0) {
+		fprintf(stderr, "difftest: %s: setting the routes: %s\n", pol, err);
+		exit(2);
 	}
 	for (int f = 0; f < DT_NFMT; f++) {
 		if (!fmt[f])

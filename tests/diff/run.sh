@@ -4,8 +4,10 @@
 # ruleset, in text and JSON.
 #
 # 1. Random policies from a fixed seed, each with a batch of packets biased
-#    to the edges of its prefixes, ports and ICMP types: every verdict the
-#    evaluator gives must be what the kernel does.  A disagreement prints
+#    to the edges of its prefixes, ports and ICMP types, and for half of the
+#    seeds some protected prefixes routed to the container side, so that
+#    packets from them arriving from the outside are forged: every verdict
+#    the evaluator gives must be what the kernel does.  A disagreement prints
 #    the seed, the packet and a minimised policy that still shows it.
 # 2. The regression cases tests/diff/regress/NAME.pol + NAME.packets:
 #    verdicts checked by hand against the language contract, which the

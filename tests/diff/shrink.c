@@ -182,6 +182,20 @@ bool shrink_candidate(const struct gen_model *m, int i, struct gen_model *out)
 				return true;
 			}
 	for (int b = 0; b < m->nblocks; b++)
+		if (m->blocks[b].nvia && here(&w)) {
+			out->blocks[b].nvia = 0;
+			return true;
+		}
+	for (int b = 0; b < m->nblocks; b++)
+		for (int v = 0; m->blocks[b].nvia > 1 && v < m->blocks[b].nvia; v++)
+			if (here(&w)) {
+				struct gen_block *ob = &out->blocks[b];
+				memmove(&ob->via[v], &ob->via[v + 1],
+					sizeof(ob->via[0]) * (size_t)(ob->nvia - v - 1));
+				ob->nvia--;
+				return true;
+			}
+	for (int b = 0; b < m->nblocks; b++)
 		for (int t = 0; m->blocks[b].ntargets > 1 && t < m->blocks[b].ntargets; t++)
 			if (here(&w)) {
 				drop_value(out->blocks[b].targets, &out->blocks[b].ntargets, t);

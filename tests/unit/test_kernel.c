@@ -365,6 +365,129 @@ static void test_run_refuses(void **state)
 	assert_int_equal(got[0], KERN_ACCEPT);
 }
 
+/* ---- routes to the container side: forged sources ---- */
+
+static struct eval_route rt(const char *text, const char *ifname)
+{
+	struct eval_route r = { .ifname = ifname };
+	char err[128];
+	if (!addr_parse(text, &r.pfx, err, sizeof(err)))
+		fail_msg("%s: %s", text, err);
+	return r;
+}
+
+static void route_set(struct kern *k, const struct eval_route *v, int n)
+{
+	char err[512];
+	if (kern_route_set(k, v, n, err, sizeof(err)) != 0)
+		fail_msg("kern_route_set: %s", err);
+}
+
+/* The reverse path check d6c's forward chain starts with: a source whose
+ * route leaves by another interface than the packet came in by is forged. */
+static const char fib_ruleset[] =
+	"table inet t { chain f { type filter hook forward priority 0; policy accept;\n"
+	"	fib saddr . iif oif missing drop\n"
+	"	ip6 daddr 2001:db8:9::/64 tcp dport 25 reject with tcp reset\n"
+	"	ip daddr 203.0.113.0/24 reject with icmpx admin-prohibited\n"
+	"}\n}\n";
+
+static void test_routes_forge_sources(void **state)
+{
+	struct kern *k = need_root(state);
+	load(k, fib_ruleset, false);
+	/* A /128 back to the outside inside a /48 to the container: the
+	 * longest route decides, as the evaluator's eval_routes does. */
+	struct eval_route r[] = {
+		rt("2001:db8:bad::/48", "r1"), rt("2001:db8:bad::7/128", "r0"),
+		rt("10.9.0.0/16", "r1"), rt("10.9.0.0/16", "r1"),   /* a repeat: merged */
+		rt("10.10.1.2", "r1"),   /* made 10.10.1.2/16 below: host bits ignored */
+	};
+	r[4].pfx.len = 16;
+	struct pkt p[] = {
+		mk(PKT_TCP, "2001:db8:bad::9", "2001:db8:1::10", 22),
+		mk(PKT_UDP, "2001:db8:bad::7", "2001:db8:1::10", 53),
+		mk(PKT_ICMP, "2001:db8:bae::9", "2001:db8:1::10", 128),
+		mk(PKT_UDP, "10.9.255.255", "192.0.2.1", 53),
+		mk(PKT_TCP, "10.11.0.1", "192.0.2.1", 80),
+		mk(PKT_UDP, "10.10.0.1", "192.0.2.1", 53),
+	};
+	enum kern_outcome want[] = { KERN_DROP, KERN_ACCEPT, KERN_ACCEPT,
+				     KERN_DROP, KERN_ACCEPT, KERN_DROP };
+	int n = (int)(sizeof(p) / sizeof(p[0]));
+	enum kern_outcome got[sizeof(p) / sizeof(p[0])];
+	route_set(k, r, (int)(sizeof(r) / sizeof(r[0])));
+	run(k, p, n, got);
+	expect_outcomes(p, got, want, n);
+	/* Replaced, not added to: with no routes nothing is forged. */
+	route_set(k, NULL, 0);
+	enum kern_outcome all[sizeof(p) / sizeof(p[0])];
+	for (int i = 0; i < n; i++)
+		all[i] = KERN_ACCEPT;
+	run(k, p, n, got);
+	expect_outcomes(p, got, all, n);
+}
+
+/* The router's answer to a source routed to the container side leaves by
+ * c0, and still counts as the answer it is. */
+static void test_routes_answers_on_container_side(void **state)
+{
+	struct kern *k = need_root(state);
+	load(k, "table inet t { chain f { type filter hook forward priority 0;\n"
+		"	ip6 daddr 2001:db8:9::/64 tcp dport 25 reject with tcp reset\n"
+		"	ip daddr 203.0.113.0/24 reject with icmpx admin-prohibited\n"
+		"}\n}\n", false);
+	struct eval_route r[] = { rt("2001:db8:bad::/48", "r1"), rt("10.9.0.0/16", "r1") };
+	route_set(k, r, 2);
+	struct pkt p[] = { mk(PKT_TCP, "2001:db8:bad::9", "2001:db8:9::10", 25),
+			   mk(PKT_UDP, "10.9.8.7", "203.0.113.5", 53),
+			   mk(PKT_TCP, "2001:db8:bad::9", "2001:db8:9::10", 22) };
+	enum kern_outcome want[] = { KERN_RESET, KERN_ADMIN_PROHIBITED, KERN_ACCEPT }, got[3];
+	run(k, p, 3, got);
+	expect_outcomes(p, got, want, 3);
+}
+
+/* Running out of tags rebuilds the namespaces: the routes come back too. */
+static void test_routes_survive_rebuild(void **state)
+{
+	struct kern *k = need_root(state);
+	load(k, fib_ruleset, false);
+	struct eval_route r[] = { rt("2001:db8:bad::/48", "r1") };
+	route_set(k, r, 1);
+	enum { FILL = 65536 - 1024 };
+	struct pkt *fill = calloc(FILL, sizeof(*fill));
+	enum kern_outcome *out = calloc(FILL, sizeof(*out));
+	assert_non_null(fill);
+	assert_non_null(out);
+	for (int i = 0; i < FILL; i++)
+		fill[i] = mk(PKT_UDP, "2001:db8:beef::1", "2001:db8:1::10", 53);
+	run(k, fill, FILL, out);
+	struct pkt p[2] = { mk(PKT_UDP, "2001:db8:bad::9", "2001:db8:1::10", 53),
+			    mk(PKT_UDP, "2001:db8:beef::1", "2001:db8:1::10", 53) };
+	enum kern_outcome want[2] = { KERN_DROP, KERN_ACCEPT }, got[2];
+	run(k, p, 2, got);   /* past the last tag: sent from rebuilt namespaces */
+	expect_outcomes(p, got, want, 2);
+	free(fill);
+	free(out);
+}
+
+static void test_routes_refused(void **state)
+{
+	struct kern *k = need_root(state);
+	char err[512];
+	struct eval_route bad[] = { rt("2001:db8::/48", "eth0") };
+	assert_int_equal(kern_route_set(k, bad, 1, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "eth0"));
+	struct eval_route both[] = { rt("10.1.0.0/16", "r1"), rt("10.1.0.0/16", "r0") };
+	assert_int_equal(kern_route_set(k, both, 2, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "10.1.0.0/16"));
+	/* Refused before the kernel saw anything: the namespaces still work. */
+	struct pkt p = mk(PKT_TCP, "2001:db8:bad::9", "2001:db8::10", 22);
+	enum kern_outcome got;
+	run(k, &p, 1, &got);
+	assert_int_equal(got, KERN_ACCEPT);
+}
+
 /* ---- timings, printed ---- */
 
 static double now(void)
@@ -452,6 +575,10 @@ int main(void)
 		T(test_json_and_replace),
 		T(test_load_error),
 		T(test_run_refuses),
+		T(test_routes_forge_sources),
+		T(test_routes_answers_on_container_side),
+		T(test_routes_survive_rebuild),
+		T(test_routes_refused),
 		T(test_timings),
 	};
 #undef T
