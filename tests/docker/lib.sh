@@ -1,22 +1,35 @@
 # Helpers of the real-Docker suite (tests/docker/run.sh); sourced after
 # tests/lib.sh.  Everything of a run lives under $tmp and in the network
-# namespaces $P-host (dockerd, its bridges and containers) and $P-out (the
-# outside world); teardown removes all of it.
+# namespaces $P-host (dockerd, its bridges and containers), $P-out (the
+# outside world) and $P-atk (the attacker's second host); teardown removes
+# all of it.
 #
 #   $P-out (o0: fd00:ffff::2, 198.18.0.2, sources $SRC_*) --veth-- $P-host (h0: fd00:ffff::1, 198.18.0.1)
 #                                                                    dockerd, bridges, containers
+#   $P-atk (a0: fd00:fffe::2, 198.18.0.6) --veth-- $P-host (h1: fd00:fffe::1, 198.18.0.5)
+#
+# $P-atk only sends the forged packets of the tcpforged and udpforged probes
+# (tests/packet/probe.c; tests/packet/run.sh explains the attack): a source
+# of a container's network, to an address of $P-out, which the host
+# forwards from h1 to h0.  $P-out drops incoming pure SYNs to the probes'
+# source ports, so that its kernel does not answer a forged SYN with a
+# reset (which would end the forged flow on the host).
 #
 # Variables the caller sets first: P, tmp.
 
 DOCKER_CLI=/usr/bin/docker # by full path: another docker client comes earlier on PATH
 NS_HOST=$P-host
 NS_OUT=$P-out
+NS_ATK=$P-atk
 DAEMON_PID=""
 MARK=0x00100000 # d6c --accept-mark; the recipe rules match it
 
 # The outside's addresses: probe sources and the servers of the egress checks.
 OUT_LINK6=fd00:ffff::2 HOST_LINK6=fd00:ffff::1
 OUT_LINK4=198.18.0.2 HOST_LINK4=198.18.0.1
+ATK_LINK6=fd00:fffe::2 HOST_ATK6=fd00:fffe::1
+ATK_LINK4=198.18.0.6 HOST_ATK4=198.18.0.5
+SPORT_MIN=20001 SPORT_MAX=32000 # run.sh's probes' source ports (next_sport)
 SRC_OK6=2001:db8:ffff::5   # named by the policies' `from`
 SRC_BAD6=2001:db8:bad::9   # named by no `from`
 SRC_OK4=203.0.113.5
@@ -35,7 +48,8 @@ nsctl() {
 topology_up() {
 	ip netns add "$NS_HOST" 2>"$tmp/ns.err" || return 1
 	ip netns add "$NS_OUT" 2>>"$tmp/ns.err" || return 1
-	for ns in $NS_HOST $NS_OUT; do
+	ip netns add "$NS_ATK" 2>>"$tmp/ns.err" || return 1
+	for ns in $NS_HOST $NS_OUT $NS_ATK; do
 		nsctl "$ns" net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
 			net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
 			net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 || return 1
@@ -45,11 +59,15 @@ topology_up() {
 	# also sets ip filter FORWARD's policy to drop (as on a fresh host)
 	nsctl "$NS_HOST" net.ipv6.conf.all.forwarding=1 || return 1
 	ip -n "$NS_HOST" link add h0 type veth peer name o0 netns "$NS_OUT" || return 1
+	ip -n "$NS_HOST" link add h1 type veth peer name a0 netns "$NS_ATK" || return 1
 	ip -n "$NS_HOST" -batch - <<-EOF || return 1
 		link set lo up
 		link set h0 up
+		link set h1 up
 		address add $HOST_LINK6/64 dev h0 nodad
 		address add $HOST_LINK4/30 dev h0
+		address add $HOST_ATK6/64 dev h1 nodad
+		address add $HOST_ATK4/30 dev h1
 		route add $SRC_OK6/128 via $OUT_LINK6 dev h0
 		route add $SRC_BAD6/128 via $OUT_LINK6 dev h0
 		route add 203.0.113.0/24 via $OUT_LINK4 dev h0
@@ -66,10 +84,27 @@ topology_up() {
 		route add ::/0 via $HOST_LINK6 dev o0
 		route add default via $HOST_LINK4 dev o0
 	EOF
+	# the attacker: no address but its link's; everything goes to the host
+	ip -n "$NS_ATK" -batch - <<-EOF || return 1
+		link set lo up
+		link set a0 up
+		address add $ATK_LINK6/64 dev a0 nodad
+		address add $ATK_LINK4/30 dev a0
+		route add ::/0 via $HOST_ATK6 dev a0
+		route add default via $HOST_ATK4 dev a0
+	EOF
+	ip netns exec "$NS_OUT" $NFT -f - <<-EOF || return 1
+		table inet d6cd_attacker {
+			chain input {
+				type filter hook input priority 0;
+				tcp dport $SPORT_MIN-$SPORT_MAX tcp flags & (syn | ack) == syn drop
+			}
+		}
+	EOF
 }
 
 topology_down() {
-	for ns in $NS_HOST $NS_OUT; do
+	for ns in $NS_HOST $NS_OUT $NS_ATK; do
 		[ -e "/run/netns/$ns" ] || continue
 		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
 		ip netns del "$ns" 2>/dev/null || echo "cannot delete network namespace $ns" >&2

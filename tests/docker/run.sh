@@ -20,6 +20,8 @@
 #   3. loads base.pol with each loader (nft -f of compile, nft -j -f of
 #      compile -f json, d6c apply), each without and with --accept-mark,
 #      and runs every probe of base.probes after each load;
+#      (tcpforged/udpforged rows: sources forged from $P-atk, lib.sh), then
+#      the forged probes once more with d6c's source check emptied;
 #   4. isolation: the recipe rule moved above Docker's isolation jump lets
 #      marked traffic cross Docker networks, until Docker moves its jump up;
 #   5. a network and a container created after d6c is loaded (late.probes);
@@ -36,6 +38,8 @@
 #  10. tears everything down and checks nothing is left.
 # Probe tables: tests/docker/*.probes, one probe a line:
 #     PROTO SRC -> DST PORT  OFF OFF+MARK ON ON+MARK      (PORT "-" for icmp)
+# PROTO tcpforged and udpforged: the forged-reply attack from $P-atk (lib.sh,
+# tests/packet/probe.c), then the tcp or udp probe.
 # (base.probes explains the names and columns).
 #
 # Environment: D6C (default ./d6c), NFT (default nft), CC, DOCKERD (default:
@@ -110,7 +114,9 @@ parse_probes() { # FILE NAME
 		if [ $# -ne 9 ] || [ "$3" != "->" ]; then
 			fail "$file:$lineno: expected 'PROTO SRC -> DST PORT OFF OFF+MARK ON ON+MARK': $line"; continue
 		fi
-		case $1 in tcp | udp | icmp) ;; *) fail "$file:$lineno: unknown protocol '$1'"; continue ;; esac
+		case $1 in tcp | udp | icmp) ;; tcpforged | udpforged)
+			case $2 in c*) fail "$file:$lineno: a forged probe's source must be outside: $line"; continue ;; esac ;;
+		*) fail "$file:$lineno: unknown protocol '$1'"; continue ;; esac
 		bad=0
 		for o in $6 $7 $8 $9; do case $o in accept | drop | reject) ;; *) bad=1 ;; esac; done
 		[ $bad = 0 ] || { fail "$file:$lineno: outcomes are accept, drop or reject: $line"; continue; }
@@ -142,6 +148,7 @@ run_probes() {
 		set -- $proto "$s" "$d"
 		[ "$proto" = icmp ] || set -- "$@" "$port"
 		set -- "$@" -s $SPORT -w "$PROBE_WAIT_MS"
+		case $proto in *forged) set -- "$@" -f "/run/netns/$NS_ATK" ;; esac
 		case $src in
 		c*) dk exec "${src%v4}" /bin/probe "$@" >"$tmp/res.$k" 2>&1 & ;;
 		*) ons "$PROBE" "$@" >"$tmp/res.$k" 2>&1 & ;;
@@ -171,7 +178,7 @@ run_probes() {
 matches() {
 	[ "$3" = "$2" ] || return 1
 	[ "$3" = reject ] || return 0
-	case $1 in tcp) rwant=reset ;; *) rwant=admin-prohibited ;; esac
+	case $1 in tcp | tcpforged) rwant=reset ;; *) rwant=admin-prohibited ;; esac
 	rkind=${4#(}
 	[ "${rkind%%:*}" = "$rwant" ] && return 0
 	detail="$4, but this reject must be $rwant"
@@ -207,6 +214,7 @@ check_one() {
 	what=$1 want=$2 proto=$3 src=$4 dst=$5 port=${6:-}
 	next_sport
 	set -- $proto "$(addr_of "$src")" "$(addr_of "$dst")" $port -s $SPORT -w "$PROBE_WAIT_MS"
+	case $proto in *forged) set -- "$@" -f "/run/netns/$NS_ATK" ;; esac
 	case $src in
 	c*) res=$(dk exec "${src%v4}" /bin/probe "$@" 2>&1) ;;
 	*) res=$(ons "$PROBE" "$@" 2>&1) ;;
@@ -228,6 +236,27 @@ group_loaders() {
 			run_probes base "$MODE, $loader, $VARIANT"
 		done
 	done
+}
+
+# The forged probes of base.probes pass only if forging works: with d6c's
+# source check taken out of the loaded table (chain source_route emptied),
+# the forged SYN and datagram to c1 get through when Docker does not filter
+# IPv6 (off); with "ip6tables" on, Docker's FORWARD (policy drop, accepting
+# only what leaves or enters its bridges) drops the forged packet itself.
+# IPv4: Docker's ip FORWARD drops it in both modes (and the NAT network's
+# masquerade would rewrite its source anyway).
+group_forged_unchecked() {
+	VARIANT=plain
+	load apply plain >"$tmp/load.msg" 2>&1 || { fail "docker [$MODE] forged: cannot load:"; cat "$tmp/load.msg"; return; }
+	if ! hns $NFT flush chain inet d6c source_route; then
+		fail "docker [$MODE] forged: no chain source_route to empty"; return
+	fi
+	LOADED="apply, source check emptied"
+	case $MODE in off) want6=accept ;; on) want6=drop ;; esac
+	check_one "forged source, no source check: tcp to c1's denied 53" $want6 tcpforged ok6 c1 53
+	check_one "forged source, no source check: udp to c1's denied 80" $want6 udpforged ok6 c1 80
+	check_one "forged source, no source check: tcp to c3v4's rejected 80 (Docker drops the forged packet)" reject tcpforged ok4 c3v4 80
+	load apply plain >"$tmp/load.msg" 2>&1 || { fail "docker [$MODE] forged: cannot load again:"; cat "$tmp/load.msg"; }
 }
 
 # Why d6c's default priority is filter - 1.  At equal priority the kernel
@@ -504,6 +533,9 @@ for MODE in $D6C_DOCKER_MODES; do
 		fail "docker [$MODE] cannot build the namespaces: $(cat "$tmp/ns.err")"; teardown; continue
 	fi
 	ons "$PROBE" serve 80 53 >"$tmp/serve.out" 2>&1 &
+	# the attacker's way to the host: its neighbours, before any forged probe
+	ip netns exec "$NS_ATK" "$PROBE" icmp $ATK_LINK6 $HOST_ATK6 -w 500 >/dev/null 2>&1
+	ip netns exec "$NS_ATK" "$PROBE" icmp $ATK_LINK4 $HOST_ATK4 -w 500 >/dev/null 2>&1
 	# 1. boot order: d6c's table first, then dockerd
 	VARIANT=plain
 	if ! load apply plain >"$tmp/load.msg" 2>&1; then
@@ -533,6 +565,7 @@ for MODE in $D6C_DOCKER_MODES; do
 	recipe_check "installed $([ "$MODE" = on ] && echo before || echo after) dockerd started"
 	# 3.-6.
 	group_loaders
+	group_forged_unchecked
 	check_one "d6c loaded after dockerd: reject tcp 25 is a reset" reject tcp ok6 c1 25
 	isolation_top
 	group_late
