@@ -136,6 +136,26 @@ struct ir_dispatch ir_flatten(struct arena *a, int family, const struct prefix *
 	return d;
 }
 
+struct ir_dispatch ir_flatten_blocks(struct arena *a, const struct sema_policy *p, int family,
+				     const int *owner_of_block)
+{
+	int total = 0;
+	for (int i = 0; i < p->nblocks; i++)
+		total += p->blocks[i].nprefixes;
+	struct prefix *pfx = xmalloc(sizeof(*pfx) * (size_t)(total + 1));
+	int *owner = xmalloc(sizeof(*owner) * (size_t)(total + 1));
+	int k = 0;
+	for (int i = 0; i < p->nblocks; i++)
+		for (int j = 0; j < p->blocks[i].nprefixes; j++) {
+			pfx[k] = p->blocks[i].prefixes[j].pfx;
+			owner[k++] = owner_of_block[i];
+		}
+	struct ir_dispatch d = ir_flatten(a, family, pfx, owner, k);
+	free(pfx);
+	free(owner);
+	return d;
+}
+
 /* ---- rules ---- */
 
 const char *const ir_l4_name[] = {
@@ -433,12 +453,10 @@ struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
 		users[i] = 0;
 	for (int i = 0; i < p->nblocks; i++)
 		users[class[i]]++;
-	int nchains = 0, total = 0;
-	for (int i = 0; i < p->nblocks; i++) {
+	int nchains = 0;
+	for (int i = 0; i < p->nblocks; i++)
 		if (class[i] == i)
 			nchains++;
-		total += p->blocks[i].nprefixes;
-	}
 	ir->chains = arena_alloc(a, sizeof(*ir->chains) * (size_t)(nchains + 1));
 	for (int i = 0; i < p->nblocks; i++) {
 		if (class[i] != i) {
@@ -448,18 +466,8 @@ struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
 		chain_of[i] = ir->nchains;
 		lower_block(a, &p->blocks[i], users[i], &ir->chains[ir->nchains++]);
 	}
-	struct prefix *pfx = xmalloc(sizeof(*pfx) * (size_t)(total + 1));
-	int *owner = xmalloc(sizeof(*owner) * (size_t)(total + 1));
-	int k = 0;
-	for (int i = 0; i < p->nblocks; i++)
-		for (int j = 0; j < p->blocks[i].nprefixes; j++) {
-			pfx[k] = p->blocks[i].prefixes[j].pfx;
-			owner[k++] = chain_of[i];
-		}
-	ir->dispatch4 = ir_flatten(a, FAM_IP4, pfx, owner, k);
-	ir->dispatch6 = ir_flatten(a, FAM_IP6, pfx, owner, k);
-	free(pfx);
-	free(owner);
+	ir->dispatch4 = ir_flatten_blocks(a, p, FAM_IP4, chain_of);
+	ir->dispatch6 = ir_flatten_blocks(a, p, FAM_IP6, chain_of);
 	ir_lower_sources(a, p, ir);
 	free(class);
 	free(users);

@@ -135,6 +135,10 @@ struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
  * and for lint.  pfx[i] belongs to chain owner[i]. */
 struct ir_dispatch ir_flatten(struct arena *a, int family, const struct prefix *pfx,
 			      const int *owner, int n);
+/* ir_flatten over every block's prefixes, block i's owned by owner_of_block[i]:
+ * the dispatch maps (owner: chain) and the sources maps (owner: check). */
+struct ir_dispatch ir_flatten_blocks(struct arena *a, const struct sema_policy *p, int family,
+				     const int *owner_of_block);
 /* The source check's maps and chains (ir_source.c), into ir. */
 void ir_lower_sources(struct arena *a, const struct sema_policy *p, struct ir_policy *ir);
 /* "PREFIX PATH SUFFIX" within max bytes, the path shortened from the left. */

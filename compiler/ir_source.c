@@ -131,20 +131,7 @@ void ir_lower_sources(struct arena *a, const struct sema_policy *p, struct ir_po
 	ir->comment_rthdr = ir_fit(a, "", src, ": a packet with a routing header is no reply: "
 				   "its block decides", IR_COMMENT_MAX);
 	int *check_of = assign_checks(a, p, ir);
-	int total = 0;
-	for (int i = 0; i < p->nblocks; i++)
-		total += p->blocks[i].nprefixes;
-	struct prefix *pfx = xmalloc(sizeof(*pfx) * (size_t)(total + 1));
-	int *owner = xmalloc(sizeof(*owner) * (size_t)(total + 1));
-	int k = 0;
-	for (int i = 0; i < p->nblocks; i++)
-		for (int j = 0; j < p->blocks[i].nprefixes; j++) {
-			pfx[k] = p->blocks[i].prefixes[j].pfx;
-			owner[k++] = check_of[i];
-		}
-	ir->sources4 = ir_flatten(a, FAM_IP4, pfx, owner, k);
-	ir->sources6 = ir_flatten(a, FAM_IP6, pfx, owner, k);
-	free(pfx);
-	free(owner);
+	ir->sources4 = ir_flatten_blocks(a, p, FAM_IP4, check_of);
+	ir->sources6 = ir_flatten_blocks(a, p, FAM_IP6, check_of);
 	free(check_of);
 }
