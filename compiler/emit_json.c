@@ -135,6 +135,10 @@ static json_t *rule_expr(const struct ir_policy *ir, const struct ir_rule *r)
 	}
 	if (r->log)
 		json_array_append_new(e, json_pack("{s:{s:s}}", "log", "prefix", r->log_prefix));
+	if (ir_accept_any(ir, r)) {
+		json_array_append_new(e, json_pack("{s:{s:s}}", "goto", "target", IR_ACCEPT_ANY_CHAIN));
+		return e;
+	}
 	if (r->verdict == IR_ACCEPT)
 		append_mark(e, ir);
 	json_array_append_new(e, verdict_json(r->verdict));
@@ -199,6 +203,22 @@ static void source_rules(const struct ir_policy *ir, json_t *cmds)
 			vmap(FAM_IP6, "daddr", "@dispatch6")), ir->comment_rthdr));
 }
 
+/* As emit_text.c's print_accept_any(): its two rules (the chain is added
+ * with the others). */
+static void accept_any_rules(const struct ir_policy *ir, json_t *cmds)
+{
+	json_t *names = json_array();
+	for (int i = 0; ir_docker_bridges[i]; i++)
+		json_array_append_new(names, json_string(ir_docker_bridges[i]));
+	json_array_append_new(cmds, rule(ir, IR_ACCEPT_ANY_CHAIN, json_pack("[o, {s:n}]",
+		match(meta("iifname"), "==", json_pack("{s:o}", "set", names)), "accept"),
+		ir->comment_any_docker));
+	json_t *e = json_array();
+	append_mark(e, ir);
+	json_array_append_new(e, json_pack("{s:n}", "accept"));
+	json_array_append_new(cmds, rule(ir, IR_ACCEPT_ANY_CHAIN, e, ir->comment_any_mark));
+}
+
 static json_t *check_rule(const struct ir_policy *ir, const struct ir_check *c)
 {
 	json_t *m;
@@ -227,6 +247,9 @@ json_t *emit_json_build(const struct ir_policy *ir)
 		"{s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "family", "inet", "table", ir->table,
 		"name", "forward", "type", "filter", "hook", "forward", "prio", ir->priority_num,
 		"policy", "accept")));
+	if (ir->accept_mask)
+		json_array_append_new(cmds, add("chain", json_pack("{s:s, s:s, s:s}", "family",
+			"inet", "table", ir->table, "name", IR_ACCEPT_ANY_CHAIN)));
 	for (int i = 0; i < ir->nchecks; i++)
 		json_array_append_new(cmds, add("chain", json_pack("{s:s, s:s, s:s, s:s}", "family",
 			"inet", "table", ir->table, "name", ir->checks[i].name, "comment",
@@ -256,6 +279,8 @@ json_t *emit_json_build(const struct ir_policy *ir)
 	if (ir->dispatch4.n)
 		json_array_append_new(cmds, vmap_rule(ir, FAM_IP4, ir->comment_dispatch4));
 
+	if (ir->accept_mask)
+		accept_any_rules(ir, cmds);
 	for (int i = 0; i < ir->nchecks; i++)
 		json_array_append_new(cmds, check_rule(ir, &ir->checks[i]));
 	for (int i = 0; i < ir->nchains; i++) {

@@ -114,9 +114,27 @@ static void print_rule(FILE *out, const struct ir_policy *ir, const struct ir_ru
 	}
 	if (r->log)
 		fprintf(out, "log prefix \"%s\" ", r->log_prefix);
-	if (r->verdict == IR_ACCEPT)
-		print_mark(out, ir);
-	fprintf(out, "%s comment \"%s\"\n", verdict_text[r->verdict], r->comment);
+	if (ir_accept_any(ir, r)) {
+		fputs("goto " IR_ACCEPT_ANY_CHAIN " ", out);
+	} else {
+		if (r->verdict == IR_ACCEPT)
+			print_mark(out, ir);
+		fprintf(out, "%s ", verdict_text[r->verdict]);
+	}
+	fprintf(out, "comment \"%s\"\n", r->comment);
+}
+
+/* With a mark: where the accepts of rules that name no source go (ir.h). */
+static void print_accept_any(FILE *out, const struct ir_policy *ir)
+{
+	if (!ir->accept_mask)
+		return;
+	fputs("\n\tchain " IR_ACCEPT_ANY_CHAIN " {\n\t\tiifname { ", out);
+	for (int i = 0; ir_docker_bridges[i]; i++)
+		fprintf(out, "%s\"%s\"", i ? ", " : "", ir_docker_bridges[i]);
+	fprintf(out, " } accept comment \"%s\"\n\t\t", ir->comment_any_docker);
+	print_mark(out, ir);
+	fprintf(out, "accept comment \"%s\"\n\t}\n", ir->comment_any_mark);
 }
 
 /* A map from destination ranges to block chains (dispatch), or from source
@@ -190,6 +208,7 @@ int emit_text(const struct ir_policy *ir, FILE *out)
 		fprintf(out, "\t\tip daddr vmap @dispatch4 comment \"%s\"\n", ir->comment_dispatch4);
 	fputs("\t}\n", out);
 
+	print_accept_any(out, ir);
 	for (int i = 0; i < ir->nchecks; i++)
 		print_check(out, &ir->checks[i]);
 	for (int i = 0; i < ir->nchains; i++) {

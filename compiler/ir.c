@@ -429,6 +429,8 @@ static int *classify(const struct sema_policy *p)
 	return class;
 }
 
+const char *const ir_docker_bridges[] = { "docker0", "br-*", NULL };
+
 struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
 			   const struct ir_options *opt)
 {
@@ -445,6 +447,10 @@ struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
 	ir->comment_replies = ir_fit(a, "", src, ": replies to allowed connections", COMMENT_MAX);
 	ir->comment_dispatch6 = ir_fit(a, "", src, ": IPv6 networks", COMMENT_MAX);
 	ir->comment_dispatch4 = ir_fit(a, "", src, ": IPv4 networks", COMMENT_MAX);
+	ir->comment_any_docker = ir_fit(a, "", src, ": from a Docker network: Docker's isolation "
+					"decides (no mark)", COMMENT_MAX);
+	ir->comment_any_mark = ir_fit(a, "", src, ": accepted: the mark lets Docker's chains "
+				      "accept it too", COMMENT_MAX);
 	ir->nblocks = p->nblocks;
 	int *class = classify(p);
 	int *users = xmalloc(sizeof(*users) * (size_t)(p->nblocks + 1));

@@ -108,7 +108,30 @@ struct ir_policy {
 	int nchecks;
 	struct ir_dispatch sources4, sources6;
 	uint32_t accept_mark, accept_mask;  /* mask 0: accepts set no mark */
+	/* With a mark: the chain IR_ACCEPT_ANY_CHAIN, which an accept of a rule
+	 * that names no source (`from`) goes to instead of accepting itself. */
+	const char *comment_any_docker, *comment_any_mark;
 };
+
+/* Docker's isolation between its networks, kept under an accept mark: a
+ * packet that a rule naming no source accepts is marked only when it did not
+ * come in through a Docker bridge (docker0, br-<network id>), so Docker's
+ * own chains still decide whether one Docker network reaches another; a rule
+ * whose `from` names the source marks it wherever it comes from. */
+#define IR_ACCEPT_ANY_CHAIN "accept_any_source"
+extern const char *const ir_docker_bridges[];   /* NULL-terminated ifname patterns */
+/* Whether rule r's accept goes to IR_ACCEPT_ANY_CHAIN. */
+static inline bool ir_accept_any(const struct ir_policy *ir, const struct ir_rule *r)
+{
+	return ir->accept_mask && r->verdict == IR_ACCEPT && r->nsaddr == 0;
+}
+
+/* The mark that `apply --docker-accept` and --follow-docker use when no
+ * --accept-mark is given: one bit that no common neighbour on a container
+ * host sets (Kubernetes 0xc000, CNI portmap 0x2000, Cilium's low 13 bits,
+ * Tailscale's and Weave's 0xff0000, WireGuard's 0xca6c, Istio's 0x1337,
+ * AWS CNI's 0x80); only Calico's whole upper half (0xffff0000) covers it. */
+#define IR_DEFAULT_ACCEPT_MARK 0x10000000u
 
 /* Runs before the chains other tools register at `filter` (Docker's
  * iptables-nft FORWARD among them), so that a reject of d6c's is sent before

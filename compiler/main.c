@@ -58,6 +58,7 @@ static const char usage_main[] =
 	"  check     parse and check policies only; diagnostics on standard error\n"
 	"  apply     compile and commit to the running kernel (needs CAP_NET_ADMIN)\n"
 	"  confirm   keep a ruleset applied with 'apply --confirm'\n"
+	"  remove    delete d6c's table and its rule in Docker's chains\n"
 	"  explain   say what a policy does to packets, and which rule decides\n"
 	"  test      check the expectations of a policy's test file\n"
 	"  fmt       reprint policies in the canonical layout (or check or diff it)\n"
@@ -135,7 +136,14 @@ static const char usage_apply[] =
 	"                        mark what d6c accepts (see 'd6c compile --help')\n"
 	"      --werror          treat warnings as errors\n"
 	"      --follow-docker   stay running: apply again whenever a Docker network\n"
-	"                        that POLICY names is created, removed or changed\n"
+	"                        that POLICY names is created, removed or changed;\n"
+	"                        keeps Docker's accept rule in place (--docker-accept)\n"
+	"      --docker-accept   mark what d6c accepts (default mark 0x10000000) and put\n"
+	"                        one rule accepting that mark first in Docker's\n"
+	"                        DOCKER-USER chain (FORWARD on Docker 20.10's IPv6),\n"
+	"                        through iptables and ip6tables, so that Docker lets\n"
+	"                        through what the policy allows\n"
+	"      --no-docker-accept  with --follow-docker: leave Docker's chains alone\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"docker \"NAME\" networks are resolved from the Docker daemon at $DOCKER_HOST\n"
@@ -145,6 +153,11 @@ static const char usage_apply[] =
 static const char usage_confirm[] =
 	"Usage: d6c confirm [--table NAME]\n"
 	"Keep the ruleset of the last 'd6c apply --confirm'; stop its automatic restore.\n";
+
+static const char usage_remove[] =
+	"Usage: d6c remove [--table NAME]\n"
+	"Delete d6c's table (table inet d6c) and the rules that accept d6c's mark in\n"
+	"Docker's iptables chains (apply --docker-accept); no other table or rule.\n";
 
 static const char usage_explain[] =
 	"Usage: d6c explain [OPTION]... POLICY PACKET...\n"
@@ -382,6 +395,8 @@ enum {
 	OPT_DOCKER,
 	OPT_DOCKER_STATE,
 	OPT_FOLLOW_DOCKER,
+	OPT_DOCKER_ACCEPT,
+	OPT_NO_DOCKER_ACCEPT,
 };
 
 struct cli {
@@ -397,6 +412,7 @@ struct cli {
 	struct apply_options apply; /* apply -n, --confirm */
 	struct docker_source docker; /* --docker, --docker-state; apply: the daemon */
 	bool follow_docker;         /* apply --follow-docker */
+	int docker_accept;          /* apply --docker-accept 1, --no-docker-accept -1 */
 	bool json;                  /* explain --json */
 	bool kernel;                /* test --kernel */
 	int fmt_modes;              /* fmt -w, --check, --diff: how many given */
@@ -414,6 +430,8 @@ static const struct option all_options[] = {
 	{ "docker", no_argument, NULL, OPT_DOCKER },
 	{ "docker-state", required_argument, NULL, OPT_DOCKER_STATE },
 	{ "follow-docker", no_argument, NULL, OPT_FOLLOW_DOCKER },
+	{ "docker-accept", no_argument, NULL, OPT_DOCKER_ACCEPT },
+	{ "no-docker-accept", no_argument, NULL, OPT_NO_DOCKER_ACCEPT },
 	{ "werror", no_argument, NULL, OPT_WERROR },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "confirm", required_argument, NULL, OPT_CONFIRM },
@@ -439,8 +457,9 @@ static bool takes(const char *cmd, int opt)
 		{ "check", { OPT_WERROR, 'f', OPT_COLOR, OPT_LIST_CODES, OPT_DOCKER,
 			     OPT_DOCKER_STATE, 'h' } },
 		{ "apply", { 'n', OPT_CONFIRM, OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, OPT_WERROR,
-			     OPT_FOLLOW_DOCKER, 'h' } },
+			     OPT_FOLLOW_DOCKER, OPT_DOCKER_ACCEPT, OPT_NO_DOCKER_ACCEPT, 'h' } },
 		{ "confirm", { OPT_TABLE, 'h' } },
+		{ "remove", { OPT_TABLE, 'h' } },
 		{ "explain", { OPT_JSON, OPT_DOCKER, OPT_DOCKER_STATE, 'h' } },
 		{ "test", { OPT_KERNEL, 'f', OPT_DOCKER, OPT_DOCKER_STATE, 'h' } },
 		{ "fmt", { 'w', OPT_CHECK, OPT_DIFF, 'h' } },
@@ -510,6 +529,12 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_FOLLOW_DOCKER:
 			c->follow_docker = true;
+			break;
+		case OPT_DOCKER_ACCEPT:
+		case OPT_NO_DOCKER_ACCEPT:
+			if (c->docker_accept)
+				problem = "give one of --docker-accept and --no-docker-accept, once";
+			c->docker_accept = o == OPT_DOCKER_ACCEPT ? 1 : -1;
 			break;
 		case OPT_WERROR:
 			c->werror = true;
@@ -645,6 +670,11 @@ static int cmd_apply(struct cli *c)
 	int rc;
 	/* apply resolves Docker's names at apply time, from the daemon */
 	c->docker.from = DOCKER_FROM_DAEMON;
+	/* Docker's accept rule: asked for, or following Docker (unless refused);
+	 * it needs a mark, the default one unless --accept-mark gave another */
+	c->apply.docker_accept = c->docker_accept > 0 || (c->follow_docker && c->docker_accept == 0);
+	if (c->apply.docker_accept && !c->ir.accept_mask)
+		c->ir.accept_mark = c->ir.accept_mask = IR_DEFAULT_ACCEPT_MARK;
 	if (c->follow_docker) {
 		if (c->npolicies != 1)
 			return usage_error(c->cmd, c->npolicies ? "give one POLICY" : "no POLICY given");
@@ -669,6 +699,13 @@ static int cmd_apply(struct cli *c)
 		return rc;
 	}
 	return apply_policy(ir, &c->apply);
+}
+
+static int cmd_remove(struct cli *c)
+{
+	if (c->npolicies != 0)
+		return usage_error(c->cmd, "remove takes no POLICY");
+	return apply_remove(c->ir.table);
 }
 
 static int cmd_confirm(struct cli *c)
@@ -849,6 +886,7 @@ static const struct command {
 	{ "check", usage_check, cmd_check },
 	{ "apply", usage_apply, cmd_apply },
 	{ "confirm", usage_confirm, cmd_confirm },
+	{ "remove", usage_remove, cmd_remove },
 	{ "explain", usage_explain, cmd_explain },
 	{ "test", usage_test, cmd_test },
 	{ "fmt", usage_fmt, cmd_fmt },

@@ -20,6 +20,7 @@
  *   KEY.outcome  what the last watcher did, for `d6c confirm` to report.
  */
 #include "apply.h"
+#include "docker_rule.h"
 #include "compiler/emit_text.h"
 #include "compiler/output.h"
 
@@ -352,6 +353,54 @@ static void summary(const struct ir_policy *ir, const struct apply_options *opt,
 	       ir->dispatch6.n, ir->dispatch4.n);
 }
 
+void apply_docker_rule(const struct ir_policy *ir)
+{
+	char done[512], err[512];
+	if (!ir->accept_mask)
+		return;
+	if (docker_rule_ensure(ir->accept_mark, ir->accept_mask, done, sizeof(done), err,
+			       sizeof(err)) != 0)
+		fprintf(stderr, "d6c: warning: cannot put the rule that accepts d6c's mark into "
+			"Docker's chains (%s); Docker may drop what d6c allows\n", err);
+	else if (*done)
+		printf("Docker's accept rule for mark 0x%x/0x%x: %s\n", ir->accept_mark,
+		       ir->accept_mask, done);
+}
+
+int apply_remove(const char *table)
+{
+	if (!apply_have_cap()) {
+		fputs("d6c: remove needs CAP_NET_ADMIN to change the ruleset; run it as root\n", stderr);
+		return APPLY_FAILED;
+	}
+	char *saved = NULL;
+	enum saved_state st = save_table(table, &saved);
+	free(saved);
+	if (st == SAVED_FAILED)
+		return APPLY_FAILED;
+	int rc = APPLY_OK;
+	if (st == SAVED_TABLE) {
+		char why[1024];
+		if (restore(table, NULL, why, sizeof(why)) != 0) {
+			fprintf(stderr, "d6c: cannot delete table inet %s:\n%s", table, why);
+			return APPLY_FAILED;
+		}
+		printf("removed table inet %s\n", table);
+	} else {
+		printf("table inet %s was not loaded\n", table);
+	}
+	char err[512];
+	int n = docker_rule_remove(err, sizeof(err));
+	if (n < 0) {
+		fprintf(stderr, "d6c: cannot remove d6c's rule from Docker's chains: %s\n", err);
+		rc = APPLY_FAILED;
+	} else if (n > 0) {
+		printf("removed %d rule%s accepting d6c's mark from Docker's chains\n", n,
+		       n == 1 ? "" : "s");
+	}
+	return rc;
+}
+
 int apply_policy(const struct ir_policy *ir, const struct apply_options *opt)
 {
 	if (!apply_have_cap()) {
@@ -449,6 +498,8 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt)
 		unlink(p.outcome);
 	}
 	summary(ir, opt, st == SAVED_TABLE);
+	if (opt->docker_accept && !opt->dry_run)
+		apply_docker_rule(ir);
 	if (confirm)
 		printf("run 'd6c confirm%s%s' within %d seconds, or the previous table inet %s comes back\n",
 		       strcmp(ir->table, "d6c") ? " --table " : "",

@@ -23,10 +23,20 @@ struct apply_options {
 	bool dry_run;          /* the kernel validates, nothing is committed */
 	int confirm_seconds;   /* 0: no confirmation needed */
 	const char *rundir;    /* where pending confirmations live */
+	/* --docker-accept (implied by --follow-docker): after the commit, d6c's
+	 * rule that accepts the accept mark is put in place in Docker's
+	 * iptables chains (docker_rule.h). */
+	bool docker_accept;
 };
 
 /* Commits ir; prints a one-line summary (or the error) and returns the exit status. */
 int apply_policy(const struct ir_policy *ir, const struct apply_options *opt);
+/* Keeps d6c's accept rule in Docker's chains for ir's mark: prints what it
+ * changed, or a warning when it cannot (the table stays in force). */
+void apply_docker_rule(const struct ir_policy *ir);
+/* d6c remove: deletes table inet NAME and d6c's rules in Docker's chains;
+ * returns the exit status. */
+int apply_remove(const char *table);
 /* Confirms a pending apply of table; returns the exit status. */
 int apply_confirm(const char *table, const char *rundir);
 /* True when this process may change the ruleset (CAP_NET_ADMIN). */

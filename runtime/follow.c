@@ -13,8 +13,15 @@
  * Whatever fails later (the daemon going away, a policy edited into
  * errors, a refused commit) leaves the ruleset in force as it is: d6c's
  * table is only ever replaced by a complete new one.
+ *
+ * Docker's accept rule (docker_rule.h) is checked after every round and
+ * every RULE_CHECK_MS while the event stream is quiet: dockerd restarting,
+ * a network created (Docker 20.10 puts its jumps above it) or another tool
+ * moving it are all repaired within that time.
  */
 #include "follow.h"
+#include "apply.h"
+#include "docker_rule.h"
 #include "trust.h"
 #include "docker.h"
 #include "compiler/arena.h"
@@ -29,6 +36,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#define RULE_CHECK_MS 2000
 
 static volatile sig_atomic_t wake, stop, reload;
 
@@ -78,7 +87,29 @@ struct follower {
 	const struct apply_options *apply;
 	bool werror;
 	char *applied;      /* the ruleset text last applied; NULL: none yet */
+	char rule_err[512]; /* the last failure to keep Docker's rule: said once */
 };
+
+/* Docker's accept rule back in place when it is not (only once something
+ * was applied: the rule accepts a mark that only d6c's table sets). */
+static void keep_docker_rule(struct follower *f)
+{
+	if (!f->apply->docker_accept || !f->applied || !f->ir->accept_mask)
+		return;
+	char done[512], err[512];
+	if (docker_rule_ensure(f->ir->accept_mark, f->ir->accept_mask, done, sizeof(done), err,
+			       sizeof(err)) != 0) {
+		if (strcmp(err, f->rule_err) != 0)
+			say("warning: cannot put the rule that accepts d6c's mark into Docker's chains "
+			    "(%s); Docker may drop what d6c allows", err);
+		snprintf(f->rule_err, sizeof(f->rule_err), "%s", err);
+		return;
+	}
+	f->rule_err[0] = '\0';
+	if (*done)
+		say("Docker's accept rule for mark 0x%x/0x%x: %s", f->ir->accept_mark,
+		    f->ir->accept_mask, done);
+}
 
 enum round_result { ROUND_OK, ROUND_POLICY_ERROR, ROUND_APPLY_FAILED, ROUND_NO_DOCKER };
 
@@ -144,7 +175,7 @@ static enum round_result round_once(struct follower *f, bool offline)
 int follow_docker(const char *policy, const struct ir_options *ir,
 		  const struct apply_options *apply, bool werror)
 {
-	struct follower f = { policy, ir, apply, werror, NULL };
+	struct follower f = { policy, ir, apply, werror, NULL, "" };
 	catch_signals();
 	bool first = true, lost = false;
 	int backoff = 250;
@@ -187,9 +218,12 @@ int follow_docker(const char *policy, const struct ir_options *ir,
 				say("following Docker's network events; the policy is applied again "
 				    "when they change what it compiles to");
 			}
+			keep_docker_rule(&f);
 			do {
 				wake = 0;
-				rc = docker_events_wait(ev, 1000, err, sizeof(err));
+				rc = docker_events_wait(ev, RULE_CHECK_MS, err, sizeof(err));
+				if (rc == 0)
+					keep_docker_rule(&f);
 			} while (rc == 0 && !stop && !reload);
 			if (rc == 1)
 				say("Docker: %s", docker_events_changes(ev));

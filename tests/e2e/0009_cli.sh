@@ -50,7 +50,9 @@ expect 0 "json priority" -- $D6C compile -f json --priority 'mangle + 3' example
 has "$tmp/out" '"prio": -147' "--priority in JSON"
 
 # --accept-mark: bad values are usage errors; both backends load the same
-# ruleset, whose accepts (and only accepts) set the bits
+# ruleset, whose accepts (and only accepts) set the bits: each accept sets
+# them, or goes to accept_any_source, whose last rule does (its first
+# accepts what comes from a Docker bridge unmarked)
 for bad in 0 0x1/0x2 0x100000000 abc 0x10/ 0x10/0; do
 	expect 2 "bad --accept-mark $bad" -- $D6C compile --accept-mark "$bad" examples/site.pol
 	has "$tmp/err" "invalid --accept-mark" "--accept-mark $bad message"
@@ -66,11 +68,12 @@ unshare -rn sh -c "$NFT -j -f '$tmp/mark.json' && $NFT list ruleset" >"$tmp/mark
 sed -i '/^\t\tcomment "/d' "$tmp/mark-text.list"
 cmp -s "$tmp/mark-text.list" "$tmp/mark-json.list" ||
 	{ echo "FAIL --accept-mark: text and JSON load different rulesets"; diff "$tmp/mark-text.list" "$tmp/mark-json.list" | head; failed=1; }
-accepts=$(grep -c ' accept comment' "$tmp/mark-text.list")
-marked=$(grep -c 'meta mark set meta mark | 0x00100000 accept comment' "$tmp/mark-text.list")
-[ "$accepts" -gt 5 ] && [ "$accepts" = "$marked" ] ||
-	{ echo "FAIL --accept-mark: $marked of $accepts accepts marked"; failed=1; }
-grep 'mark' "$tmp/mark-text.list" | grep -qv ' accept comment' &&
+accepts=$(grep -c ' accept comment\| goto accept_any_source comment' "$tmp/mark-text.list")
+marked=$(grep -c 'meta mark set meta mark | 0x00100000 accept comment\| goto accept_any_source comment' "$tmp/mark-text.list")
+unmarked=$(grep -c '^		iifname { "br-\*", "docker0" } accept comment' "$tmp/mark-text.list")
+[ "$accepts" -gt 5 ] && [ "$accepts" = $((marked + unmarked)) ] && [ "$unmarked" = 1 ] ||
+	{ echo "FAIL --accept-mark: $marked of $accepts accepts marked, $unmarked from Docker bridges not"; failed=1; }
+grep 'mark' "$tmp/mark-text.list" | grep -qv ' accept comment\|accept_any_source' &&
 	{ echo "FAIL --accept-mark: a mark outside an accept"; failed=1; }
 
 # -o: the file equals standard output; an unwritable place is exit 2

@@ -334,27 +334,40 @@ static void test_accept_mark(void **state)
 {
 	struct fx *f = *state;
 	const char *text = "network 2001:db8::/64 < allow tcp 22; reject tcp 25; deny udp 53; "
+			   "allow tcp 443 from 2001:db8:1::/48; "
 			   "allow icmp echo-request log; default accept; >\n";
 	struct ir_options opt = { .accept_mark = 0x100000, .accept_mask = 0x100000 };
 	const char *out = emit(f, text, &opt);
+	/* replies and rules that name their source: marked wherever they come from */
 	expect_line(out, "\t\tct state established,related meta mark set meta mark | 0x00100000 "
 			 "accept comment \"t.pol: replies to allowed connections\"\n");
-	expect_line(out, "\t\ttcp dport 22 meta mark set meta mark | 0x00100000 accept comment "
-			 "\"t.pol:1\"\n");
-	expect_line(out, "\t\ticmpv6 type echo-request log prefix \"d6c t.pol:1 \" meta mark set "
-			 "meta mark | 0x00100000 accept comment \"t.pol:1\"\n");
-	expect_line(out, "\t\tmeta mark set meta mark | 0x00100000 accept comment \"t.pol:1\"\n");
+	expect_line(out, "\t\tip6 saddr 2001:db8:1::/48 tcp dport 443 meta mark set meta mark | "
+			 "0x00100000 accept comment \"t.pol:1\"\n");
+	/* rules that name none: through accept_any_source, which leaves what
+	 * comes from a Docker bridge unmarked (Docker's isolation decides) */
+	expect_line(out, "\t\ttcp dport 22 goto accept_any_source comment \"t.pol:1\"\n");
+	expect_line(out, "\t\ticmpv6 type echo-request log prefix \"d6c t.pol:1 \" goto "
+			 "accept_any_source comment \"t.pol:1\"\n");
+	expect_line(out, "\t\tgoto accept_any_source comment \"t.pol:1\"\n");
+	expect_line(out, "\tchain accept_any_source {\n");
+	expect_line(out, "\t\tiifname { \"docker0\", \"br-*\" } accept comment \"t.pol: from a "
+			 "Docker network: Docker's isolation decides (no mark)\"\n");
+	expect_line(out, "\t\tmeta mark set meta mark | 0x00100000 accept comment \"t.pol: accepted: "
+			 "the mark lets Docker's chains accept it too\"\n");
 	expect_line(out, "\t\ttcp dport 25 reject with tcp reset comment \"t.pol:1\"\n");
 	expect_line(out, "\t\tudp dport 53 drop comment \"t.pol:1\"\n");
 	expect_line(out, "\t\tct state invalid drop comment \"t.pol:1\"\n");
 
 	struct ir_options masked = { .accept_mark = 0x10, .accept_mask = 0xf0 };
 	out = emit(f, text, &masked);
-	expect_line(out, "\t\ttcp dport 22 meta mark set meta mark & 0xffffff0f | 0x00000010 accept "
-			 "comment \"t.pol:1\"\n");
+	expect_line(out, "\t\tip6 saddr 2001:db8:1::/48 tcp dport 443 meta mark set meta mark & "
+			 "0xffffff0f | 0x00000010 accept comment \"t.pol:1\"\n");
+	expect_line(out, "\t\tmeta mark set meta mark & 0xffffff0f | 0x00000010 accept comment "
+			 "\"t.pol: accepted: the mark lets Docker's chains accept it too\"\n");
 
 	out = emit(f, text, NULL);
 	expect_no_line(out, "mark");
+	expect_no_line(out, "accept_any_source");
 }
 
 static void test_deterministic(void **state)
