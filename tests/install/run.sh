@@ -100,7 +100,7 @@ check_comp() {  # $1: command line, $2: expected completions (sorted, spaces)
 }
 if command -v bash >/dev/null; then
 	check_comp "d6c c" "check compile confirm"
-	check_comp "d6c " "apply check compile confirm explain fmt test"
+	check_comp "d6c " "apply check compile confirm explain fmt remove test"
 	check_comp "d6c --v" "--version"
 	check_comp "d6c check --f" "--format"
 	check_comp "d6c check --l" "--list-codes"
