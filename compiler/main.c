@@ -614,6 +614,7 @@ static struct ir_policy *compile_one(struct cli *c, int *rc)
 static int cmd_compile(struct cli *c)
 {
 	int rc;
+	c->docker.gateway_lint = true;
 	struct ir_policy *ir = compile_one(c, &rc);
 	if (!ir) {
 		if (c->output && rc == EXIT_POLICY)
@@ -647,6 +648,7 @@ static int cmd_check(struct cli *c)
 	if (c->npolicies == 0)
 		return usage_error(c->cmd, "no POLICY given");
 	c->diags.out = stdout;
+	c->docker.gateway_lint = true;
 	int worst = EXIT_OK;
 	for (int i = 0; i < c->npolicies; i++) {
 		struct arena a;
