@@ -95,6 +95,14 @@ struct docker_state *docker_state_fetch(struct arena *a, char *err, size_t errle
  * (or none given), with no trusted host interfaces. */
 bool docker_network_nat_drops(const struct docker_network *n, int family);
 
+/* GET path (as "/info") from the daemon, with the timeouts above: the body
+ * of a 200 answer, malloc'd, NUL-terminated, of at most max bytes, its
+ * length in *len; NULL with err set for anything else. */
+char *docker_api_get(const char *path, size_t max, size_t *len, char *err, size_t errlen);
+
+/* Where the daemon is, as messages name it: DOCKER_HOST, or the default. */
+const char *docker_host_name(void);
+
 /* The first network called name, or NULL.  Docker normally refuses a
  * second network of the same name, but its API can be told not to check
  * (CheckDuplicate=false), so a list may hold two. */
