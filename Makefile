@@ -72,8 +72,8 @@ endif
 
 LIB_SRC = compiler/arena.c compiler/diag.c compiler/source.c compiler/addr.c \
 	  compiler/tables.c compiler/ast.c compiler/parse.c compiler/sema.c \
-	  compiler/lint.c compiler/ir.c compiler/ir_source.c compiler/emit_text.c compiler/emit_json.c compiler/output.c \
-	  compiler/compile.c runtime/apply.c runtime/trust.c runtime/eval.c runtime/kernel.c runtime/netns.c runtime/docker_state.c runtime/docker_api.c runtime/follow.c runtime/docker_rule.c runtime/packet.c runtime/explain.c runtime/policytest.c compiler/diag_codes.c compiler/diag_json.c compiler/misspell.c compiler/fmt.c
+	  compiler/lint.c compiler/lint_docker.c compiler/ir.c compiler/ir_source.c compiler/emit_text.c compiler/emit_json.c compiler/output.c \
+	  compiler/compile.c runtime/apply.c runtime/trust.c runtime/eval.c runtime/kernel.c runtime/netns.c runtime/docker_state.c runtime/docker_api.c runtime/follow.c runtime/docker_rule.c runtime/command.c runtime/doctor_parse.c runtime/doctor_host.c runtime/doctor_judge.c runtime/doctor_print.c runtime/packet.c runtime/explain.c runtime/policytest.c compiler/diag_codes.c compiler/diag_json.c compiler/misspell.c compiler/fmt.c
 GEN_SRC = $(B)/parser.c $(B)/lexer.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser.o $(B)/lexer.o
 MAIN_OBJ = $(B)/compiler/main.o

@@ -52,6 +52,8 @@ struct sema_policy *compile_check(struct arena *a, struct diag_list *dl, const c
 	if (!*unreadable) {
 		const struct sema_docker *view = docker_view(a, dk, ast);
 		sp = sema_check_docker(a, dl, ast, strcmp(path, "-") == 0 ? "<stdin>" : path, view);
+		if (sp && view && view->state && dk->gateway_lint && !diag_has_errors(dl))
+			lint_docker_gateways(dl, sp, view->state);
 	}
 	arena_free(&tree);
 	return diag_has_errors(dl) ? NULL : sp;

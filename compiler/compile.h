@@ -33,6 +33,10 @@ struct docker_source {
 	const struct docker_state *state;  /* DOCKER_FROM_STATE (NULL: unreadable) */
 	const char *error;                 /* DOCKER_FROM_STATE: why it is NULL */
 	bool missing_ok;                   /* unknown names warn (sema_docker) */
+	/* Warn (D6C-W014) at blocks protecting a network whose NAT gateway mode
+	 * drops routed packets: check and compile.  apply says it after the
+	 * commit instead, from the live host (runtime/doctor.h). */
+	bool gateway_lint;
 };
 
 /* *unreadable is set when path itself could not be read (an I/O error,

@@ -16,4 +16,10 @@
 
 void lint_check(struct diag_list *dl, const struct sema_policy *p);
 
+struct docker_state;
+/* Blocks that protect a Docker network whose NAT gateway mode drops the
+ * packets routed to its containers (lint_docker.c), from Docker's state. */
+void lint_docker_gateways(struct diag_list *dl, const struct sema_policy *p,
+			  const struct docker_state *st);
+
 #endif

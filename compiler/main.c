@@ -6,12 +6,15 @@
  *   d6c check [--werror] [-f text|json|github|sarif] [--color WHEN] POLICY...
  *   d6c apply [--dry-run] [--confirm SECONDS] [--table NAME] [--priority PRIO] POLICY
  *   d6c confirm [--table NAME]
+ *   d6c remove [--table NAME]
+ *   d6c doctor [--json] [--table NAME] [--daemon-json FILE] [POLICY]
  *   d6c explain [--json] POLICY PACKET...      (PACKET '-': one per line on stdin)
  *   d6c test [--kernel [-f text|json]] POLICY [TESTFILE]
  *
  * Exit status: 0 success, 1 the policy has errors, 2 usage, I/O or system
- * errors.  Options may come before or after POLICY (GNU getopt permutes);
- * "--" ends them.
+ * errors (doctor: 0 fine, 1 a problem on the host, 2 cannot tell).
+ * Options may come before or after POLICY (GNU getopt permutes); "--" ends
+ * them.
  */
 #include "arena.h"
 #include "compile.h"
@@ -23,6 +26,8 @@
 #include "output.h"
 #include "tables.h"
 #include "runtime/apply.h"
+#include "runtime/docker.h"
+#include "runtime/doctor.h"
 #include "runtime/trust.h"
 #include "runtime/eval.h"
 #include "runtime/explain.h"
@@ -59,6 +64,7 @@ static const char usage_main[] =
 	"  apply     compile and commit to the running kernel (needs CAP_NET_ADMIN)\n"
 	"  confirm   keep a ruleset applied with 'apply --confirm'\n"
 	"  remove    delete d6c's table and its rule in Docker's chains\n"
+	"  doctor    say whether the host (Docker, other tables) does what d6c says\n"
 	"  explain   say what a policy does to packets, and which rule decides\n"
 	"  test      check the expectations of a policy's test file\n"
 	"  fmt       reprint policies in the canonical layout (or check or diff it)\n"
@@ -158,6 +164,26 @@ static const char usage_remove[] =
 	"Usage: d6c remove [--table NAME]\n"
 	"Delete d6c's table (table inet d6c) and the rules that accept d6c's mark in\n"
 	"Docker's iptables chains (apply --docker-accept); no other table or rule.\n";
+
+static const char usage_doctor[] =
+	"Usage: d6c doctor [OPTION]... [POLICY]\n"
+	"Read the live host, as root, and say whether what happens to forwarded\n"
+	"packets is what d6c's policy says: Docker (reachable at $DOCKER_HOST, its\n"
+	"version, firewall backend and IPv6 filtering), d6c's table and its mark,\n"
+	"d6c's accept rule in Docker's chains, each Docker network (gateway mode, raw\n"
+	"PREROUTING drops), other tables' forward chains with policy drop, SRv6 and\n"
+	"docker-proxy.  With POLICY, what it protects counts (and only the Docker\n"
+	"networks it protects are listed); without, what the live table protects.\n"
+	"\n"
+	"      --json            the same facts and findings as one JSON object\n"
+	"      --table NAME      name of d6c's own table (default: d6c)\n"
+	"      --daemon-json FILE  Docker's daemon.json, read for hints (default\n"
+	"                        /etc/docker/daemon.json)\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status: 0 what happens is what the policy says, 1 something makes it\n"
+	"otherwise (each problem says what to change), 2 usage errors, a POLICY with\n"
+	"errors, or too little of the host could be read (not root).\n";
 
 static const char usage_explain[] =
 	"Usage: d6c explain [OPTION]... POLICY PACKET...\n"
@@ -397,6 +423,7 @@ enum {
 	OPT_FOLLOW_DOCKER,
 	OPT_DOCKER_ACCEPT,
 	OPT_NO_DOCKER_ACCEPT,
+	OPT_DAEMON_JSON,
 };
 
 struct cli {
@@ -413,7 +440,8 @@ struct cli {
 	struct docker_source docker; /* --docker, --docker-state; apply: the daemon */
 	bool follow_docker;         /* apply --follow-docker */
 	int docker_accept;          /* apply --docker-accept 1, --no-docker-accept -1 */
-	bool json;                  /* explain --json */
+	bool json;                  /* explain --json, doctor --json */
+	const char *daemon_json;    /* doctor --daemon-json */
 	bool kernel;                /* test --kernel */
 	int fmt_modes;              /* fmt -w, --check, --diff: how many given */
 	enum fmt_mode fmt_mode;
@@ -432,6 +460,7 @@ static const struct option all_options[] = {
 	{ "follow-docker", no_argument, NULL, OPT_FOLLOW_DOCKER },
 	{ "docker-accept", no_argument, NULL, OPT_DOCKER_ACCEPT },
 	{ "no-docker-accept", no_argument, NULL, OPT_NO_DOCKER_ACCEPT },
+	{ "daemon-json", required_argument, NULL, OPT_DAEMON_JSON },
 	{ "werror", no_argument, NULL, OPT_WERROR },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "confirm", required_argument, NULL, OPT_CONFIRM },
@@ -460,6 +489,7 @@ static bool takes(const char *cmd, int opt)
 			     OPT_FOLLOW_DOCKER, OPT_DOCKER_ACCEPT, OPT_NO_DOCKER_ACCEPT, 'h' } },
 		{ "confirm", { OPT_TABLE, 'h' } },
 		{ "remove", { OPT_TABLE, 'h' } },
+		{ "doctor", { OPT_JSON, OPT_TABLE, OPT_DAEMON_JSON, 'h' } },
 		{ "explain", { OPT_JSON, OPT_DOCKER, OPT_DOCKER_STATE, 'h' } },
 		{ "test", { OPT_KERNEL, 'f', OPT_DOCKER, OPT_DOCKER_STATE, 'h' } },
 		{ "fmt", { 'w', OPT_CHECK, OPT_DIFF, 'h' } },
@@ -564,6 +594,9 @@ static int parse_options(struct cli *c, int argc, char **argv)
 		case OPT_JSON:
 			c->json = true;
 			break;
+		case OPT_DAEMON_JSON:
+			c->daemon_json = arg;
+			break;
 		case OPT_KERNEL:
 			c->kernel = true;
 			break;
@@ -614,6 +647,7 @@ static struct ir_policy *compile_one(struct cli *c, int *rc)
 static int cmd_compile(struct cli *c)
 {
 	int rc;
+	c->docker.gateway_lint = true;
 	struct ir_policy *ir = compile_one(c, &rc);
 	if (!ir) {
 		if (c->output && rc == EXIT_POLICY)
@@ -647,6 +681,7 @@ static int cmd_check(struct cli *c)
 	if (c->npolicies == 0)
 		return usage_error(c->cmd, "no POLICY given");
 	c->diags.out = stdout;
+	c->docker.gateway_lint = true;
 	int worst = EXIT_OK;
 	for (int i = 0; i < c->npolicies; i++) {
 		struct arena a;
@@ -663,6 +698,16 @@ static int cmd_check(struct cli *c)
 		arena_free(&a);
 	}
 	return worst;
+}
+
+/* Docker's networks, once, for the compile and the doctor's checks:
+ * unreachable is not an error until the policy names a network. */
+static void fetch_docker(struct cli *c)
+{
+	char err[512] = "";
+	c->docker.from = DOCKER_FROM_STATE;
+	c->docker.state = docker_state_fetch(&c->a, err, sizeof(err));
+	c->docker.error = c->docker.state ? NULL : arena_strdup(&c->a, err);
 }
 
 static int cmd_apply(struct cli *c)
@@ -692,13 +737,51 @@ static int cmd_apply(struct cli *c)
 	for (int i = 0; i < c->npolicies; i++)
 		if (trust_check_policy(c->policies[i]) != 0)
 			return EXIT_USAGE;
+	fetch_docker(c);
 	struct ir_policy *ir = compile_one(c, &rc);
 	if (!ir) {
 		if (rc == EXIT_POLICY)
 			fputs("d6c: nothing was applied\n", stderr);
 		return rc;
 	}
-	return apply_policy(ir, &c->apply);
+	rc = apply_policy(ir, &c->apply);
+	if (rc == APPLY_OK && !c->apply.dry_run) {
+		/* what on this host makes the policy not what happens, a line each */
+		struct doctor_report r;
+		struct doctor_options o = { .table = ir->table, .ir = ir, .cheap = true,
+					    .state = c->docker.state, .fetched = true,
+					    .state_error = c->docker.error };
+		doctor_run(&c->a, &o, &r);
+		doctor_print_warnings(stderr, &r);
+	}
+	return rc;
+}
+
+static int cmd_doctor(struct cli *c)
+{
+	if (c->npolicies > 1)
+		return usage_error(c->cmd, "give at most one POLICY");
+	fetch_docker(c);
+	struct doctor_options o = { .table = c->ir.table, .state = c->docker.state,
+				    .state_error = c->docker.error, .fetched = true,
+				    .daemon_json = c->daemon_json };
+	if (c->npolicies == 1) {
+		int rc;
+		o.ir = compile_one(c, &rc);
+		if (!o.ir) {
+			fputs("d6c: doctor: POLICY does not compile; nothing was checked\n", stderr);
+			return EXIT_USAGE;
+		}
+		o.policy_path = o.ir->source;
+	}
+	struct doctor_report r;
+	doctor_run(&c->a, &o, &r);
+	(c->json ? doctor_print_json : doctor_print_text)(stdout, &r);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "d6c: cannot write to standard output: %s\n", strerror(errno));
+		return EXIT_USAGE;
+	}
+	return doctor_status(&r);
 }
 
 static int cmd_remove(struct cli *c)
@@ -887,6 +970,7 @@ static const struct command {
 	{ "apply", usage_apply, cmd_apply },
 	{ "confirm", usage_confirm, cmd_confirm },
 	{ "remove", usage_remove, cmd_remove },
+	{ "doctor", usage_doctor, cmd_doctor },
 	{ "explain", usage_explain, cmd_explain },
 	{ "test", usage_test, cmd_test },
 	{ "fmt", usage_fmt, cmd_fmt },

@@ -21,6 +21,7 @@
 #define D6C_DOCKER_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "compiler/addr.h"
@@ -38,6 +39,25 @@ struct docker_network {
 	 * (host, none) and for config entries that name no subnet. */
 	struct prefix *subnets;
 	int nsubnets;
+	const char *driver;        /* "bridge", "host", "null", "macvlan"...; "" if absent */
+	bool ipv6;                 /* EnableIPv6 */
+	bool ipv4;                 /* EnableIPv4, true where absent (before Docker 28) */
+	bool internal;             /* Internal: Docker forwards nothing in or out */
+	/* EnableIPv4 is there: the daemon is Docker 28 or later, which drops
+	 * packets routed straight to a container of a NAT network (raw
+	 * PREROUTING); earlier daemons have no such drop. */
+	bool guards_nat;
+	/* Options "com.docker.network.bridge.gateway_mode_ipv6" and "..._ipv4"
+	 * as Docker stores them ("nat", "nat-unprotected", "routed",
+	 * "isolated"); NULL when absent, which means "nat". */
+	const char *gateway_mode6, *gateway_mode4;
+	/* Options "com.docker.network.bridge.trusted_host_interfaces" (direct
+	 * routing allowed from these); NULL when absent. */
+	const char *trusted_ifaces;
+	/* The bridge device of a bridge network: Options
+	 * "com.docker.network.bridge.name", else "br-" and the first 12
+	 * characters of the Id; NULL for other drivers. */
+	const char *bridge;
 };
 
 struct docker_state {
@@ -68,6 +88,20 @@ struct docker_state *docker_state_load(struct arena *a, const char *path,
  * The path is unversioned (/networks, not /v1.41/networks): every daemon
  * answers it in its own newest API version, so no version is refused. */
 struct docker_state *docker_state_fetch(struct arena *a, char *err, size_t errlen);
+
+/* Whether Docker drops packets routed straight to n's containers of family
+ * (FAM_IP6 or FAM_IP4) in raw PREROUTING, as its NAT gateway mode does from
+ * Docker 28 on: a bridge network with the family enabled, in mode "nat"
+ * (or none given), with no trusted host interfaces. */
+bool docker_network_nat_drops(const struct docker_network *n, int family);
+
+/* GET path (as "/info") from the daemon, with the timeouts above: the body
+ * of a 200 answer, malloc'd, NUL-terminated, of at most max bytes, its
+ * length in *len; NULL with err set for anything else. */
+char *docker_api_get(const char *path, size_t max, size_t *len, char *err, size_t errlen);
+
+/* Where the daemon is, as messages name it: DOCKER_HOST, or the default. */
+const char *docker_host_name(void);
 
 /* The first network called name, or NULL.  Docker normally refuses a
  * second network of the same name, but its API can be told not to check

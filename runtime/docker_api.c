@@ -242,37 +242,63 @@ static void http_error(char *err, size_t errlen, const struct endpoint *ep, cons
 	json_decref(j);
 }
 
-struct docker_state *docker_state_fetch(struct arena *a, char *err, size_t errlen)
+char *docker_api_get(const char *path, size_t max, size_t *len, char *err, size_t errlen)
 {
-	static const char request[] = "GET /networks";
+	char request[128];
+	snprintf(request, sizeof(request), "GET %.100s", path);
 	struct endpoint ep;
 	if (!endpoint_from_env(&ep, err, errlen))
 		return NULL;
 	char errbuf[CURL_ERROR_SIZE];
-	CURL *c = new_easy(&ep, "/networks", errbuf);
+	CURL *c = new_easy(&ep, path, errbuf);
 	if (!c) {
 		snprintf(err, errlen, "cannot set up an HTTP client (libcurl) for %s", ep.name);
 		return NULL;
 	}
-	struct body b = { .max = DOCKER_STATE_MAX };
+	struct body b = { .max = max };
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)FETCH_TIMEOUT_MS);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, body_write);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
 	CURLcode rc = curl_easy_perform(c);
 	long status = 0;
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	struct docker_state *s = NULL;
+	bool good = false;
 	if (b.overflow)
-		snprintf(err, errlen, "the Docker daemon at %s sent more than %u MiB for %s",
-			 ep.name, DOCKER_STATE_MAX >> 20, request);
+		snprintf(err, errlen, "the Docker daemon at %s sent more than %zu MiB for %s",
+			 ep.name, max >> 20, request);
 	else if (rc != CURLE_OK)
 		transport_error(err, errlen, &ep, c, rc, errbuf, request);
 	else if (status != 200)
 		http_error(err, errlen, &ep, request, status, b.p, b.len);
 	else
-		s = docker_state_parse(a, b.p ? b.p : "", b.len, ep.name, err, errlen);
-	free(b.p);
+		good = true;
 	curl_easy_cleanup(c);
+	if (!good) {
+		free(b.p);
+		return NULL;
+	}
+	if (!b.p) {   /* an empty answer: "", for the caller's parser to judge */
+		b.p = xmalloc(1);
+		b.p[0] = '\0';
+	}
+	*len = b.len;
+	return b.p;
+}
+
+const char *docker_host_name(void)
+{
+	const char *host = getenv("DOCKER_HOST");
+	return host && *host ? host : DOCKER_DEFAULT_HOST;
+}
+
+struct docker_state *docker_state_fetch(struct arena *a, char *err, size_t errlen)
+{
+	size_t len = 0;
+	char *body = docker_api_get("/networks", DOCKER_STATE_MAX, &len, err, errlen);
+	if (!body)
+		return NULL;
+	struct docker_state *s = docker_state_parse(a, body, len, docker_host_name(), err, errlen);
+	free(body);
 	return s;
 }
 

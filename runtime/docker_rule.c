@@ -9,78 +9,22 @@
  * number, so a rule Docker inserted meanwhile is never the one removed.
  */
 #include "docker_rule.h"
+#include "command.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #define LIST_MAX (1u << 20)   /* a listing longer than this is cut: FORWARD is short */
 #define MAX_ARGS 40
 
 static const char *const family_cmd[2] = { "ip6tables", "iptables" };
 
-/* Runs argv (found on PATH) with stdout and stderr into out; returns its
- * exit status, 127 when it could not run. */
-static int run(const char *const argv[], char *out, size_t outlen)
-{
-	int fd[2];
-	if (pipe(fd) != 0)
-		return 127;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fd[0]);
-		close(fd[1]);
-		return 127;
-	}
-	if (pid == 0) {
-		dup2(fd[1], 1);
-		dup2(fd[1], 2);
-		close(fd[0]);
-		close(fd[1]);
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, 0);
-		execvp(argv[0], (char *const *)argv);   /* exec does not write them */
-		_exit(127);
-	}
-	close(fd[1]);
-	size_t n = 0;
-	for (;;) {
-		char scratch[4096];
-		char *to = n + 1 < outlen ? out + n : scratch;
-		size_t room = n + 1 < outlen ? outlen - 1 - n : sizeof(scratch);
-		ssize_t r = read(fd[0], to, room);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		if (to != scratch)
-			n += (size_t)r;
-	}
-	out[n < outlen ? n : outlen - 1] = '\0';
-	close(fd[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 127;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 127;
-}
-
 /* `CMD -w -S CHAIN` into a malloc'd buffer; its exit status in *rc. */
 static char *list_chain(const char *cmd, const char *chain, int *rc)
 {
-	char *buf = malloc(LIST_MAX);
-	if (!buf) {
-		*rc = 127;
-		return NULL;
-	}
 	const char *argv[] = { cmd, "-w", "-S", chain, NULL };
-	*rc = run(argv, buf, LIST_MAX);
-	return buf;
+	return command_output(argv, LIST_MAX, rc);
 }
 
 /* The first line of a command's output, for a message. */
@@ -226,7 +170,7 @@ static void delete_rule(const char *line, size_t len, int number, void *ctx)
 	}
 	argv[n] = NULL;
 	char out[512];
-	if (run(argv, out, sizeof(out)) == 0) {
+	if (command_run(argv, out, sizeof(out)) == 0) {
 		d->removed++;
 	} else {
 		d->failed++;
@@ -273,7 +217,7 @@ static int insert_first(const char *cmd, const char *chain, uint32_t mark, uint3
 	snprintf(m, sizeof(m), "0x%x/0x%x", mark, mask);
 	const char *argv[] = { cmd, "-w", "-I", chain, "1", "-m", "mark", "--mark", m,
 			 "-m", "comment", "--comment", DOCKER_RULE_COMMENT, "-j", "ACCEPT", NULL };
-	if (run(argv, out, sizeof(out)) == 0)
+	if (command_run(argv, out, sizeof(out)) == 0)
 		return 0;
 	snprintf(err, errlen, "%s -I %s: %s", cmd, chain, first_line(out, "failed"));
 	return -1;

@@ -147,6 +147,48 @@ static bool parse_ipam(struct arena *a, const json_t *net, struct docker_network
 	return true;
 }
 
+#define BRIDGE_OPT "com.docker.network.bridge."
+
+/* A string option of Options, copied; NULL when absent or not a string. */
+static const char *get_option(struct arena *a, const json_t *opts, const char *key)
+{
+	const char *v = get_string(opts, key);
+	return v ? arena_strdup(a, v) : NULL;
+}
+
+/* What kind of network it is and how Docker forwards to it.  Read
+ * leniently: these say how Docker filters, not which subnets there are, so
+ * a daemon that leaves one out (20.10 has no EnableIPv4 and no gateway
+ * modes) or types one oddly gets the defaults, never an error. */
+static void parse_kind(struct arena *a, const json_t *net, struct docker_network *out)
+{
+	const char *driver = get_string(net, "Driver");
+	out->driver = arena_strdup(a, driver ? driver : "");
+	out->ipv6 = json_is_true(json_object_get(net, "EnableIPv6"));
+	const json_t *v4 = json_object_get(net, "EnableIPv4");
+	out->guards_nat = json_is_boolean(v4);
+	out->ipv4 = !json_is_false(v4);
+	out->internal = json_is_true(json_object_get(net, "Internal"));
+	const json_t *opts = json_object_get(net, "Options");
+	if (!json_is_object(opts))
+		opts = NULL;   /* json_object_get(NULL, ...) is NULL: no options */
+	out->gateway_mode6 = get_option(a, opts, BRIDGE_OPT "gateway_mode_ipv6");
+	out->gateway_mode4 = get_option(a, opts, BRIDGE_OPT "gateway_mode_ipv4");
+	out->trusted_ifaces = get_option(a, opts, BRIDGE_OPT "trusted_host_interfaces");
+	if (strcmp(out->driver, "bridge") != 0)
+		return;
+	const char *dev = get_string(opts, BRIDGE_OPT "name");
+	out->bridge = dev && *dev ? arena_strdup(a, dev) : arena_printf(a, "br-%.12s", out->id);
+}
+
+bool docker_network_nat_drops(const struct docker_network *n, int family)
+{
+	const char *mode = family == FAM_IP6 ? n->gateway_mode6 : n->gateway_mode4;
+	return n->guards_nat && n->bridge && (family == FAM_IP6 ? n->ipv6 : n->ipv4) &&
+	       !n->internal && (!mode || strcmp(mode, "nat") == 0) &&
+	       !(n->trusted_ifaces && *n->trusted_ifaces);
+}
+
 static bool parse_network(struct arena *a, const json_t *net, size_t idx,
 			  struct docker_network *out, const char *source, char *err, size_t errlen)
 {
@@ -167,6 +209,7 @@ static bool parse_network(struct arena *a, const json_t *net, size_t idx,
 	}
 	out->name = arena_strdup(a, name);
 	out->id = arena_strdup(a, id);
+	parse_kind(a, net, out);
 	return parse_ipam(a, net, out, source, err, errlen);
 }
 

@@ -6,12 +6,15 @@
  * used as compile uses it: a fixed policy naming Docker networks (found or
  * not: the did-you-mean search runs over the input's names) is checked,
  * lowered, linted and emitted with it, once with unknown names as errors
- * and once as warnings (apply --follow-docker).
+ * and once as warnings (apply --follow-docker); then, as check does, the
+ * blocks protecting a network whose NAT gateway mode drops routed packets
+ * are looked for (lint_docker_gateways), and each network's kind read.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz_common.h"
+#include "compiler/lint.h"
 #include "compiler/parse.h"
 #include "runtime/docker.h"
 
@@ -63,15 +66,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct sema_docker dk = { .state = NULL, .error = err };
 		fuzz_pipeline(&a, &dl, ast, "docker.pol", &dk);
 	} else {
-		for (int i = 0; i < s->n; i++)
-			if (docker_state_find(s, s->nets[i].name) == NULL)
+		for (int i = 0; i < s->n; i++) {
+			const struct docker_network *n = &s->nets[i];
+			if (docker_state_find(s, n->name) == NULL || !n->driver)
 				abort();
+			/* a bridge always has a device name; other drivers none */
+			if ((strcmp(n->driver, "bridge") == 0) != (n->bridge != NULL))
+				abort();
+			if ((docker_network_nat_drops(n, FAM_IP6) || docker_network_nat_drops(n, FAM_IP4)) &&
+			    !n->guards_nat)
+				abort();
+		}
 		for (int missing_ok = 0; missing_ok <= 1; missing_ok++) {
 			struct diag_list dl;
 			diag_init(&dl, &a);
 			struct sema_docker dk = { .state = s, .missing_ok = missing_ok };
 			fuzz_pipeline(&a, &dl, ast, "docker.pol", &dk);
 		}
+		struct diag_list dl;
+		diag_init(&dl, &a);
+		struct sema_docker dk = { .state = s, .missing_ok = true };
+		const struct sema_policy *sp = sema_check_docker(&a, &dl, ast, "docker.pol", &dk);
+		if (sp && !diag_has_errors(&dl))
+			lint_docker_gateways(&dl, sp, s);
+		fuzz_print_diags(&dl);
 	}
 	arena_free(&a);
 	return 0;

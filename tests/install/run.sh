@@ -100,7 +100,7 @@ check_comp() {  # $1: command line, $2: expected completions (sorted, spaces)
 }
 if command -v bash >/dev/null; then
 	check_comp "d6c c" "check compile confirm"
-	check_comp "d6c " "apply check compile confirm explain fmt remove test"
+	check_comp "d6c " "apply check compile confirm doctor explain fmt remove test"
 	check_comp "d6c --v" "--version"
 	check_comp "d6c check --f" "--format"
 	check_comp "d6c check --l" "--list-codes"
@@ -129,6 +129,10 @@ if command -v bash >/dev/null; then
 	check_comp "d6c test --kernel -f json $tmp/c/a.pol $tmp/c/" "$tmp/c/a.pol.test $tmp/c/sub"
 	check_comp "d6c explain $tmp/c/a.pol $tmp/c/" ""
 	check_comp "d6c confirm " ""
+	check_comp "d6c remove " ""
+	check_comp "d6c doctor --daemon-json $tmp/c/" "$tmp/c/a.pol $tmp/c/a.pol.test $tmp/c/b.txt $tmp/c/sub"
+	check_comp "d6c doctor --json $tmp/c/" "$tmp/c/a.pol $tmp/c/sub"
+	check_comp "d6c doctor $tmp/c/a.pol $tmp/c/" ""
 	# Every long option that 'd6c COMMAND --help' prints completes.
 	for c in $($D6C --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p'); do
 		got=" $(printf 'd6c %s --\n' "$c" | bash "$tmp/comp.bash" 2>&1 | sed 's/=//g') "
@@ -183,7 +187,7 @@ fi
 # installed d6c nor systemd as PID 1.
 u=contrib/systemd/d6c.service
 for k in 'Type=oneshot' 'RemainAfterExit=yes' 'ExecStart=/usr/bin/d6c apply /etc/d6c/site.pol' \
-	 'ExecReload=/usr/bin/d6c apply /etc/d6c/site.pol' 'ExecStop=-/usr/bin/d6c remove' \
+	 'ExecReload=/usr/bin/d6c apply /etc/d6c/site.pol' 'ExecStop=-/usr/sbin/nft delete table inet d6c' \
 	 'WantedBy=multi-user.target'; do
 	grep -qx -- "$k" "$u" && ok "unit: $k" || fail "$u lacks '$k'"
 done

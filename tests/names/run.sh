@@ -132,6 +132,36 @@ printf 'network docker "fixed6", 2001:db8:d0c::/64 < allow tcp 22; >\n' >"$tmp/d
 run duplicate-prefix 0 $D6C check --docker-state $STATE "$tmp/dup.pol"
 has duplicate-prefix err "dup.pol:1:26: warning: 2001:db8:d0c::/64 is listed twice in this block [D6C-W010]"
 
+# --- Docker 28's NAT gateway mode (D6C-W014): tests/unit/data/docker28-networks.json
+# is GET /networks of a dockerd 28.5.2 with natnet (NAT: 2001:db8:d0d::/64,
+# 172.30.1.0/24) and routednet (gateway_mode_ipv6=routed: 2001:db8:d0e::/64)
+STATE28=tests/unit/data/docker28-networks.json
+cat >"$tmp/nat.pol" <<'POL'
+network docker "natnet" < allow tcp 80; >
+network docker "routednet" < allow tcp 80; >
+  network 2001:db8:d0d::10, 2001:db8:ffff::/64 < allow tcp 22; >
+network 2001:db8:d0d::/60 < allow tcp 25; >
+POL
+run nat-mode 0 $D6C check --docker-state $STATE28 "$tmp/nat.pol"
+has nat-mode err "nat.pol:1:1: warning: Docker network \"natnet\" (2001:db8:d0d::/64) is in NAT gateway mode for IPv6: Docker drops packets routed to its containers in raw PREROUTING, before any forward chain, so this block's allows cannot take effect; recreate the network with -o com.docker.network.bridge.gateway_mode_ipv6=routed [D6C-W014]"
+# a written prefix inside the network's subnet: its block, at its column
+has nat-mode err "nat.pol:3:3: warning: Docker network \"natnet\" (2001:db8:d0d::/64) is in NAT gateway mode for IPv6"
+hasnt nat-mode err "routednet"
+# the /60 covers natnet's /64, but the block at line 1 owns it
+hasnt nat-mode err "nat.pol:4:"
+[ "$(grep -c 'D6C-W014' "$tmp/err")" = 2 ] && ok "nat-mode: two warnings" ||
+	fail "nat-mode: $(grep -c 'D6C-W014' "$tmp/err") warnings, expected 2"
+run nat-werror 1 $D6C check --werror --docker-state $STATE28 "$tmp/nat.pol"
+run nat-json 0 $D6C check -f json --docker-state $STATE28 "$tmp/nat.pol"
+has nat-json out '"code": "D6C-W014"'
+run nat-compile 0 $D6C compile --docker-state $STATE28 "$tmp/nat.pol"
+has nat-compile err "[D6C-W014]"
+# Docker 20.10's networks (no gateway modes) never warn: see "resolve: quiet";
+# nor does a policy that names no Docker network (Docker is not asked)
+printf 'network 2001:db8:d0d::/64 < allow tcp 80; >\n' >"$tmp/natplain.pol"
+run nat-unnamed 0 $D6C check --docker-state $STATE28 "$tmp/natplain.pol"
+hasnt nat-unnamed err "D6C-W014"
+
 # --- bad snapshots and daemons that do not answer: exit 1, nothing written
 printf '{"not": "a list"' >"$tmp/bad.json"
 run bad-state 1 $D6C compile --docker-state "$tmp/bad.json" -o "$tmp/kept.nft" "$tmp/p.pol"

@@ -12,6 +12,8 @@
  *   network create --ipv6 --subnet 2001:db8:d0e::1/64 hostbits
  * Docker adds an IPv4 subnet from the pool to a network given only an
  * IPv6 one, and stores hostbits' subnet with its host bits.
+ * data/docker28-networks.json is GET /networks of a dockerd 28.5.2, with a
+ * network in NAT and one in routed gateway mode (test_docker28_fixture).
  *
  * With D6C_DOCKER_HOST_TEST=unix:///PATH (a daemon of one's own, which the
  * test adds a network to and removes it from), the last test also fetches
@@ -235,6 +237,102 @@ static void test_malformed(void **state)
 		     "snap.json: network 'a': IPAM.Config[0] is a string, not an object");
 }
 
+/* Docker 28's kind of network: data/docker28-networks.json is GET /networks
+ * of a dockerd 28.5.2 after
+ *   network create --ipv6 --subnet 2001:db8:d0d::/64 natnet
+ *   network create --ipv6 --subnet 2001:db8:d0e::/64 \
+ *       -o com.docker.network.bridge.gateway_mode_ipv6=routed routednet */
+static void test_docker28_fixture(void **state)
+{
+	struct fx *f = *state;
+	struct docker_state *s = load(f, DATA "docker28-networks.json");
+	if (!s)
+		fail_msg("%s", err);
+	const struct docker_network *nat = docker_state_find(s, "natnet");
+	const struct docker_network *routed = docker_state_find(s, "routednet");
+	const struct docker_network *bridge = docker_state_find(s, "bridge");
+	const struct docker_network *host = docker_state_find(s, "host");
+	assert_non_null(nat);
+	assert_non_null(routed);
+	assert_non_null(bridge);
+	assert_non_null(host);
+	assert_true(nat->guards_nat && nat->ipv6 && nat->ipv4 && !nat->internal);
+	assert_string_equal(nat->driver, "bridge");
+	assert_null(nat->gateway_mode6);
+	assert_string_equal(nat->bridge, "br-2f416ca3143e");
+	assert_string_equal(routed->gateway_mode6, "routed");
+	assert_null(routed->gateway_mode4);
+	assert_string_equal(bridge->bridge, "docker0");
+	assert_false(bridge->ipv6);
+	assert_string_equal(host->driver, "host");
+	assert_null(host->bridge);
+	assert_true(docker_network_nat_drops(nat, FAM_IP6));
+	assert_true(docker_network_nat_drops(nat, FAM_IP4));
+	assert_false(docker_network_nat_drops(routed, FAM_IP6));
+	assert_true(docker_network_nat_drops(routed, FAM_IP4));
+	assert_false(docker_network_nat_drops(bridge, FAM_IP6));   /* no IPv6 */
+	assert_false(docker_network_nat_drops(host, FAM_IP6));
+}
+
+/* Docker 20.10's networks know no gateway modes and drop nothing routed. */
+static void test_docker20_kind(void **state)
+{
+	struct fx *f = *state;
+	struct docker_state *s = load(f, DATA "docker-networks.json");
+	if (!s)
+		fail_msg("%s", err);
+	const struct docker_network *n = docker_state_find(s, "fixed6");
+	assert_non_null(n);
+	assert_true(n->ipv6 && n->ipv4);
+	assert_false(n->guards_nat);
+	assert_string_equal(n->bridge, "br-eecdaaa29f11");
+	assert_false(docker_network_nat_drops(n, FAM_IP6));
+}
+
+/* Every gateway mode and odd Options, written by hand. */
+static void test_gateway_modes(void **state)
+{
+	struct fx *f = *state;
+	struct docker_state *s = parse(f,
+		"[{\"Name\":\"a\",\"Id\":\"0123456789abcdef\",\"Driver\":\"bridge\","
+		"\"EnableIPv4\":true,\"EnableIPv6\":true,\"Options\":{"
+		"\"com.docker.network.bridge.gateway_mode_ipv6\":\"nat\","
+		"\"com.docker.network.bridge.gateway_mode_ipv4\":\"routed\","
+		"\"com.docker.network.bridge.name\":\"br-web\"}},"
+		"{\"Name\":\"b\",\"Id\":\"b1\",\"Driver\":\"bridge\",\"EnableIPv4\":false,"
+		"\"EnableIPv6\":true,\"Options\":{"
+		"\"com.docker.network.bridge.gateway_mode_ipv6\":\"nat-unprotected\"}},"
+		"{\"Name\":\"c\",\"Id\":\"c1\",\"Driver\":\"bridge\",\"EnableIPv4\":true,"
+		"\"EnableIPv6\":true,\"Internal\":true,\"Options\":null},"
+		"{\"Name\":\"d\",\"Id\":\"d1\",\"Driver\":\"bridge\",\"EnableIPv4\":true,"
+		"\"EnableIPv6\":true,\"Options\":{"
+		"\"com.docker.network.bridge.trusted_host_interfaces\":\"eth0:vxlan.1\"}},"
+		"{\"Name\":\"e\",\"Id\":\"e1\",\"Driver\":\"macvlan\",\"EnableIPv4\":true,"
+		"\"EnableIPv6\":\"yes\",\"Options\":[1,2]},"
+		"{\"Name\":\"f\",\"Id\":\"f1\",\"Driver\":\"bridge\",\"EnableIPv4\":true,"
+		"\"EnableIPv6\":true,\"Options\":{\"com.docker.network.bridge.name\":7}}]");
+	if (!s)
+		fail_msg("%s", err);
+	const struct docker_network *n = s->nets;
+	assert_string_equal(n[0].gateway_mode6, "nat");
+	assert_string_equal(n[0].gateway_mode4, "routed");
+	assert_string_equal(n[0].bridge, "br-web");
+	assert_true(docker_network_nat_drops(&n[0], FAM_IP6));
+	assert_false(docker_network_nat_drops(&n[0], FAM_IP4));
+	assert_false(docker_network_nat_drops(&n[1], FAM_IP6));   /* nat-unprotected */
+	assert_false(n[1].ipv4);
+	assert_false(docker_network_nat_drops(&n[1], FAM_IP4));   /* IPv4 off */
+	assert_true(n[2].internal);
+	assert_false(docker_network_nat_drops(&n[2], FAM_IP6));
+	assert_string_equal(n[2].bridge, "br-c1");                /* an Id shorter than 12 */
+	assert_string_equal(n[3].trusted_ifaces, "eth0:vxlan.1");
+	assert_false(docker_network_nat_drops(&n[3], FAM_IP6));
+	assert_false(n[4].ipv6);                                  /* not a boolean: false */
+	assert_null(n[4].bridge);
+	assert_null(n[4].gateway_mode6);
+	assert_string_equal(n[5].bridge, "br-f1");                /* a name not a string */
+}
+
 static void test_find(void **state)
 {
 	struct fx *f = *state;
@@ -395,6 +493,9 @@ int main(void)
 		T(test_host_bits_masked),
 		T(test_bad_subnets),
 		T(test_malformed),
+		T(test_docker28_fixture),
+		T(test_docker20_kind),
+		T(test_gateway_modes),
 		T(test_find),
 		T(test_load_errors),
 		T(test_docker_host_refused),
