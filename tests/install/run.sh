@@ -187,7 +187,7 @@ fi
 # installed d6c nor systemd as PID 1.
 u=contrib/systemd/d6c.service
 for k in 'Type=oneshot' 'RemainAfterExit=yes' 'ExecStart=/usr/bin/d6c apply /etc/d6c/site.pol' \
-	 'ExecReload=/usr/bin/d6c apply /etc/d6c/site.pol' 'ExecStop=-/usr/sbin/nft delete table inet d6c' \
+	 'ExecReload=/usr/bin/d6c apply /etc/d6c/site.pol' 'ExecStop=-/usr/bin/d6c remove' \
 	 'WantedBy=multi-user.target'; do
 	grep -qx -- "$k" "$u" && ok "unit: $k" || fail "$u lacks '$k'"
 done
