@@ -12,8 +12,11 @@
 #            their version: "new" still runs when unstable moves on)
 #   IP6TABLES off|on: daemon.json "ip6tables" (on: experimental on 20.10,
 #            the default on 27 and later)
-#   GATEWAY  nat|routed (27 and later only): its IPv6 networks' gateway mode
-#            (network create -o com.docker.network.bridge.gateway_mode_ipv6)
+#   GATEWAY  nat|routed (27 and later only): its networks' gateway mode
+#            (network create -o com.docker.network.bridge.gateway_mode_ipv6,
+#            and _ipv4 alike: in NAT mode 28 drops in its raw table what is
+#            routed straight to a container, IPv4 too, so routed mode is
+#            where its IPv4 filtering can be probed as 20.10's)
 # Default: 20:off 20:on 28:off:nat 28:off:routed 28:on:nat 28:on:routed
 # (with the majors the two daemons report).  For each mode (a fresh dockerd,
 # fresh namespaces, fresh data-root) the suite
