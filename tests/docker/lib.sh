@@ -17,12 +17,21 @@
 #
 # Variables the caller sets first: P, tmp.
 
-DOCKER_CLI=/usr/bin/docker # by full path: another docker client comes earlier on PATH
 NS_HOST=$P-host
 NS_OUT=$P-out
 NS_ATK=$P-atk
 DAEMON_PID=""
-MARK=0x00100000 # d6c --accept-mark; the recipe rules match it
+# The mode in force (run.sh, mode_set): DKD and DOCKER_CLI the daemon and
+# its own client (by full path: another docker client may come earlier on
+# PATH), MAJOR its major version, IP6T on|off (daemon.json "ip6tables"), GW
+# nat|routed (its IPv6 networks' gateway mode; empty before Docker 27, which
+# has none), LEGACY=1 before Docker 27 (no DOCKER-USER for IPv6, ip6tables
+# experimental).
+DKD="" DOCKER_CLI="" MAJOR="" IP6T="" GW="" LEGACY=""
+# d6c's default accept mark (apply --docker-accept), and its rule as
+# iptables -S prints it
+MARK=0x10000000
+RULESPEC="-m mark --mark $MARK/$MARK -m comment --comment d6c-accept -j ACCEPT"
 
 # The outside's addresses: probe sources and the servers of the egress checks.
 OUT_LINK6=fd00:ffff::2 HOST_LINK6=fd00:ffff::1
@@ -122,13 +131,14 @@ build_image() {
 }
 
 # ------------------------------------------------------------ the daemon
-# daemon_start on|off: a private dockerd in $NS_HOST.  on: Docker's IPv6
-# filtering (ip6tables; experimental on 20.10), off: 20.10's default.
+# daemon_start: a private dockerd of the mode in force in $NS_HOST.  Its
+# directory first on PATH: a dockerd finds its docker-proxy there.
 daemon_start() {
-	mode=$1
-	case $mode in
-	on) extra='"experimental": true, "ip6tables": true,' ;;
-	off) extra='' ;;
+	case $LEGACY/$IP6T in
+	1/on) extra='"experimental": true, "ip6tables": true,' ;;
+	1/off) extra='' ;;
+	/on) extra='"ip6tables": true,' ;;
+	/off) extra='"ip6tables": false,' ;;
 	esac
 	cat >"$tmp/daemon.json" <<-EOF
 		{ $extra
@@ -136,18 +146,18 @@ daemon_start() {
 		                            {"base": "2001:db8:d00::/56", "size": 64}] }
 	EOF
 	mkdir -p "$tmp/data" "$tmp/exec"
-	nsenter --net="/run/netns/$NS_HOST" "$DOCKERD" --config-file "$tmp/daemon.json" \
+	PATH="$(dirname "$DKD"):$PATH" nsenter --net="/run/netns/$NS_HOST" "$DKD" --config-file "$tmp/daemon.json" \
 		--data-root "$tmp/data" --exec-root "$tmp/exec" --pidfile "$tmp/docker.pid" \
 		-H "unix://$tmp/docker.sock" >>"$tmp/dockerd.log" 2>&1 &
 	DAEMON_PID=$! # nsenter execs dockerd: this is dockerd's pid (the one in its --pidfile)
 	i=0
 	until dk info >/dev/null 2>&1; do
 		i=$((i + 1))
-		if [ $i -gt 150 ] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
-			echo "dockerd ($mode) did not come up; its log:"; tail -20 "$tmp/dockerd.log"
+		if [ $i -gt 300 ] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+			echo "dockerd ($MODE) did not come up; its log:"; tail -20 "$tmp/dockerd.log"
 			return 1
 		fi
-		sleep 0.1
+		sleep 0.05
 	done
 }
 
@@ -190,31 +200,49 @@ run_ctr() {
 	case $ip in *:*) ipopt=--ip6 ;; *) ipopt=--ip ;; esac
 	dk run -d --name "$name" --network "$net" $ipopt "$ip" "$@" d6ctest:1 /bin/probe serve $SERVE_PORTS >/dev/null
 }
-# subnet6 NETWORK: the network's IPv6 subnet
-subnet6() { dk network inspect -f '{{range .IPAM.Config}}{{.Subnet}} {{end}}' "$1" | tr ' ' '\n' | grep : ; }
+# subnet6 NETWORK, subnet4 NETWORK: the network's IPv6, IPv4 subnet
+subnets() { dk network inspect -f '{{range .IPAM.Config}}{{.Subnet}} {{end}}' "$1" | tr ' ' '\n'; }
+subnet6() { subnets "$1" | grep : ; }
+subnet4() { subnets "$1" | grep '^[0-9.]*/[0-9]*$' ; }
+# net_create NAME [OPTION...]: a dual-stack network (an IPv4 subnet from
+# Docker's pool unless given) in the mode's gateway mode (Docker 27 and
+# later), for both families: then 28's raw drops of what is routed straight
+# to a container (NAT mode) hold for both or neither.
+net_create() {
+	name=$1; shift
+	[ -n "$GW" ] && set -- -o com.docker.network.bridge.gateway_mode_ipv6=$GW \
+		-o com.docker.network.bridge.gateway_mode_ipv4=$GW "$@"
+	dk network create --ipv6 "$@" "$name" >/dev/null
+}
 
 # make_containers: the networks and containers every mode starts with; sets
-# POOL6 (the subnet Docker picked) and C2 (c2's address, from that pool)
+# POOL6 and POOL4 (the subnets Docker picked for pool6), C2 (c2's address,
+# from that pool) and C1V4 (c1's IPv4 address).  fixed6 and late6 (run.sh)
+# have IPv4 subnets of Docker's IPv4 pool 172.30.0.0/16 given, so that
+# base.pol can name them as names.pol does: docker "fixed6" is both its
+# subnets.
 make_containers() {
-	dk network create --ipv6 --subnet 2001:db8:d0c::/64 fixed6 >/dev/null &&
-		dk network create --ipv6 pool6 >/dev/null &&
-		dk network create --ipv6 --subnet 192.0.2.0/24 --subnet 2001:db8:d0d::/64 dual >/dev/null || return 1
-	POOL6=$(subnet6 pool6)
+	net_create fixed6 --subnet 172.30.1.0/24 --subnet 2001:db8:d0c::/64 &&
+		net_create pool6 &&
+		net_create dual --subnet 192.0.2.0/24 --subnet 2001:db8:d0d::/64 || return 1
+	POOL6=$(subnet6 pool6) POOL4=$(subnet4 pool6)
 	case $POOL6 in 2001:db8:d00:*/64) ;; *) echo "pool6 got '$POOL6', not a /64 of 2001:db8:d00::/56"; return 1 ;; esac
+	case $POOL4 in 172.30.1.0/24 | 172.30.3.0/24) echo "pool6 got $POOL4, fixed6's or late6's"; return 1 ;;
+	172.30.*.0/24) ;; *) echo "pool6 got '$POOL4', not a /24 of 172.30.0.0/16"; return 1 ;; esac
 	run_ctr c1 fixed6 2001:db8:d0c::10 -p 8080:8080 &&
 		dk run -d --name c2 --network pool6 d6ctest:1 /bin/probe serve $SERVE_PORTS >/dev/null &&
-		run_ctr c3 dual 2001:db8:d0d::10 --ip 192.0.2.10 -p 8081:8080 || return 1
+		run_ctr c3 dual 2001:db8:d0d::10 --ip 192.0.2.10 -p 8081:8080 -p 8443:443 || return 1
 	C2=$(dk inspect -f '{{range .NetworkSettings.Networks}}{{.GlobalIPv6Address}}{{end}}' c2)
 	[ -n "$C2" ] || { echo "c2 has no IPv6 address"; return 1; }
 	C1V4=$(dk inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' c1)
-	[ -n "$C1V4" ] || { echo "c1 has no IPv4 address"; return 1; }
+	case $C1V4 in 172.30.1.*) ;; *) echo "c1's IPv4 address '$C1V4' is not of 172.30.1.0/24"; return 1 ;; esac
 }
 
 # addr_of NAME: the address behind a name of the .probes files
 addr_of() {
 	case $1 in
 	ok6) echo $SRC_OK6 ;; bad6) echo $SRC_BAD6 ;; ok4) echo $SRC_OK4 ;; bad4) echo $SRC_BAD4 ;;
-	out6) echo $OUT_LINK6 ;; out4) echo $OUT_LINK4 ;;
+	out6) echo $OUT_LINK6 ;; out4) echo $OUT_LINK4 ;; host6) echo $HOST_LINK6 ;; host4) echo $HOST_LINK4 ;;
 	c1) echo 2001:db8:d0c::10 ;; c1v4) echo "$C1V4" ;; c2) echo "$C2" ;; c3) echo 2001:db8:d0d::10 ;; c3v4) echo 192.0.2.10 ;;
 	c4) echo 2001:db8:d0e::10 ;; c5) echo 2001:db8:d10::10 ;; c6) echo 2001:db8:d11::10 ;;
 	*) return 1 ;;
@@ -234,88 +262,129 @@ warm_up() {
 	done
 }
 
-# ------------------------------------------------------------ Docker's rules, the recipe
-# docker_facts MODE: what Docker put into its filter tables, as checks
-docker_facts() {
-	hns ip6tables -S FORWARD >"$tmp/fw6" 2>&1
-	hns iptables -S FORWARD >"$tmp/fw4" 2>&1
-	if [ "$1" = on ]; then
-		if grep -qx -- '-P FORWARD DROP' "$tmp/fw6" &&
-			[ "$(sed -n 2p "$tmp/fw6")" = "-A FORWARD -j DOCKER-ISOLATION-STAGE-1" ] &&
-			! hns ip6tables -S DOCKER-USER >/dev/null 2>&1; then
-			ok "docker [$1] ip6 filter FORWARD: policy drop, isolation jump first, no DOCKER-USER"
-		else
-			fail "docker [$1] ip6 filter FORWARD is not as measured on 20.10 (policy drop, isolation jump first, no DOCKER-USER): $(tr '\n' ';' <"$tmp/fw6")"
-		fi
-	elif [ "$(grep -c . "$tmp/fw6")" -le 1 ] && ! grep -q DROP "$tmp/fw6"; then
-		ok "docker [$1] no ip6 filtering by Docker"
-	else
-		fail "docker [$1] Docker filters IPv6 though ip6tables is off: $(tr '\n' ';' <"$tmp/fw6")"
-	fi
-	# policy drop: dockerd turned ip_forward on itself (topology_up leaves it off)
-	if grep -qx -- '-P FORWARD DROP' "$tmp/fw4" && grep -qx -- '-A FORWARD -j DOCKER-USER' "$tmp/fw4"; then
-		ok "docker [$1] ip filter FORWARD: policy drop, DOCKER-USER"
-	else
-		fail "docker [$1] ip filter FORWARD is not as measured (policy drop, DOCKER-USER): $(tr '\n' ';' <"$tmp/fw4")"
-	fi
+# ------------------------------------------------------------ Docker's rules, d6c's rule
+# rule_place FAMILY (ip6tables|iptables): the chain d6c's rule belongs first
+# in, as measured: DOCKER-USER where Docker made it (IPv4 always; IPv6 on
+# Docker 27 and later with ip6tables on), FORWARD for 20.10's IPv6 (no
+# DOCKER-USER there), none where Docker does not filter the family
+rule_place() {
+	case $1/$IP6T/$LEGACY in
+	iptables/*) echo DOCKER-USER ;;
+	ip6tables/off/*) echo none ;;
+	ip6tables/on/1) echo FORWARD ;;
+	ip6tables/on/) echo DOCKER-USER ;;
+	esac
 }
-# dump_tables LABEL: Docker's filter tables as iptables-save shows them
-dump_tables() {
-	echo "== $1: ip6tables-save -t filter"; hns ip6tables-save -t filter 2>&1 | grep -v '^#'
-	echo "== $1: iptables-save -t filter"; hns iptables-save -t filter 2>&1 | grep -v '^#'
-}
-
-# The recipe: one rule in Docker's filter table of each family accepts what
-# d6c accepted (d6c compile/apply --accept-mark $MARK).
-# The recipe (LANGUAGE.md, "Running with Docker"): one rule per family,
-# APPENDED to Docker's FORWARD chain, so that it sits below Docker's
-# isolation jump (Docker inserts its own rules at the top, before and after
-# the admin's rule, at start, restart and every network it creates).
-# recipe_install before|after: before dockerd starts (the boot order) or on
-# a running Docker; IPv6 only with Docker's IPv6 filtering on.
-RECIPE="FORWARD -m mark --mark $MARK/$MARK -j ACCEPT"
-recipe_install() {
-	[ "$MODE" = on ] && { hns ip6tables -A $RECIPE || return 1; }
-	hns iptables -A $RECIPE
-}
-# recipe_check WHEN: each rule is there, below the isolation jump
-recipe_check() {
-	m=$(printf '0x%x' $MARK)
+# rule_state: "" when d6c's rule is exactly where it belongs in both
+# families (first, once, with d6c's default mark; nowhere where Docker does
+# not filter), else what is wrong
+rule_state() {
 	for t in ip6tables iptables; do
-		[ $t = ip6tables ] && [ "$MODE" != on ] && continue
-		hns $t -S FORWARD >"$tmp/fw"
-		rl=$(grep -n -- "-m mark --mark $m/$m -j ACCEPT" "$tmp/fw" | cut -d: -f1)
-		il=$(grep -n -- "-j DOCKER-ISOLATION-STAGE-1" "$tmp/fw" | cut -d: -f1)
-		if [ -n "$rl" ] && [ -n "$il" ] && [ "$rl" -gt "$il" ]; then
-			ok "docker [$MODE] recipe $1: $t FORWARD rule $rl, below the isolation jump (rule $il)"
-		else
-			fail "docker [$MODE] recipe $1: $t FORWARD rule at '${rl:-none}', isolation jump at '${il:-none}': $(tr '\n' ';' <"$tmp/fw")"
+		where=$(rule_place $t)
+		{ hns $t -w -S FORWARD; hns $t -w -S DOCKER-USER 2>/dev/null; } >"$tmp/rs.$t"
+		n=$(grep -c -- '--comment d6c-accept' "$tmp/rs.$t")
+		if [ "$where" = none ]; then
+			[ "$n" = 0 ] || echo "$t: $n rule(s) of d6c's where Docker does not filter;"
+			continue
 		fi
+		first=$(grep -m1 -- "^-A $where " "$tmp/rs.$t")
+		[ "$first" = "-A $where $RULESPEC" ] && [ "$n" = 1 ] ||
+			echo "$t: $n rule(s) of d6c's, $where's first rule is '${first:-none}';"
 	done
 }
-
-# isolation: where the recipe rule sits decides whether what d6c accepts
-# (and marks: d6c marks the replies too) crosses Docker networks.  Below
-# Docker's isolation jump (the recipe) it does not (base.probes).  IPv6
-# (on): moved ABOVE the jump, it does, until the next network Docker
-# creates puts its jump first again.  IPv4: in DOCKER-USER, which FORWARD
-# jumps to before isolation (and where Docker's documentation puts user
-# rules), it does, for as long as it is there.
-isolation_top() {
-	load apply mark >"$tmp/load.msg" 2>&1 || { fail "docker [$MODE] isolation: cannot load:"; cat "$tmp/load.msg"; return; }
-	if [ "$MODE" = on ]; then
-		hns ip6tables -D $RECIPE && hns ip6tables -I $RECIPE || { fail "docker [$MODE] cannot move the recipe rule"; return; }
-		check_one "recipe rule above the isolation jump: c1 -> c2 80 crosses networks" accept tcp c1 c2 80
-		dk network create --ipv6 --subnet 2001:db8:d0f::/64 iso6 >/dev/null
-		recipe_check "after a network was created"
-		check_one "Docker put its isolation jump above the recipe again: c1 -> c2 80 isolated" drop tcp c1 c2 80
+# rule_wait WHEN TENTHS: d6c's rule in place within TENTHS tenths of a
+# second; a check that says how long it took
+rule_wait() {
+	t0=$(date +%s%N)
+	i=0
+	while st=$(rule_state) && [ -n "$st" ]; do
+		i=$((i + 1)); [ $i -gt $(($2 * 2)) ] && break
+		sleep 0.05
+	done
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	if [ -z "$st" ]; then
+		ok "docker [$MODE, $LOADED] $1: d6c's rule first in ip6 $(rule_place ip6tables), ip $(rule_place iptables) (after $ms ms)"
+	else
+		fail "docker [$MODE, $LOADED] $1: d6c's rule not where it belongs after $ms ms: $st"
 	fi
-	u4="DOCKER-USER -m mark --mark $MARK/$MARK -j ACCEPT"
-	hns iptables -D $RECIPE && hns iptables -I $u4 || { fail "docker [$MODE] cannot move the IPv4 recipe rule"; return; }
-	check_one "IPv4 recipe rule in DOCKER-USER instead: ok4 -> c3v4 22 gets in" accept tcp ok4 c3v4 22
-	check_one "IPv4 recipe rule in DOCKER-USER instead: c1v4 -> c3v4 22 crosses networks" accept tcp c1v4 c3v4 22
-	hns iptables -D $u4 && hns iptables -A $RECIPE || fail "docker [$MODE] cannot put the IPv4 recipe rule back"
-	recipe_check "put back"
+	RULE_MS=$ms
+}
+# rule_none WHEN: no rule of d6c's in FORWARD or DOCKER-USER, either family
+rule_none() {
+	n=$( { for t in ip6tables iptables; do hns $t -w -S FORWARD; hns $t -w -S DOCKER-USER; done; } 2>/dev/null |
+		grep -c -- '--comment d6c-accept')
+	[ "$n" = 0 ] && ok "docker [$MODE] $1: no rule of d6c's in Docker's chains" ||
+		fail "docker [$MODE] $1: $n rule(s) of d6c's left in Docker's chains"
+}
+
+# docker_facts: what Docker put into its filter tables, as checks, per
+# version as measured (d6c's own rule left out)
+docker_facts() {
+	for t in ip6tables iptables; do
+		hns $t -w -S FORWARD | grep -v -- '--comment d6c-accept' >"$tmp/fw.$t" 2>&1
+		hns $t -w -S DOCKER-USER 2>/dev/null | grep -v -- '--comment d6c-accept' >"$tmp/du.$t" || rm -f "$tmp/du.$t"
+	done
+	hns ip6tables -w -t raw -S PREROUTING >"$tmp/raw6" 2>&1
+	hns iptables -w -t raw -S PREROUTING >"$tmp/raw4" 2>&1
+	fw6=$(tr '\n' ';' <"$tmp/fw.ip6tables") fw4=$(tr '\n' ';' <"$tmp/fw.iptables")
+	# IPv6
+	case $IP6T/$LEGACY in
+	off/*)
+		if [ "$fw6" = "-P FORWARD ACCEPT;" ] && [ ! -e "$tmp/du.ip6tables" ]; then
+			ok "docker [$MODE] no ip6 filtering by Docker (FORWARD empty, policy accept, no DOCKER-USER)"
+		else
+			fail "docker [$MODE] Docker filters IPv6 though ip6tables is off: $fw6"
+		fi ;;
+	on/1)
+		if [ "$(sed -n 1p "$tmp/fw.ip6tables")" = "-P FORWARD DROP" ] &&
+			[ "$(sed -n 2p "$tmp/fw.ip6tables")" = "-A FORWARD -j DOCKER-ISOLATION-STAGE-1" ] &&
+			[ ! -e "$tmp/du.ip6tables" ]; then
+			ok "docker [$MODE] ip6 filter FORWARD: policy drop, isolation jump first, no DOCKER-USER"
+		else
+			fail "docker [$MODE] ip6 filter FORWARD is not as measured on 20.10 (policy drop, isolation jump first, no DOCKER-USER): $fw6"
+		fi ;;
+	on/)
+		# the policy stays accept: IPv6 forwarding was on before dockerd
+		# (topology_up), and Docker sets the drop only when it turns it on
+		if [ "$fw6" = "-P FORWARD ACCEPT;-A FORWARD -j DOCKER-USER;-A FORWARD -j DOCKER-FORWARD;" ] &&
+			[ -e "$tmp/du.ip6tables" ]; then
+			ok "docker [$MODE] ip6 filter FORWARD: policy accept, DOCKER-USER then DOCKER-FORWARD"
+		else
+			fail "docker [$MODE] ip6 filter FORWARD is not as measured on $MAJOR (policy accept, DOCKER-USER, DOCKER-FORWARD): $fw6"
+		fi
+		# each bridge's DOCKER chain drops what enters it from elsewhere
+		n=$(hns ip6tables -w -S DOCKER | grep -c -- '-j DROP$')
+		[ "$n" -ge 3 ] && ok "docker [$MODE] ip6 DOCKER: a drop for each of the $n bridges" ||
+			fail "docker [$MODE] ip6 DOCKER has $n drops, not one per bridge: $(hns ip6tables -w -S DOCKER | tr '\n' ';')" ;;
+	esac
+	# Docker's raw drop of what is routed straight to a NAT network's
+	# container (27 and later, ip6tables on, gateway mode nat)
+	n6=$(grep -c -- '-d 2001:db8:d0c::10/128 ! -i br-[0-9a-f]* -j DROP' "$tmp/raw6")
+	want6=0; [ "$IP6T/$GW" = on/nat ] && want6=1
+	[ "$n6" = $want6 ] && ok "docker [$MODE] ip6 raw PREROUTING: $n6 drop(s) of c1's address from elsewhere" ||
+		fail "docker [$MODE] ip6 raw PREROUTING: $n6 drops of c1's address, not $want6: $(tr '\n' ';' <"$tmp/raw6")"
+	# IPv4: policy drop (dockerd turned ip_forward on; topology_up leaves it off)
+	n4=$(grep -c -- '-d 192.0.2.10/32 ! -i br-[0-9a-f]* -j DROP' "$tmp/raw4")
+	want4=0; [ "$GW" = nat ] && want4=1
+	[ "$n4" = $want4 ] && ok "docker [$MODE] ip raw PREROUTING: $n4 drop(s) of c3v4's address from elsewhere" ||
+		fail "docker [$MODE] ip raw PREROUTING: $n4 drops of c3v4's address, not $want4: $(tr '\n' ';' <"$tmp/raw4")"
+	if [ -n "$LEGACY" ]; then
+		want="-P FORWARD DROP;-A FORWARD -j DOCKER-USER;-A FORWARD -j DOCKER-ISOLATION-STAGE-1;"
+	else
+		want="-P FORWARD DROP;-A FORWARD -j DOCKER-USER;-A FORWARD -j DOCKER-FORWARD;"
+	fi
+	case $fw4 in
+	"$want"*) ok "docker [$MODE] ip filter FORWARD: policy drop, DOCKER-USER first" ;;
+	*) fail "docker [$MODE] ip filter FORWARD is not as measured (${want%;}...): $fw4" ;;
+	esac
+}
+# dump_tables LABEL: Docker's filter and raw tables as iptables-save shows them
+dump_tables() {
+	for t in ip6tables iptables; do
+		echo "== $1: $t-save -t filter, -t raw (Docker $VERSION)"
+		hns $t-save -t filter 2>&1 | grep -v '^#'
+		hns $t-save -t raw 2>&1 | grep -v '^#'
+	done
 }
 
 # teardown: containers, daemon, mounts, namespaces of this run
