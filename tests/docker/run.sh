@@ -43,7 +43,9 @@
 #      created, removed and made again; why d6c's priority is filter - 1;
 #   5. d6c remove: no table, no rule; plain.probes: the policy applied
 #      without --docker-accept (Docker drops what d6c allows);
-#   6. tears everything down and checks nothing is left.
+#   6. d6c doctor on networks of its own, NAT and routed, beside real
+#      probes, and apply's warnings (doctor.sh);
+#   7. tears everything down and checks nothing is left.
 # The full modes (text and json loaders, 4.) are the ip6tables-on ones of
 # each daemon (20:on, and on:routed on 27 and later): once per version is
 # enough for what does not depend on the mode, and it keeps six modes
@@ -74,6 +76,7 @@ T0=$(date +%s)
 DIR=tests/docker
 P=d6cd-$$
 . $DIR/lib.sh
+. $DIR/doctor.sh
 tmp=$(mktemp -d /tmp/d6c-docker.XXXXXX) || exit 2
 
 WATCH_PID=""
@@ -810,9 +813,10 @@ for spec in $D6C_DOCKER_MODES; do
 			group_old_priority
 		fi
 		group_remove     # 5.
+		group_doctor     # 6.
 	fi
 	follow_stop
-	# 6.
+	# 7.
 	teardown
 	left=$(leftovers)
 	if [ -z "$left" ]; then
