@@ -19,6 +19,7 @@
 #include "ir.h"
 #include "arena.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -430,6 +431,33 @@ static int *classify(const struct sema_policy *p)
 }
 
 const char *const ir_docker_bridges[] = { "docker0", "br-*", NULL };
+
+/* A 32-bit number in C notation; *end after it. */
+static bool parse_u32(const char *s, const char **end, uint32_t *out)
+{
+	char *e;
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return false;
+	unsigned long long v = strtoull(s, &e, 0);
+	if (e == s || errno || v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	*end = e;
+	return true;
+}
+
+enum ir_mark_syntax ir_parse_mark(const char *s, uint32_t *value, uint32_t *mask,
+				  bool *has_mask)
+{
+	const char *end;
+	if (!parse_u32(s, &end, value) || (*end && *end != '/'))
+		return IR_MARK_BAD_VALUE;
+	*has_mask = *end == '/';
+	if (*has_mask && (!parse_u32(end + 1, &end, mask) || *end))
+		return IR_MARK_BAD_MASK;
+	return IR_MARK_OK;
+}
 
 struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
 			   const struct ir_options *opt)

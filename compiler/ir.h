@@ -133,6 +133,14 @@ static inline bool ir_accept_any(const struct ir_policy *ir, const struct ir_rul
  * AWS CNI's 0x80); only Calico's whole upper half (0xffff0000) covers it. */
 #define IR_DEFAULT_ACCEPT_MARK 0x10000000u
 
+/* A packet mark written VALUE[/MASK], 32-bit numbers in C notation (0x...),
+ * as --accept-mark and Docker's bridge-accept-fwmark take it.  *has_mask
+ * says whether "/MASK" was there (each user has its own default).  Checks
+ * the syntax only. */
+enum ir_mark_syntax { IR_MARK_OK, IR_MARK_BAD_VALUE, IR_MARK_BAD_MASK };
+enum ir_mark_syntax ir_parse_mark(const char *s, uint32_t *value, uint32_t *mask,
+				  bool *has_mask);
+
 /* Runs before the chains other tools register at `filter` (Docker's
  * iptables-nft FORWARD among them), so that a reject of d6c's is sent before
  * another table's drop, whichever table was loaded first. */

@@ -266,32 +266,19 @@ static const char *table_problem(struct arena *a, const char *s)
 	return NULL;
 }
 
-/* A 32-bit number in C notation (0x... for hexadecimal). */
-static bool parse_u32(const char *s, const char **end, uint32_t *out)
-{
-	char *e;
-	errno = 0;
-	if (*s < '0' || *s > '9')
-		return false;
-	unsigned long long v = strtoull(s, &e, 0);
-	if (e == s || errno || v > UINT32_MAX)
-		return false;
-	*out = (uint32_t)v;
-	*end = e;
-	return true;
-}
-
 /* --accept-mark VALUE[/MASK]: MASK defaults to VALUE (set these bits). */
 static const char *parse_mark(struct arena *a, const char *s, uint32_t *value, uint32_t *mask)
 {
-	const char *end;
-	if (!parse_u32(s, &end, value) || (*end && *end != '/'))
+	bool has_mask;
+	enum ir_mark_syntax syn = ir_parse_mark(s, value, mask, &has_mask);
+	if (syn == IR_MARK_BAD_VALUE)
 		return arena_printf(a, "invalid --accept-mark '%s' (VALUE or VALUE/MASK, 32-bit "
 				    "numbers such as 0x100000)", s);
-	*mask = *value;
-	if (*end == '/' && (!parse_u32(end + 1, &end, mask) || *end))
+	if (syn == IR_MARK_BAD_MASK)
 		return arena_printf(a, "invalid --accept-mark '%s': the mask after '/' must be a "
 				    "32-bit number", s);
+	if (!has_mask)
+		*mask = *value;
 	if (!*mask)
 		return arena_printf(a, "invalid --accept-mark '%s': it marks no bit (give a "
 				    "nonzero VALUE, or VALUE/MASK with a nonzero MASK)", s);

@@ -18,7 +18,7 @@
 #define LIST_MAX (1u << 20)   /* a listing longer than this is cut: FORWARD is short */
 #define MAX_ARGS 40
 
-static const char *const family_cmd[2] = { "ip6tables", "iptables" };
+const char *const docker_rule_cmd[2] = { "ip6tables", "iptables" };
 
 /* `CMD -w -S CHAIN` into a malloc'd buffer; its exit status in *rc. */
 static char *list_chain(const char *cmd, const char *chain, int *rc)
@@ -99,7 +99,7 @@ static void scan_rule(const char *line, size_t len, int number, void *ctx)
 static void inspect_family(int i, uint32_t mark, uint32_t mask, struct dr_family *f)
 {
 	memset(f, 0, sizeof(*f));
-	f->cmd = family_cmd[i];
+	f->cmd = docker_rule_cmd[i];
 	char spec[160];
 	wanted_spec(mark, mask, spec, sizeof(spec));
 	int rc;
@@ -202,7 +202,7 @@ int docker_rule_remove(char *err, size_t errlen)
 	int total = 0;
 	for (int i = 0; i < 2; i++)
 		for (int k = 0; k < 2; k++) {
-			int n = remove_in(family_cmd[i], k ? "DOCKER-USER" : "FORWARD", err, errlen);
+			int n = remove_in(docker_rule_cmd[i], k ? "DOCKER-USER" : "FORWARD", err, errlen);
 			if (n < 0)
 				return -1;
 			total += n;

@@ -50,6 +50,9 @@ struct dr_status {
 	struct dr_family fam[2];   /* [0] IPv6, [1] IPv4 */
 };
 
+/* The command of each family, in dr_status's order. */
+extern const char *const docker_rule_cmd[2];
+
 /* Reads where Docker filters and where d6c's rule is, for mark/mask. */
 void docker_rule_inspect(uint32_t mark, uint32_t mask, struct dr_status *st);
 

@@ -27,7 +27,6 @@
 #define INFO_MAX (4u << 20)
 #define CONTAINERS_MAX (64u << 20)
 
-static const char *const family_cmd[2] = { [DOCTOR_IP6] = "ip6tables", [DOCTOR_IP4] = "iptables" };
 
 /* ---- files ---- */
 
@@ -210,7 +209,7 @@ static void read_chains(struct arena *a, struct doctor_facts *f)
 
 static void read_raw(struct arena *a, int fam, struct doctor_facts *f)
 {
-	const char *argv[] = { family_cmd[fam], "-w", "-t", "raw", "-S", "PREROUTING", NULL };
+	const char *argv[] = { docker_rule_cmd[fam], "-w", "-t", "raw", "-S", "PREROUTING", NULL };
 	int rc;
 	char *out = command_output(argv, LISTING_MAX, &rc);
 	if (out && rc == 0) {
@@ -234,7 +233,7 @@ static bool has_chain(const char *cmd, const char *chain)
 static void read_iptables(struct arena *a, struct doctor_facts *f)
 {
 	for (int fam = 0; fam < 2; fam++) {
-		f->docker_chains[fam] = has_chain(family_cmd[fam], "DOCKER");
+		f->docker_chains[fam] = has_chain(docker_rule_cmd[fam], "DOCKER");
 		read_raw(a, fam, f);
 	}
 	uint32_t mark = f->has_mark ? f->mark : IR_DEFAULT_ACCEPT_MARK;

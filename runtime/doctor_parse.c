@@ -96,27 +96,16 @@ bool doctor_parse_hints(struct arena *a, const char *json, size_t len, struct do
 	return true;
 }
 
-static bool parse_u32(const char *s, char **end, uint32_t *out)
-{
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	unsigned long long v = strtoull(s, end, 0);
-	if (errno || v > UINT32_MAX)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
+/* Docker's bridge-accept-fwmark: a MASK defaults to all bits (the value
+ * must match exactly), as Docker reads it. */
 bool doctor_parse_fwmark(const char *s, uint32_t *value, uint32_t *mask)
 {
-	char *end;
-	if (!parse_u32(s, &end, value))
+	bool has_mask;
+	if (ir_parse_mark(s, value, mask, &has_mask) != IR_MARK_OK)
 		return false;
-	*mask = UINT32_MAX;
-	if (*end == '/' && !parse_u32(end + 1, &end, mask))
-		return false;
-	return *end == '\0';
+	if (!has_mask)
+		*mask = UINT32_MAX;
+	return true;
 }
 
 /* ---- GET /info ---- */
