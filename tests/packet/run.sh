@@ -361,6 +361,22 @@ matches() {
 	return 1
 }
 
+# batch_meets IN OUT HEADLINE: every outcome in OUT meets its expectation in
+# IN ("LINENO PROTO SRC DST PORT EXPECT" lines); otherwise fails once with
+# HEADLINE, lists each probe that did not, and returns 1.
+batch_meets() {
+	bm=ok
+	while read -r ln proto src dst port expect; do
+		read -r _ got detail <&3
+		if ! matches "$proto" "$port" "$expect" "$got" "$detail"; then
+			[ $bm = ok ] && fail "$3"
+			bm=bad
+			echo "    $proto $src -> $dst $port: expected $expect, got $got $detail"
+		fi
+	done <"$1" 3<"$2"
+	[ $bm = ok ]
+}
+
 # line_text CASE LINENO: the probe line as written
 line_text() { sed -n "${2}p" "$DIR/cases/$1.probes" | sed 's/[[:space:]]*#.*//; s/^[[:space:]]*//'; }
 
@@ -401,16 +417,7 @@ cat >"$tmp/sanity.in" <<EOF
 EOF
 ip netns exec "$NS_RTR" $NFT flush ruleset
 run_batch "$tmp/sanity.in" "$tmp/sanity.out"
-sanity=ok
-while read -r ln proto src dst port expect; do
-	read -r _ got detail <&3
-	if ! matches "$proto" "$port" "$expect" "$got" "$detail"; then
-		[ $sanity = ok ] && fail "topology broken: with an empty ruleset:"
-		sanity=bad
-		echo "    $proto $src -> $dst $port: expected $expect, got $got $detail"
-	fi
-done <"$tmp/sanity.in" 3<"$tmp/sanity.out"
-[ $sanity = ok ] || { finish; exit; }
+batch_meets "$tmp/sanity.in" "$tmp/sanity.out" "topology broken: with an empty ruleset:" || { finish; exit; }
 ok "topology: an empty ruleset passes everything; the closed port is refused"
 
 # ------------------------------------------------------------ sanity: forging
@@ -445,16 +452,9 @@ until [ "$(grep -c '^[0-9]* accept' "$tmp/warm.out" 2>/dev/null)" = 2 ] || [ $i 
 	run_batch "$tmp/warm.in" "$tmp/warm.out"
 done
 run_batch "$tmp/forging.in" "$tmp/forging.out"
-forging=ok
-while read -r ln proto src dst port expect; do
-	read -r _ got detail <&3
-	if ! matches "$proto" "$port" "$expect" "$got" "$detail"; then
-		[ $forging = ok ] && fail "forging broken: through a ruleset that forwards anything towards out, only replies towards ctr:"
-		forging=bad
-		echo "    $proto $src -> $dst $port: expected $expect, got $got $detail"
-	fi
-done <"$tmp/forging.in" 3<"$tmp/forging.out"
-[ $forging = ok ] && ok "forging: a forged packet opens a stateful ruleset to its sender, both families, tcp and udp"
+batch_meets "$tmp/forging.in" "$tmp/forging.out" \
+	"forging broken: through a ruleset that forwards anything towards out, only replies towards ctr:" &&
+	ok "forging: a forged packet opens a stateful ruleset to its sender, both families, tcp and udp"
 
 # ------------------------------------------------------------ cases
 ncases=0 nprobes=0
