@@ -9,7 +9,8 @@
 #   make man        build/d6c.1 and build/d6c.pol.5 from doc/*.scd (scdoc)
 #   make deb        the Debian package, in build/deb/ (dpkg-buildpackage)
 #   make deb-test   make deb, then tests/install/run.sh on the package
-#   make lint       cppcheck and clang-tidy (.clang-tidy) on our C, no finding
+#   make lint       includes only down the layers (tests/tools/layers.sh), then
+#                   cppcheck and clang-tidy (.clang-tidy) on our C, no finding
 #   make fuzz FUZZ_SECONDS=60   libFuzzer targets (clang, ASan, UBSan), each
 #                   run N seconds on its corpus, two at a time (tests/fuzz/README)
 
@@ -70,13 +71,28 @@ else
 Q = @
 endif
 
-LIB_SRC = compiler/arena.c compiler/diag.c compiler/source.c compiler/addr.c \
-	  compiler/tables.c compiler/ast.c compiler/parse.c compiler/sema.c \
-	  compiler/lint.c compiler/lint_docker.c compiler/ir.c compiler/ir_source.c compiler/emit_text.c compiler/emit_json.c compiler/output.c \
-	  compiler/compile.c runtime/apply.c runtime/trust.c runtime/eval.c runtime/kernel.c runtime/netns.c runtime/docker_state.c runtime/docker_api.c runtime/follow.c runtime/docker_rule.c runtime/command.c runtime/doctor_parse.c runtime/doctor_host.c runtime/doctor_judge.c runtime/doctor_print.c runtime/packet.c runtime/explain.c runtime/policytest.c compiler/diag_codes.c compiler/diag_json.c compiler/misspell.c compiler/fmt.c
+# Three layers, each using only the ones above it (make lint checks the
+# includes): compiler/ computes and never touches the system; runtime/
+# touches it (netlink, namespaces, sockets, files under /run) and uses
+# compiler/; cli/ is the command line on top of both.
+COMPILER_SRC = compiler/arena.c compiler/diag.c compiler/diag_codes.c compiler/diag_json.c \
+	  compiler/source.c compiler/addr.c compiler/names.c compiler/misspell.c \
+	  compiler/ast.c compiler/parse.c compiler/sema.c compiler/lint.c compiler/lint_docker.c \
+	  compiler/ir.c compiler/ir_source.c compiler/emit_text.c compiler/emit_json.c \
+	  compiler/compile.c compiler/validate.c compiler/fmt.c compiler/udiff.c \
+	  compiler/eval.c compiler/packet.c compiler/explain.c compiler/testfile.c \
+	  compiler/outcome.c compiler/docker_state.c
+RUNTIME_SRC = runtime/apply.c runtime/trust.c runtime/output.c runtime/netns.c \
+	  runtime/probe.c runtime/testfile_kernel.c runtime/kernel_release.c \
+	  runtime/docker_api.c runtime/docker_rule.c runtime/command.c \
+	  runtime/doctor_host.c runtime/doctor_parse.c runtime/doctor_judge.c runtime/doctor_print.c
+CLI_SRC = cli/main.c cli/usage.c cli/options.c cli/report.c cli/policy.c \
+	  cli/cmd_compile.c cli/cmd_apply.c cli/cmd_doctor.c cli/cmd_explain.c cli/cmd_fmt.c \
+	  cli/follow.c
+LIB_SRC = $(COMPILER_SRC) $(RUNTIME_SRC)
 GEN_SRC = $(B)/parser.c $(B)/lexer.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser.o $(B)/lexer.o
-MAIN_OBJ = $(B)/compiler/main.o
+MAIN_OBJ = $(CLI_SRC:%.c=$(B)/%.o)
 
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -175,13 +191,15 @@ difftest: $(B)/difftest
 bench: deps d6c
 	$(Q)sh bench/run.sh
 
-# cppcheck and clang-tidy with the flags above (tests/tools/lint.sh writes
+# The layers' include direction (tests/tools/layers.sh), then cppcheck and
+# clang-tidy with the flags above (tests/tools/lint.sh writes
 # $(B)/compile_commands.json), on every C file of ours; not the generated
 # parser and scanner, whose headers they still need.
-LINT_SRC = $(LIB_SRC) compiler/main.c $(UNIT_SRC) $(wildcard tests/diff/*.c) \
+LINT_SRC = $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(wildcard tests/diff/*.c) \
 	   tests/fault/apply_fault.c tests/fuzz/fuzz_compile.c
 LINT_JOBS ?= 2
 lint: $(B)/parser.h $(B)/lexer.h
+	$(Q)sh tests/tools/layers.sh
 	$(Q)sh tests/tools/lint.sh $(B) $(LINT_JOBS) $(LINT_SRC) -- $(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS))
 
 golden-update: d6c

@@ -1,72 +1,56 @@
 /*
  * compile.c - the compile pipeline; each stage's output is the next's input.
- *
- * The syntax tree lives in an arena of its own and is freed as soon as sema
- * has turned it into the checked policy: nothing after sema reads it, and
- * at 100 000 blocks it is a third of the memory.
  */
 #include "compile.h"
-#include "arena.h"
+#include "docker_state.h"
 #include "lint.h"
 #include "parse.h"
-#include "sema.h"
-#include "runtime/docker.h"
 
 #include <string.h>
 
-/* Docker's networks, read only when the tree names one. */
-static const struct sema_docker *docker_view(struct arena *a, const struct docker_source *dk,
-					     const struct ast_item *ast)
+void compile_parse(struct arena *a, struct diag_list *dl, const char *path,
+		   struct compile_tree *t)
 {
-	if (!dk || dk->from == DOCKER_FROM_NONE || !sema_first_docker(ast))
-		return NULL;
-	struct sema_docker *v = arena_alloc(a, sizeof(*v));
-	v->missing_ok = dk->missing_ok;
-	char err[512] = "";
-	switch (dk->from) {
-	case DOCKER_FROM_DAEMON:
-		v->state = docker_state_fetch(a, err, sizeof(err));
-		break;
-	case DOCKER_FROM_FILE:
-		v->state = docker_state_load(a, dk->path, err, sizeof(err));
-		break;
-	case DOCKER_FROM_STATE:
-		v->state = dk->state;
-		snprintf(err, sizeof(err), "%s", dk->error ? dk->error : "");
-		break;
-	case DOCKER_FROM_NONE:
-		break;
-	}
-	if (!v->state)
-		v->error = arena_printf(a, "%s", err[0] ? err : "Docker's networks could not be read");
-	return v;
+	arena_init(&t->arena);
+	t->name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	t->ast = parse_file_tree(a, &t->arena, dl, path, &t->unreadable);
 }
 
-struct sema_policy *compile_check(struct arena *a, struct diag_list *dl, const char *path,
-				  const struct docker_source *dk, bool *unreadable)
+bool compile_names_docker(const struct compile_tree *t)
 {
-	struct arena tree;
-	arena_init(&tree);
-	struct ast_item *ast = parse_file_tree(a, &tree, dl, path, unreadable);
+	return !t->unreadable && sema_first_docker(t->ast) != NULL;
+}
+
+struct sema_policy *compile_check(struct arena *a, struct diag_list *dl, struct compile_tree *t,
+				  const struct compile_docker *dk)
+{
 	struct sema_policy *sp = NULL;
-	if (!*unreadable) {
-		const struct sema_docker *view = docker_view(a, dk, ast);
-		sp = sema_check_docker(a, dl, ast, strcmp(path, "-") == 0 ? "<stdin>" : path, view);
+	if (!t->unreadable) {
+		const struct sema_docker *view = dk ? &dk->view : NULL;
+		sp = sema_check_docker(a, dl, t->ast, t->name, view);
 		if (sp && view && view->state && dk->gateway_lint && !diag_has_errors(dl))
 			lint_docker_gateways(dl, sp, view->state);
 	}
-	arena_free(&tree);
+	arena_free(&t->arena);
+	t->ast = NULL;
 	return diag_has_errors(dl) ? NULL : sp;
 }
 
-struct ir_policy *compile_policy(struct arena *a, struct diag_list *dl, const char *path,
-				 const struct ir_options *opt, const struct docker_source *dk,
-				 bool *unreadable)
+struct ir_policy *compile_lower(struct arena *a, struct diag_list *dl,
+				const struct sema_policy *sp, const struct ir_options *opt)
 {
-	struct sema_policy *sp = compile_check(a, dl, path, dk, unreadable);
-	if (!sp)
-		return NULL;
 	struct ir_policy *ir = ir_lower(a, sp, opt);
 	lint_check(dl, sp);
 	return ir;
+}
+
+struct ir_policy *compile_policy(struct arena *a, struct diag_list *dl, const char *path,
+				 const struct ir_options *opt, const struct compile_docker *dk,
+				 bool *unreadable)
+{
+	struct compile_tree t;
+	compile_parse(a, dl, path, &t);
+	*unreadable = t.unreadable;
+	struct sema_policy *sp = compile_check(a, dl, &t, dk);
+	return sp ? compile_lower(a, dl, sp, opt) : NULL;
 }

@@ -8,7 +8,7 @@
  * only the root is ever freed.
  */
 #include "emit_json.h"
-#include "tables.h"
+#include "names.h"
 
 static json_t *addr_json(int family, u128 v)
 {
@@ -115,7 +115,7 @@ static json_t *rule_expr(const struct ir_policy *ir, const struct ir_rule *r)
 		json_t *set = json_array();
 		int fam = r->l4 == IR_L4_ICMP ? FAM_IP4 : FAM_IP6;
 		for (int i = 0; i < r->ntypes; i++) {
-			const char *name = tables_icmp_name(fam, r->icmp_types[i]);
+			const char *name = names_icmp_name(fam, r->icmp_types[i]);
 			json_array_append_new(set, name ? json_string(name) : json_integer(r->icmp_types[i]));
 		}
 		json_array_append_new(e, match(payload(r->l4 == IR_L4_ICMP ? "icmp" : "icmpv6", "type"),

@@ -7,7 +7,7 @@
  * the IR says which family, protocol and verdict each rule has.
  */
 #include "emit_text.h"
-#include "tables.h"
+#include "names.h"
 
 #include <string.h>
 
@@ -55,7 +55,7 @@ static void print_types(FILE *out, int family, const uint8_t *t, int n)
 	if (n > 1)
 		fputs("{ ", out);
 	for (int i = 0; i < n; i++) {
-		const char *name = tables_icmp_name(family, t[i]);
+		const char *name = names_icmp_name(family, t[i]);
 		if (i)
 			fputs(", ", out);
 		if (name)

@@ -2,7 +2,7 @@
  * lint.c - rules that can never match, blocks no packet reaches, odd sources.
  *
  * Whether a rule matches a packet is the evaluator's question
- * (eval_rule_matches in runtime/eval.c), so lint cannot disagree with the
+ * (eval_rule_matches in eval.c), so lint cannot disagree with the
  * test oracle about what a rule means.  To put that question for every
  * packet a rule matches, its match space is cut into cells at every boundary
  * an earlier rule of the block draws (family, protocol, destination port,
@@ -15,7 +15,7 @@
  */
 #include "lint.h"
 #include "arena.h"
-#include "runtime/eval.h"
+#include "eval.h"
 
 #include <stdio.h>
 #include <stdlib.h>

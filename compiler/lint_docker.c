@@ -15,7 +15,7 @@
  * IPv6 container network is meant to be routed to.
  */
 #include "lint.h"
-#include "runtime/docker.h"
+#include "docker_state.h"
 
 #include <stdio.h>
 

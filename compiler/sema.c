@@ -9,8 +9,8 @@
 #include "sema.h"
 #include "arena.h"
 #include "misspell.h"
-#include "tables.h"
-#include "runtime/docker.h"
+#include "names.h"
+#include "docker_state.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -95,8 +95,8 @@ static const char *closest_name(const struct sema *s, const char *name, enum def
 		if (s->defs[i]->kind == kind)
 			misspell_offer(&m, s->defs[i]->name);
 	if (kind == DEF_PORTS)
-		for (size_t i = 0; i < tables_nservices; i++)
-			misspell_offer(&m, tables_services[i].name);
+		for (size_t i = 0; i < names_nservices; i++)
+			misspell_offer(&m, names_services[i].name);
 	return m.best;
 }
 
@@ -229,7 +229,7 @@ static bool resolve_port(struct sema *s, const struct ast_value *v,
 				push_port(s, out, n, cap, d->ports[i].lo, d->ports[i].hi, v->loc);
 			return true;
 		}
-		int port = tables_service_port(v->name);
+		int port = names_service_port(v->name);
 		if (port >= 0) {
 			push_port(s, out, n, cap, (unsigned long)port, (unsigned long)port, v->loc);
 			return true;
@@ -326,11 +326,8 @@ static void dedupe_prefixes(struct sema_prefix *v, int *n)
 	if (*n < 2)
 		return;
 	struct pfx_index *idx = xmalloc(sizeof(*idx) * (size_t)*n);
-	bool *dup = calloc((size_t)*n, sizeof(bool));
-	if (!dup) {
-		fputs("d6c: out of memory\n", stderr);
-		exit(2);
-	}
+	bool *dup = xmalloc(sizeof(bool) * (size_t)*n);
+	memset(dup, 0, sizeof(bool) * (size_t)*n);
 	for (int i = 0; i < *n; i++)
 		idx[i] = (struct pfx_index){ &v[i].pfx, i };
 	qsort(idx, (size_t)*n, sizeof(*idx), cmp_pfx_index);
@@ -461,7 +458,7 @@ static bool resolve_addr(struct sema *s, const struct ast_value *v,
 				push_addr(s, out, n, cap, &d->addrs[i].pfx, v->loc, d->addrs[i].docker);
 			return true;
 		}
-		if (tables_service_port(v->name) >= 0) {
+		if (names_service_port(v->name) >= 0) {
 			diag_error(s->dl, DC_SERVICE_AS_ADDR, v->loc, "'%s' is a service (a port), not an address",
 				   v->name);
 			return false;
@@ -486,7 +483,7 @@ static void check_define(struct sema *s, const struct ast_item *it)
 		diag_note(s->dl, d, old->loc, "first definition of '%s' is here", it->name);
 		return;
 	}
-	if (tables_service_port(it->name) >= 0) {
+	if (names_service_port(it->name) >= 0) {
 		diag_error(s->dl, DC_REDEFINE_SERVICE, it->name_loc,
 			   "'%s' is a built-in service name and cannot be redefined", it->name);
 		return;
@@ -580,7 +577,7 @@ static void check_icmp(struct sema *s, const struct sema_block *b,
 		case VAL_BASIC:
 			for (int fam = FAM_IP4; fam <= FAM_IP6; fam <<= 1) {
 				const int *t;
-				size_t n = tables_icmp_basic(fam, &t);
+				size_t n = names_icmp_basic(fam, &t);
 				for (size_t i = 0; i < n; i++)
 					icmp_set_add(fam == FAM_IP4 ? &r->icmp4 : &r->icmp6, t[i]);
 			}
@@ -596,8 +593,8 @@ static void check_icmp(struct sema *s, const struct sema_block *b,
 			icmp_set_add(&r->icmp6, (int)v->lo);
 			break;
 		case VAL_NAME: {
-			int t4 = tables_icmp_type(FAM_IP4, v->name);
-			int t6 = tables_icmp_type(FAM_IP6, v->name);
+			int t4 = names_icmp_type(FAM_IP4, v->name);
+			int t6 = names_icmp_type(FAM_IP6, v->name);
 			if (t4 < 0 && t6 < 0) {
 				/* Only names of the block's families are worth suggesting. */
 				struct misspell m;
@@ -606,7 +603,7 @@ static void check_icmp(struct sema *s, const struct sema_block *b,
 					if (b->families && !(b->families & fam))
 						continue;
 					size_t nt;
-					const struct icmp_type *t = tables_icmp_all(fam, &nt);
+					const struct icmp_type *t = names_icmp_all(fam, &nt);
 					for (size_t i = 0; i < nt; i++)
 						misspell_offer(&m, t[i].name);
 				}

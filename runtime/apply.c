@@ -22,7 +22,7 @@
 #include "apply.h"
 #include "docker_rule.h"
 #include "compiler/emit_text.h"
-#include "compiler/output.h"
+#include "output.h"
 
 #include <errno.h>
 #include <fcntl.h>

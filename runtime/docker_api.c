@@ -1,5 +1,5 @@
 /*
- * docker_api.c - talking to the Docker daemon (docker.h): GET /networks and
+ * docker_api.c - talking to the Docker daemon (docker_api.h): GET /networks and
  * the stream of network events.
  *
  * The transport speaks HTTP/1.1 to the daemon with libcurl, over its unix
@@ -11,7 +11,7 @@
  * the caller's err buffer that names where the daemon was, what went
  * wrong, and, when there is one, what to do about it.
  */
-#include "docker.h"
+#include "docker_api.h"
 
 #include <curl/curl.h>
 #include <errno.h>

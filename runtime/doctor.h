@@ -28,7 +28,7 @@
 
 #include <jansson.h>
 
-#include "docker.h"
+#include "compiler/docker_state.h"
 #include "docker_rule.h"
 #include "compiler/arena.h"
 #include "compiler/ir.h"

@@ -11,6 +11,7 @@
  * unknown: the judge says "cannot tell", never guesses.
  */
 #include "doctor.h"
+#include "docker_api.h"
 #include "apply.h"
 #include "command.h"
 

@@ -450,7 +450,7 @@ int netns_build(struct netns *ns, char *err, size_t errlen)
 	/* An end that comes up while its peer is down gets its queueing
 	 * discipline only when the link watcher runs, up to a second later;
 	 * until then it drops what it should send.  So the router's ends,
-	 * which send, come up last, after the far ones (kernel.c sends on o0
+	 * which send, come up last, after the far ones (probe.c sends on o0
 	 * past the queueing discipline). */
 	static const struct {
 		enum netns_id ns;

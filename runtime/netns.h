@@ -1,5 +1,5 @@
 /*
- * netns.h - the three private network namespaces behind kernel.c.
+ * netns.h - the three private network namespaces behind probe.c.
  *
  *   outside [o0] ---veth--- [r0] router [r1] ---veth--- [c0] container
  *
@@ -12,7 +12,7 @@
  * router's reverse path checks (nftables' fib) look.  Next hops are permanent neighbour
  * entries, so the router never asks for a MAC and nothing waits on ND/ARP.
  * The outside and container kernels carry no address and no IPv6: they
- * only hold the far ends of the wires for kernel.c's packet sockets.
+ * only hold the far ends of the wires for probe.c's packet sockets.
  *
  * The namespaces are held by file descriptors only, never bind-mounted, so
  * they vanish with the process.  Every function here returns to the

@@ -7,7 +7,7 @@
 #include "difftest.h"
 #include "compiler/emit_json.h"
 #include "compiler/emit_text.h"
-#include "compiler/output.h"
+#include "runtime/output.h"
 #include "compiler/ir.h"
 #include "compiler/parse.h"
 
@@ -54,9 +54,9 @@ void dt_release(struct dt_compiled *c)
 	arena_free(&c->a);
 }
 
-int dt_load(struct kern *k, const struct dt_compiled *c, int fmt, char *err, size_t len)
+int dt_load(struct probe *k, const struct dt_compiled *c, int fmt, char *err, size_t len)
 {
-	return kern_load(k, c->ruleset[fmt], fmt == DT_JSON, err, len);
+	return probe_load(k, c->ruleset[fmt], fmt == DT_JSON, err, len);
 }
 
 void dt_describe(const struct eval_result *r, char *buf, size_t len)

@@ -11,7 +11,7 @@
  * arriving from the outside are forged), every packet of its edge-biased
  * batch (packets.c) is judged by the evaluator, told the same routes,
  * and the compiled ruleset, text and JSON in turn, is loaded into one
- * kernel (runtime/kernel.h) that sends the same packets.  The evaluator
+ * kernel (runtime/probe.h) that sends the same packets.  The evaluator
  * reads only the checked policy and the kernel only the ruleset, so a
  * disagreement is a bug in the IR, a backend, the evaluator or the
  * contract's model of conntrack -- and is shrunk to a small policy that
@@ -61,11 +61,11 @@ struct symptom {
 	bool load_fails;            /* the kernel refuses the ruleset */
 	const struct eval_routes *routes;   /* the router's, left as they are */
 	struct pkt pkt;
-	enum kern_outcome expected, got;
+	enum outcome expected, got;
 };
 
 /* 1 when the policy text still shows s, 0 when not; *runs counts kernel loads. */
-static int still_fails(struct kern *k, const char *text, const struct symptom *s, int *runs)
+static int still_fails(struct probe *k, const char *text, const struct symptom *s, int *runs)
 {
 	struct dt_compiled c;
 	int result = 0;
@@ -73,18 +73,18 @@ static int still_fails(struct kern *k, const char *text, const struct symptom *s
 	if (!dt_compile(&c, "shrink.pol", text))
 		goto out;
 	if (!s->load_fails) {
-		struct eval_result r = eval_packet_routed(c.sp, &s->pkt, s->routes);
-		if (kern_expected(&s->pkt, r.verdict) != s->expected)
+		struct eval_result r = eval_packet_routed(c.sp, &s->pkt, s->routes, kernel_release_running());
+		if (outcome_expected(&s->pkt, r.verdict) != s->expected)
 			goto out;
 	}
 	(*runs)++;
-	bool loaded = kern_load(k, c.ruleset[s->fmt], s->fmt == DT_JSON, err, sizeof(err)) == 0;
+	bool loaded = probe_load(k, c.ruleset[s->fmt], s->fmt == DT_JSON, err, sizeof(err)) == 0;
 	if (s->load_fails || !loaded) {
 		result = s->load_fails && !loaded;
 		goto out;
 	}
-	enum kern_outcome got;
-	if (kern_run(k, &s->pkt, 1, &got, err, sizeof(err)) != 0) {
+	enum outcome got;
+	if (probe_run(k, &s->pkt, 1, &got, err, sizeof(err)) != 0) {
 		fprintf(stderr, "difftest: kernel run failed while shrinking: %s\n", err);
 		exit(2);
 	}
@@ -95,7 +95,7 @@ out:
 }
 
 /* Prints the smallest model found that still shows s. */
-static void minimise(struct kern *k, const struct gen_model *m, const struct symptom *s,
+static void minimise(struct probe *k, const struct gen_model *m, const struct symptom *s,
 		     struct opts *o)
 {
 	if (o->shrink <= 0) {
@@ -146,12 +146,12 @@ out:
 
 /* ---- one policy ---- */
 
-static void one_policy(struct kern *k, uint64_t seed, struct opts *o, struct dt_stats *st)
+static void one_policy(struct probe *k, uint64_t seed, struct opts *o, struct dt_stats *st)
 {
 	static struct gen_model m;
 	static struct pkt pkts[DT_MAX_PACKETS];
 	static struct eval_result res[DT_MAX_PACKETS];
-	static enum kern_outcome want[DT_MAX_PACKETS], got[DT_MAX_PACKETS];
+	static enum outcome want[DT_MAX_PACKETS], got[DT_MAX_PACKETS];
 	static struct eval_route route[GEN_MAX_ROUTES];
 	char name[64], err[4096], pk[256], why[256];
 	snprintf(name, sizeof(name), "seed-%" PRIu64 ".pol", seed);
@@ -173,8 +173,8 @@ static void one_policy(struct kern *k, uint64_t seed, struct opts *o, struct dt_
 	struct eval_routes routes = { route, gen_routes(&m, seed, route, GEN_MAX_ROUTES), "r0" };
 	int n = gen_packets(&m, seed, route, routes.n, pkts, o->packets);
 	for (int i = 0; i < n; i++) {
-		res[i] = eval_packet_routed(c.sp, &pkts[i], &routes);
-		want[i] = kern_expected(&pkts[i], res[i].verdict);
+		res[i] = eval_packet_routed(c.sp, &pkts[i], &routes, kernel_release_running());
+		want[i] = outcome_expected(&pkts[i], res[i].verdict);
 		st->forged += res[i].reason == EVAL_FORGED;
 		st->forged_astray += res[i].reason == EVAL_FORGED && !res[i].block;
 	}
@@ -184,7 +184,7 @@ static void one_policy(struct kern *k, uint64_t seed, struct opts *o, struct dt_
 		dt_print_routes(&routes);
 	}
 	/* Replaces the previous seed's routes, none included. */
-	if (!o->no_kernel && kern_route_set(k, route, routes.n, err, sizeof(err)) != 0) {
+	if (!o->no_kernel && probe_route_set(k, route, routes.n, err, sizeof(err)) != 0) {
 		fprintf(stderr, "difftest: seed %" PRIu64 ": setting the routes: %s\n", seed, err);
 		exit(2);
 	}
@@ -203,7 +203,7 @@ static void one_policy(struct kern *k, uint64_t seed, struct opts *o, struct dt_
 			minimise(k, &m, &s, o);
 			continue;
 		}
-		if (kern_run(k, pkts, n, got, err, sizeof(err)) != 0) {
+		if (probe_run(k, pkts, n, got, err, sizeof(err)) != 0) {
 			fprintf(stderr, "difftest: seed %" PRIu64 " [%s]: kernel run failed: %s\n",
 				seed, dt_fmt_name[f], err);
 			exit(2);
@@ -215,14 +215,14 @@ static void one_policy(struct kern *k, uint64_t seed, struct opts *o, struct dt_
 				st->passed++;
 				if (o->verbose)
 					printf("  ok [%s] %s: %s (%s)\n", dt_fmt_name[f], pk,
-					       kern_outcome_name(got[i]), why);
+					       outcome_name(got[i]), why);
 				continue;
 			}
 			st->failed++;
 			st->disagreements++;
 			printf("difftest: DISAGREEMENT seed %" PRIu64 " [%s]: %s: expected %s "
 			       "(evaluator: %s), got %s\n", seed, dt_fmt_name[f], pk,
-			       kern_outcome_name(want[i]), why, kern_outcome_name(got[i]));
+			       outcome_name(want[i]), why, outcome_name(got[i]));
 			dt_print_routes(&routes);
 			struct symptom s = { .fmt = f, .routes = &routes, .pkt = pkts[i],
 					     .expected = want[i], .got = got[i] };
@@ -330,7 +330,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	char err[1024];
 	double t0 = now();
-	struct kern *k = o.no_kernel ? NULL : kern_open(err, sizeof(err));
+	struct probe *k = o.no_kernel ? NULL : probe_open(err, sizeof(err));
 	if (!k && !o.no_kernel) {
 		fprintf(stderr, "difftest: cannot build the kernel topology: %s\n", err);
 		return 2;
@@ -360,7 +360,7 @@ int main(int argc, char **argv)
 		printf("\n");
 	}
 	if (k)
-		kern_close(k);
+		probe_close(k);
 	printf("%ld passed, %ld failed\n", st.passed, st.failed);
 	return st.failed ? 1 : 0;
 }

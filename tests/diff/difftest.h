@@ -12,8 +12,9 @@
 #include "compiler/arena.h"
 #include "compiler/diag.h"
 #include "compiler/sema.h"
-#include "runtime/eval.h"
-#include "runtime/kernel.h"
+#include "compiler/eval.h"
+#include "runtime/kernel_release.h"
+#include "runtime/probe.h"
 
 #define DT_MAX_PACKETS 4096
 
@@ -41,7 +42,7 @@ struct dt_compiled {
 bool dt_compile(struct dt_compiled *c, const char *name, const char *text);
 void dt_release(struct dt_compiled *c);
 /* Loads format fmt of c into the kernel; 0, or -1 with nftables' reason. */
-int dt_load(struct kern *k, const struct dt_compiled *c, int fmt, char *err, size_t len);
+int dt_load(struct probe *k, const struct dt_compiled *c, int fmt, char *err, size_t len);
 /* What the evaluator based its verdict on: "drop: the rule at line 5". */
 void dt_describe(const struct eval_result *r, char *buf, size_t len);
 /* "routes: 2001:db8::/64 r1, 10.0.0.0/8 r1" (or "no routes: ...") to stdout,
@@ -54,6 +55,6 @@ void dt_die_sys(const char *what) __attribute__((noreturn));
 
 /* Replays tests/diff/regress/NAME.pol with NAME.packets beside it; false when
  * the case itself is malformed. */
-bool dt_replay(struct kern *k, const char *pol, const bool fmt[DT_NFMT], struct dt_stats *st);
+bool dt_replay(struct probe *k, const char *pol, const bool fmt[DT_NFMT], struct dt_stats *st);
 
 #endif

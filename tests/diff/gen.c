@@ -17,7 +17,7 @@
  * seed's policy is the one it was before `via` existed, plus `via` lists.
  */
 #include "gen.h"
-#include "compiler/tables.h"
+#include "compiler/names.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,7 +277,7 @@ static struct gen_value port_value(struct gctx *g, bool allow_name)
 		v.ref = id;
 	} else if (k < 45) {
 		v.kind = GV_SERVICE;
-		v.ref = (int)gen_below(&g->r, (unsigned)tables_nservices);
+		v.ref = (int)gen_below(&g->r, (unsigned)names_nservices);
 	} else if (k < 70) {
 		static const int spans[] = { 0, 1, 2, 10, 100, 1000, 30000 };
 		v.kind = GV_RANGE;
@@ -380,7 +380,7 @@ static int resolve_ports(const struct gen_model *m, const struct gen_value *v, i
 			k++;
 			break;
 		case GV_SERVICE:
-			out[k][0] = out[k][1] = tables_services[v[i].ref].port;
+			out[k][0] = out[k][1] = names_services[v[i].ref].port;
 			k++;
 			break;
 		case GV_NAME: {
@@ -434,7 +434,7 @@ static void icmp_list(struct gctx *g, struct gen_rule *r, int bf)
 	for (int i = 0; i < r->ntypes; i++) {
 		if (gen_chance(&g->r, 70)) {
 			size_t n;
-			const struct icmp_type *t = tables_icmp_all(family_in(g, bf), &n);
+			const struct icmp_type *t = names_icmp_all(family_in(g, bf), &n);
 			r->types[i] = (struct gen_icmp){ .name = t[gen_below(&g->r, (unsigned)n)].name };
 		} else if (gen_chance(&g->r, 70)) {
 			r->types[i].type = numbers[gen_below(&g->r, sizeof(numbers) / sizeof(numbers[0]))];
@@ -453,8 +453,8 @@ static int icmp_families(const struct gen_rule *r)
 		if (!nm)
 			f |= FAM_BOTH;
 		else
-			f |= (tables_icmp_type(FAM_IP4, nm) >= 0 ? FAM_IP4 : 0) |
-			     (tables_icmp_type(FAM_IP6, nm) >= 0 ? FAM_IP6 : 0);
+			f |= (names_icmp_type(FAM_IP4, nm) >= 0 ? FAM_IP4 : 0) |
+			     (names_icmp_type(FAM_IP6, nm) >= 0 ? FAM_IP6 : 0);
 	}
 	return f;
 }
@@ -654,7 +654,7 @@ static void put_value(FILE *f, const struct gen_model *m, const struct gen_value
 		fprintf(f, "%d-%d", v->lo, v->hi);
 		break;
 	case GV_SERVICE:
-		fputs(tables_services[v->ref].name, f);
+		fputs(names_services[v->ref].name, f);
 		break;
 	case GV_NAME:
 		d = gen_define_by_id(m, v->ref);

@@ -20,7 +20,7 @@
 
 #include "compiler/addr.h"
 #include "compiler/ast.h"
-#include "runtime/eval.h"
+#include "compiler/eval.h"
 
 #define GEN_MAX_DEFINES 6
 #define GEN_MAX_BLOCKS 8
@@ -46,7 +46,7 @@ enum gen_vkind {
 	GV_ADDR,      /* pfx */
 	GV_PORT,      /* lo */
 	GV_RANGE,     /* lo-hi */
-	GV_SERVICE,   /* ref: index into tables_services */
+	GV_SERVICE,   /* ref: index into names_services */
 	GV_NAME,      /* ref: a define's id */
 };
 
@@ -136,7 +136,7 @@ int gen_routes(const struct gen_model *m, uint64_t seed, struct eval_route *out,
 
 /* Up to n packets for m, biased to the edges of its prefixes, sources,
  * ports and ICMP types, and of the routes' prefixes as sources (where the
- * source check decides); every address passes kern_usable().  Every packet
+ * source check decides); every address passes probe_usable().  Every packet
  * arrives by r0.  Returns the count. */
 int gen_packets(const struct gen_model *m, uint64_t seed, const struct eval_route *routes,
 		int nroutes, struct pkt *out, int n);

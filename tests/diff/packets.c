@@ -13,8 +13,8 @@
  * replayed exactly by its seed.
  */
 #include "gen.h"
-#include "compiler/tables.h"
-#include "runtime/kernel.h"
+#include "compiler/names.h"
+#include "runtime/probe.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -60,8 +60,8 @@ static void collect(const struct gen_model *m, struct facts *f)
 			for (int k = 0; r->icmp == GI_LIST && k < r->ntypes; k++) {
 				const struct gen_icmp *t = &r->types[k];
 				if (t->name) {
-					add_type(f, FAM_IP4, tables_icmp_type(FAM_IP4, t->name));
-					add_type(f, FAM_IP6, tables_icmp_type(FAM_IP6, t->name));
+					add_type(f, FAM_IP4, names_icmp_type(FAM_IP4, t->name));
+					add_type(f, FAM_IP6, names_icmp_type(FAM_IP6, t->name));
 				} else {
 					add_type(f, FAM_IP4, t->type);
 					add_type(f, FAM_IP6, t->type);
@@ -119,7 +119,7 @@ static u128 pool_address(struct gen_rng *r, int family)
 static bool usable(int family, u128 a)
 {
 	char why[128];
-	return kern_usable(family, a, why, sizeof(why));
+	return probe_usable(family, a, why, sizeof(why));
 }
 
 static u128 pick_dst(struct gen_rng *r, const struct facts *f, int *family)
@@ -166,7 +166,7 @@ static int pick_port(struct gen_rng *r, const struct facts *f)
 		return p < 0 ? 0 : p > 65535 ? 65535 : p;
 	}
 	if (k < 75)
-		return tables_services[gen_below(r, (unsigned)tables_nservices)].port;
+		return names_services[gen_below(r, (unsigned)names_nservices)].port;
 	if (k < 80)
 		return gen_chance(r, 50) ? 0 : 65535;
 	return 1 + (int)gen_below(r, 65535);
@@ -180,7 +180,7 @@ static int pick_type(struct gen_rng *r, const struct facts *f, int family)
 		return f->types[fi][gen_below(r, (unsigned)f->ntypes[fi])];
 	if (k < 60) {
 		const int *t;
-		size_t n = tables_icmp_basic(family, &t);
+		size_t n = names_icmp_basic(family, &t);
 		return t[gen_below(r, (unsigned)n)];
 	}
 	if (k < 75)
@@ -227,7 +227,7 @@ static bool aimed(struct gen_rng *r, const struct gen_model *m, const struct fac
 		int k = 0, ty[GEN_MAX_ITEMS];
 		for (int i = 0; ru && ru->icmp == GI_LIST && i < ru->ntypes; i++) {
 			const struct gen_icmp *x = &ru->types[i];
-			int v = x->name ? tables_icmp_type(p->family, x->name) : x->type;
+			int v = x->name ? names_icmp_type(p->family, x->name) : x->type;
 			if (v >= 0)
 				ty[k++] = v;
 		}
@@ -300,7 +300,7 @@ int gen_packets(const struct gen_model *m, uint64_t seed, const struct eval_rout
 			if (!(gen_chance(&r, 55) && aimed(&r, m, &f, &p)))
 				unaimed(&r, &f, &p);
 			source_bias(&r, &f, routes, nroutes, &p);
-			/* From the outside, as kern_run() sends every packet. */
+			/* From the outside, as probe_run() sends every packet. */
 			p.iif = "r0";
 			ok = p.src != p.dst && usable(p.family, p.dst) && usable(p.family, p.src);
 		}

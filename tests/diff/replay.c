@@ -22,7 +22,7 @@
  * wherever they stand, and the evaluator is told the same routes.
  *
  * The evaluator must give that verdict, and the kernel the outcome
- * kern_expected() names for it, in every format.  `known` marks a packet
+ * outcome_expected() names for it, in every format.  `known` marks a packet
  * of a disagreement that was reported but is not fixed yet: its mismatches
  * are listed as KNOWN and do not fail the suite, but once it agrees
  * everywhere it fails as FIXED, so that the mark is removed and the case
@@ -213,7 +213,7 @@ static int read_packets(const char *path, struct line *lines, struct case_routes
 			*ok = false;
 			break;
 		}
-		/* Sent from the outside: kern_run() puts every packet on o0. */
+		/* Sent from the outside: probe_run() puts every packet on o0. */
 		lines[n].pkt.iif = "r0";
 		lines[n++].lineno = ln;
 	}
@@ -243,11 +243,11 @@ static void check(struct dt_stats *st, const char *path, struct line *l, bool ag
 	printf("difftest: %s:%d: %s: %s\n", path, l->lineno, pk, what);
 }
 
-bool dt_replay(struct kern *k, const char *pol, const bool fmt[DT_NFMT], struct dt_stats *st)
+bool dt_replay(struct probe *k, const char *pol, const bool fmt[DT_NFMT], struct dt_stats *st)
 {
 	static struct line lines[DT_MAX_PACKETS];
 	static struct pkt pkts[DT_MAX_PACKETS];
-	static enum kern_outcome got[DT_MAX_PACKETS];
+	static enum outcome got[DT_MAX_PACKETS];
 	static struct case_routes rt;
 	char path[4096], err[4096], what[512], why[256], skip_why[256] = "";
 	size_t plen = strlen(pol);
@@ -282,7 +282,7 @@ bool dt_replay(struct kern *k, const char *pol, const bool fmt[DT_NFMT], struct 
 		return false;
 	}
 	for (int i = 0; i < n; i++) {
-		struct eval_result r = eval_packet_routed(c.sp, &lines[i].pkt, &routes);
+		struct eval_result r = eval_packet_routed(c.sp, &lines[i].pkt, &routes, kernel_release_running());
 		st->forged += r.reason == EVAL_FORGED;
 		st->forged_astray += r.reason == EVAL_FORGED && !r.block;
 		dt_describe(&r, why, sizeof(why));
@@ -292,7 +292,7 @@ bool dt_replay(struct kern *k, const char *pol, const bool fmt[DT_NFMT], struct 
 		pkts[i] = lines[i].pkt;
 	}
 	/* Replaces the previous case's, none included. */
-	if (kern_route_set(k, rt.v, rt.n, err, sizeof(err)) != 0) {
+	if (probe_route_set(k, rt.v, rt.n, err, sizeof(err)) != 0) {
 		fprintf(stderr, "difftest: %s: setting the routes: %s\n", pol, err);
 		exit(2);
 	}
@@ -306,16 +306,16 @@ bool dt_replay(struct kern *k, const char *pol, const bool fmt[DT_NFMT], struct 
 				check(st, path, &lines[i], false, "the kernel refuses the ruleset");
 			continue;
 		}
-		if (kern_run(k, pkts, n, got, err, sizeof(err)) != 0) {
+		if (probe_run(k, pkts, n, got, err, sizeof(err)) != 0) {
 			fprintf(stderr, "difftest: %s [%s]: kernel run failed: %s\n", pol,
 				dt_fmt_name[f], err);
 			exit(2);
 		}
 		for (int i = 0; i < n; i++) {
-			enum kern_outcome w = kern_expected(&pkts[i], lines[i].verdict);
+			enum outcome w = outcome_expected(&pkts[i], lines[i].verdict);
 			snprintf(what, sizeof(what), "[%s] the contract says %s (%s), the kernel did %s",
 				 dt_fmt_name[f], eval_verdict_word[lines[i].verdict],
-				 kern_outcome_name(w), kern_outcome_name(got[i]));
+				 outcome_name(w), outcome_name(got[i]));
 			check(st, path, &lines[i], got[i] == w, what);
 		}
 	}

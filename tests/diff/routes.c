@@ -10,7 +10,7 @@
  * protected prefixes are, sometimes with a shorter prefix around one of
  * them (unprotected addresses routed inwards are no business of the check)
  * and a longer one inside one routed back to r0 (the longest route
- * decides).  The same list goes to the kernel (kern_route_set) and, with
+ * decides).  The same list goes to the kernel (probe_route_set) and, with
  * default "r0", to the evaluator (struct eval_routes).
  */
 #include "gen.h"

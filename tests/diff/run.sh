@@ -1,6 +1,6 @@
 #!/bin/sh
-# Differential testing: the evaluator (runtime/eval.c) against real packets
-# through a real kernel (runtime/kernel.c) that carries the compiled
+# Differential testing: the evaluator (compiler/eval.c) against real packets
+# through a real kernel (runtime/probe.c) that carries the compiled
 # ruleset, in text and JSON.
 #
 # 1. Random policies from a fixed seed, each with a batch of packets biased

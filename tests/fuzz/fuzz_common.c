@@ -26,7 +26,7 @@
 #include "compiler/ir.h"
 #include "compiler/lint.h"
 #include "compiler/parse.h"
-#include "runtime/docker.h"
+#include "compiler/docker_state.h"
 
 /* ---- the in-memory file system ---- */
 

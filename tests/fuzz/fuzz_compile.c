@@ -18,6 +18,7 @@
 
 #include "fuzz_common.h"
 #include "compiler/fmt.h"
+#include "compiler/udiff.h"
 #include "compiler/parse.h"
 #include "compiler/source.h"
 
@@ -56,7 +57,7 @@ static void check_fmt(const char *text, size_t len)
 			abort();
 		}
 		/* What d6c fmt --diff prints for this file. */
-		fmt_diff(fuzz_devnull(), "f.pol", text, len, once, n1);
+		udiff_print(fuzz_devnull(), "f.pol", text, len, once, n1);
 		fflush(fuzz_devnull());
 	}
 	arena_free(&a);

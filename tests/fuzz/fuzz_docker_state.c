@@ -16,7 +16,7 @@
 #include "fuzz_common.h"
 #include "compiler/lint.h"
 #include "compiler/parse.h"
-#include "runtime/docker.h"
+#include "compiler/docker_state.h"
 
 static const char policy[] =
 	"define peers = docker \"db\", 2001:db8:1::/64;\n"

@@ -14,9 +14,9 @@
 
 #include "fuzz_common.h"
 #include "compiler/source.h"
-#include "runtime/eval.h"
-#include "runtime/explain.h"
-#include "runtime/packet.h"
+#include "compiler/eval.h"
+#include "compiler/explain.h"
+#include "compiler/packet.h"
 
 /* NOLINTNEXTLINE(readability-non-const-parameter): libFuzzer fixes this signature */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -36,7 +36,7 @@ static bool same_packet(const struct pkt *x, const struct pkt *y)
 static void use_packet(struct arena *a, const struct pkt *p)
 {
 	const struct sema_policy *pol = fuzz_fixed_policy();
-	struct eval_result r = eval_packet(pol, p);
+	struct eval_result r = eval_packet(pol, p, EVAL_KERNEL(6, 12));
 	FILE *out = fuzz_devnull();
 	explain_text(a, out, p, &r, false);
 	explain_text(a, out, p, &r, true);
@@ -45,7 +45,7 @@ static void use_packet(struct arena *a, const struct pkt *p)
 	json_dumpf(o, out, JSON_COMPACT);
 	json_decref(o);
 	fflush(out);
-	(void)eval_conntrack(p);
+	(void)eval_conntrack(p, EVAL_KERNEL(6, 9));
 	(void)eval_reject_kind(p);
 
 	char buf[PKT_STRLEN];

@@ -1,8 +1,8 @@
 /*
  * fuzz_testfile.c - libFuzzer target: `d6c test` files.
  *
- * ptest_parse() over the input as a test file (which may hold NULs, as
- * src_read() keeps them), then ptest_check() of every expectation that
+ * testfile_parse() over the input as a test file (which may hold NULs, as
+ * src_read() keeps them), then testfile_check() of every expectation that
  * parsed against a fixed policy (fuzz_common.c), and every diagnostic (the
  * failures carry notes into the policy) printed in every format.
  */
@@ -10,7 +10,7 @@
 
 #include "fuzz_common.h"
 #include "compiler/source.h"
-#include "runtime/policytest.h"
+#include "compiler/testfile.h"
 
 /* NOLINTNEXTLINE(readability-non-const-parameter): libFuzzer fixes this signature */
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -28,9 +28,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct diag_list dl;
 	diag_init(&dl, &a);
 	struct src_file *f = src_from_string(&a, "fixed.pol.test", (const char *)data, size);
-	struct ptest_file t;
-	ptest_parse(&a, &dl, f, &t);
-	int failed = ptest_check(&a, &dl, fuzz_fixed_policy(), &t);
+	struct testfile t;
+	testfile_parse(&a, &dl, f, &t);
+	int failed = testfile_check(&a, &dl, fuzz_fixed_policy(), &t, EVAL_KERNEL(6, 12));
 	if (failed < 0 || failed > t.n)
 		abort();
 	fuzz_print_diags(&dl);

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Prints the words that the installed nft refuses as a table name
-# ("table inet WORD { }" fails to parse), for compiler/tables.c's
+# ("table inet WORD { }" fails to parse), for compiler/names.c's
 # nft_reserved[] list.  Candidates are the words libnftables carries (its
 # keyword strings); each is tried with nft -c in a private namespace.
 # Run as root (or where unshare -rn works) after an nftables upgrade.

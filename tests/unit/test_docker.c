@@ -37,7 +37,8 @@
 
 #include "compiler/addr.h"
 #include "compiler/arena.h"
-#include "runtime/docker.h"
+#include "compiler/docker_state.h"
+#include "runtime/docker_api.h"
 
 #include "fixture.h"
 

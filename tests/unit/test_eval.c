@@ -15,10 +15,14 @@
 
 #include "compiler/parse.h"
 #include "compiler/sema.h"
-#include "runtime/eval.h"
-#include "runtime/packet.h"
+#include "compiler/eval.h"
+#include "compiler/packet.h"
 
 #include "fixture.h"
+
+/* The evaluator answers for a kernel named by its caller; these tests name
+ * one newer than every change it knows of, except where they test one. */
+#define KERNEL EVAL_KERNEL(6, 12)
 
 static const struct sema_policy *policy(struct fx *f, const char *text)
 {
@@ -47,7 +51,7 @@ static void expect(struct fx *f, const struct sema_policy *pol, const char *desc
 		   const char *verdict, enum eval_reason reason, int line)
 {
 	struct pkt p = packet(f, desc);
-	struct eval_result r = eval_packet(pol, &p);
+	struct eval_result r = eval_packet(pol, &p, KERNEL);
 	if (strcmp(eval_verdict_word[r.verdict], verdict) != 0 || r.reason != reason)
 		fail_msg("'%s': %s (reason %d), want %s (reason %d)", desc,
 			 eval_verdict_word[r.verdict], r.reason, verdict, reason);
@@ -108,7 +112,7 @@ static void test_first_match_and_defaults(void **state)
 	expect(f, p, "tcp 203.0.113.1 -> 192.0.2.0 port 53", "accept", EVAL_DEFAULT, 9);
 
 	struct pkt k = packet(f, "tcp 2001:db8:1::1 -> 2001:db8::1 port 1");
-	struct eval_result r = eval_packet(p, &k);
+	struct eval_result r = eval_packet(p, &k, KERNEL);
 	assert_true(r.log);
 	assert_string_equal(eval_reject_kind(&k), "tcp reset");
 	k = packet(f, "udp 203.0.113.1 -> 192.0.2.1 port 1");
@@ -135,14 +139,14 @@ static void test_longest_prefix(void **state)
 	expect(f, p, "icmp 10.9.9.9 -> 10.255.255.255", "accept", EVAL_RULE, 4);
 
 	struct pkt k = packet(f, "tcp 2001:db8:1::20 -> 2001:db8::10 port 5432");
-	struct eval_result r = eval_packet(p, &k);
+	struct eval_result r = eval_packet(p, &k, KERNEL);
 	assert_int_equal(r.prefix->pfx.len, 128);
 	assert_non_null(r.broader);
 	assert_int_equal(r.broader->loc.first_line, 3);   /* the /64, not the /48 */
 	assert_int_equal(r.broader_prefix->pfx.len, 64);
 	/* the same block's own broader prefix takes nothing from it */
 	k = packet(f, "icmp 10.9.9.9 -> 10.1.2.3");
-	r = eval_packet(p, &k);
+	r = eval_packet(p, &k, KERNEL);
 	assert_int_equal(r.prefix->pfx.len, 16);
 	assert_null(r.broader);
 }
@@ -171,19 +175,41 @@ static void test_icmp_families(void **state)
 	int untracked[] = { 130, 131, 132, 133, 134, 135, 136, 143 };
 	for (size_t i = 0; i < sizeof(untracked) / sizeof(untracked[0]); i++) {
 		k.icmp_type = untracked[i];
-		assert_int_equal(eval_conntrack(&k), PKT_CT_UNTRACKED);
+		assert_int_equal(eval_conntrack(&k, KERNEL), PKT_CT_UNTRACKED);
 	}
 	k.icmp_type = 128;
-	assert_int_equal(eval_conntrack(&k), PKT_CT_NEW);
+	assert_int_equal(eval_conntrack(&k, KERNEL), PKT_CT_NEW);
 	k.icmp_type = 137;     /* redirect */
-	assert_int_equal(eval_conntrack(&k), PKT_CT_INVALID);
+	assert_int_equal(eval_conntrack(&k, KERNEL), PKT_CT_INVALID);
 	k.family = FAM_IP4;
 	k.icmp_type = 17;      /* address-mask-request */
-	assert_int_equal(eval_conntrack(&k), PKT_CT_NEW);
+	assert_int_equal(eval_conntrack(&k, KERNEL), PKT_CT_NEW);
 	k.icmp_type = 3;
-	assert_int_equal(eval_conntrack(&k), PKT_CT_INVALID);
+	assert_int_equal(eval_conntrack(&k, KERNEL), PKT_CT_INVALID);
 	k.proto = PKT_TCP;
-	assert_int_equal(eval_conntrack(&k), PKT_CT_NEW);
+	assert_int_equal(eval_conntrack(&k, KERNEL), PKT_CT_NEW);
+}
+
+/* Linux 6.10 stopped tracking ICMPv6 multicast router advertisement and
+ * solicitation (151, 152); before it they were invalid. */
+static void test_kernel_release(void **state)
+{
+	(void)state;
+	struct pkt k = { .family = FAM_IP6, .proto = PKT_ICMP };
+	for (int t = 151; t <= 152; t++) {
+		k.icmp_type = t;
+		assert_int_equal(eval_conntrack(&k, EVAL_KERNEL(6, 9)), PKT_CT_INVALID);
+		assert_int_equal(eval_conntrack(&k, EVAL_KERNEL(6, 10)), PKT_CT_UNTRACKED);
+		assert_int_equal(eval_conntrack(&k, EVAL_KERNEL(7, 0)), PKT_CT_UNTRACKED);
+		assert_int_equal(eval_conntrack(&k, 0), PKT_CT_INVALID);
+	}
+	assert_int_equal(eval_kernel_parse("6.1.0-18-amd64"), EVAL_KERNEL(6, 1));
+	assert_int_equal(eval_kernel_parse("6.10.3"), EVAL_KERNEL(6, 10));
+	assert_int_equal(eval_kernel_parse("5.15"), EVAL_KERNEL(5, 15));
+	assert_int_equal(eval_kernel_parse("6"), 0);
+	assert_int_equal(eval_kernel_parse("6."), 0);
+	assert_int_equal(eval_kernel_parse("linux"), 0);
+	assert_int_equal(eval_kernel_parse(""), 0);
 }
 
 static void test_every_protocol_and_other(void **state)
@@ -195,13 +221,13 @@ static void test_every_protocol_and_other(void **state)
 	/* a protocol other than tcp, udp and icmp meets only the default... */
 	struct pkt k = { .family = FAM_IP6, .proto = PKT_OTHER };
 	k.dst = (u128)0x20010db8 << 96;
-	struct eval_result r = eval_packet(p, &k);
+	struct eval_result r = eval_packet(p, &k, KERNEL);
 	assert_int_equal(r.reason, EVAL_DEFAULT);
 	assert_int_equal(r.verdict, VERDICT_REJECT);
 	/* ...but a rule of every protocol takes it */
 	k.dst |= (u128)1 << 80;
 	k.src = ((u128)0x20010db8 << 96) | ((u128)2 << 80) | 5;
-	r = eval_packet(p, &k);
+	r = eval_packet(p, &k, KERNEL);
 	assert_int_equal(r.reason, EVAL_RULE);
 	assert_int_equal(r.verdict, VERDICT_ACCEPT);
 }
@@ -304,7 +330,7 @@ static void test_forged_sources(void **state)
 	};
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		struct pkt k = packet(f, c[i].pkt);
-		struct eval_result r = eval_packet_routed(p, &k, &routes);
+		struct eval_result r = eval_packet_routed(p, &k, &routes, KERNEL);
 		if (strcmp(eval_verdict_word[r.verdict], c[i].verdict) != 0 || r.reason != c[i].reason)
 			fail_msg("'%s': %s (reason %d), want %s (reason %d)", c[i].pkt,
 				 eval_verdict_word[r.verdict], r.reason, c[i].verdict, c[i].reason);
@@ -312,11 +338,11 @@ static void test_forged_sources(void **state)
 	/* Without routes, a route-checked source is let through on trust and
 	 * says so; a `via` block needs no routes. */
 	struct pkt k = packet(f, "udp 2001:db8::5 -> 2001:db8:ffff::2 port 5555 in eth0");
-	struct eval_result r = eval_packet(p, &k);
+	struct eval_result r = eval_packet(p, &k, KERNEL);
 	assert_int_equal(r.reason, EVAL_UNPROTECTED);
 	assert_true(r.route_unknown);
 	k = packet(f, "udp 2001:db8::10 -> 2001:db8:ffff::2 port 5555 in eth0");
-	r = eval_packet(p, &k);
+	r = eval_packet(p, &k, KERNEL);
 	assert_int_equal(r.reason, EVAL_FORGED);
 	assert_false(r.route_unknown);
 }
@@ -328,6 +354,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_first_match_and_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_longest_prefix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_families, setup, teardown),
+		cmocka_unit_test(test_kernel_release),
 		cmocka_unit_test_setup_teardown(test_every_protocol_and_other, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_packet_parse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forged_sources, setup, teardown),

@@ -21,7 +21,7 @@
 #include "compiler/lint.h"
 #include "compiler/parse.h"
 #include "compiler/sema.h"
-#include "runtime/eval.h"
+#include "compiler/eval.h"
 
 #include "fixture.h"
 

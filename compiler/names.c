@@ -1,15 +1,15 @@
 /*
- * tables.c - services and ICMP type names, as designated-initializer tables.
+ * names.c - services and ICMP type names, as designated-initializer tables.
  *
  * ICMP names are nftables' own (`nft describe icmpv6 type`), so that what a
  * policy says reads the same in the generated ruleset.
  */
-#include "tables.h"
+#include "names.h"
 #include "addr.h"
 
 #include <string.h>
 
-const struct service tables_services[] = {
+const struct service names_services[] = {
 	{ "ftp", 21 },       { "ssh", 22 },       { "telnet", 23 },
 	{ "smtp", 25 },      { "dns", 53 },       { "domain", 53 },
 	{ "http", 80 },      { "pop3", 110 },     { "ntp", 123 },
@@ -18,7 +18,7 @@ const struct service tables_services[] = {
 	{ "imaps", 993 },    { "pop3s", 995 },    { "mysql", 3306 },
 	{ "postgres", 5432 }, { "redis", 6379 },
 };
-const size_t tables_nservices = sizeof(tables_services) / sizeof(tables_services[0]);
+const size_t names_nservices = sizeof(names_services) / sizeof(names_services[0]);
 
 static const struct icmp_type icmp4[] = {
 	{ "echo-reply", 0 },
@@ -64,15 +64,15 @@ static const struct icmp_type icmp6[] = {
 static const int basic4[] = { 3, 8, 11, 12 };
 static const int basic6[] = { 1, 2, 3, 4, 128, 134, 135, 136 };
 
-int tables_service_port(const char *name)
+int names_service_port(const char *name)
 {
-	for (size_t i = 0; i < tables_nservices; i++)
-		if (strcmp(tables_services[i].name, name) == 0)
-			return tables_services[i].port;
+	for (size_t i = 0; i < names_nservices; i++)
+		if (strcmp(names_services[i].name, name) == 0)
+			return names_services[i].port;
 	return -1;
 }
 
-const struct icmp_type *tables_icmp_all(int family, size_t *n)
+const struct icmp_type *names_icmp_all(int family, size_t *n)
 {
 	if (family == FAM_IP4) {
 		*n = sizeof(icmp4) / sizeof(icmp4[0]);
@@ -82,27 +82,27 @@ const struct icmp_type *tables_icmp_all(int family, size_t *n)
 	return icmp6;
 }
 
-int tables_icmp_type(int family, const char *name)
+int names_icmp_type(int family, const char *name)
 {
 	size_t n;
-	const struct icmp_type *t = tables_icmp_all(family, &n);
+	const struct icmp_type *t = names_icmp_all(family, &n);
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(t[i].name, name) == 0)
 			return t[i].type;
 	return -1;
 }
 
-const char *tables_icmp_name(int family, int type)
+const char *names_icmp_name(int family, int type)
 {
 	size_t n;
-	const struct icmp_type *t = tables_icmp_all(family, &n);
+	const struct icmp_type *t = names_icmp_all(family, &n);
 	for (size_t i = 0; i < n; i++)
 		if (t[i].type == type)
 			return t[i].name;
 	return NULL;
 }
 
-size_t tables_icmp_basic(int family, const int **types)
+size_t names_icmp_basic(int family, const int **types)
 {
 	if (family == FAM_IP4) {
 		*types = basic4;
@@ -137,7 +137,7 @@ static const char *const nft_reserved[] = {
 	"vlan", "vmap", "xt",
 };
 
-bool tables_nft_reserved(const char *name)
+bool names_nft_reserved(const char *name)
 {
 	for (size_t i = 0; i < sizeof(nft_reserved) / sizeof(nft_reserved[0]); i++)
 		if (strcmp(nft_reserved[i], name) == 0)

@@ -1,11 +1,11 @@
 /*
- * tables.h - fixed data of the language: services and ICMP types.
+ * names.h - fixed data of the language: services and ICMP types.
  *
  * Built in, never read from /etc/services or the running nft: a policy must
  * compile to the same bytes on every machine.
  */
-#ifndef D6C_TABLES_H
-#define D6C_TABLES_H
+#ifndef D6C_NAMES_H
+#define D6C_NAMES_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,21 +20,21 @@ struct icmp_type {
 	int type;
 };
 
-extern const struct service tables_services[];
-extern const size_t tables_nservices;
+extern const struct service names_services[];
+extern const size_t names_nservices;
 
 /* Returns the port of a built-in service, or -1. */
-int tables_service_port(const char *name);
+int names_service_port(const char *name);
 /* ICMP type number by nftables name for one family (FAM_IP4/FAM_IP6), or -1. */
-int tables_icmp_type(int family, const char *name);
+int names_icmp_type(int family, const char *name);
 /* nftables' name of an ICMP type number, or NULL when it has none. */
-const char *tables_icmp_name(int family, int type);
+const char *names_icmp_name(int family, int type);
 /* The `basic` group of a family: numbers, ascending; returns the count. */
-size_t tables_icmp_basic(int family, const int **types);
+size_t names_icmp_basic(int family, const int **types);
 /* Every ICMP type name of a family, for documentation and listings. */
-const struct icmp_type *tables_icmp_all(int family, size_t *n);
+const struct icmp_type *names_icmp_all(int family, size_t *n);
 
 /* True for words nftables' text parser refuses as a table name. */
-bool tables_nft_reserved(const char *name);
+bool names_nft_reserved(const char *name);
 
 #endif

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "compiler/diag.h"
+#include "diag.h"
 #include "eval.h"
 
 /* Words of a source span: separated by blanks; '#' starts a comment to the

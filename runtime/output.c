@@ -9,7 +9,7 @@
  * write of the same file (see remove_stale()).
  */
 #include "output.h"
-#include "arena.h"
+#include "compiler/arena.h"
 
 #include <dirent.h>
 #include <errno.h>

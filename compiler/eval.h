@@ -26,8 +26,8 @@
 
 #include <stdbool.h>
 
-#include "compiler/addr.h"
-#include "compiler/sema.h"
+#include "addr.h"
+#include "sema.h"
 
 enum pkt_proto {
 	PKT_TCP,
@@ -101,7 +101,15 @@ struct eval_result {
 	bool route_unknown;
 };
 
-enum pkt_ct eval_conntrack(const struct pkt *p);
+/* A kernel release as the evaluator compares them, e.g. EVAL_KERNEL(6, 10):
+ * what conntrack tracks changed between releases (eval_conntrack). */
+#define EVAL_KERNEL(major, minor) ((major) * 1000 + (minor))
+/* The release of uname's string ("6.1.0-18-amd64"); 0, older than any, when
+ * it is not one. */
+int eval_kernel_parse(const char *release);
+
+/* How conntrack takes p's first packet on kernel (EVAL_KERNEL). */
+enum pkt_ct eval_conntrack(const struct pkt *p, int kernel);
 /* Does rule r match packet p?  Judged on the rule's checked values alone;
  * the caller has already decided that p's destination is r's block's. */
 bool eval_rule_matches(const struct sema_rule *r, const struct pkt *p);
@@ -112,10 +120,10 @@ const struct sema_prefix *eval_owner(const struct sema_policy *pol, int family, 
 				     const struct sema_block *except, int below_len,
 				     const struct sema_block **block);
 /* eval_packet_routed with no routes known. */
-struct eval_result eval_packet(const struct sema_policy *pol, const struct pkt *p);
-/* routes NULL: none known. */
+struct eval_result eval_packet(const struct sema_policy *pol, const struct pkt *p, int kernel);
+/* What pol does to p on kernel (EVAL_KERNEL); routes NULL: none known. */
 struct eval_result eval_packet_routed(const struct sema_policy *pol, const struct pkt *p,
-				      const struct eval_routes *routes);
+				      const struct eval_routes *routes, int kernel);
 /* Does block b's source check let a packet from src in through iif?  For a
  * `via` block, iif must be one of its names; else routes decide (and
  * *unknown is set when they cannot). */

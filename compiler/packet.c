@@ -7,8 +7,8 @@
  * was wrong and what was expected there.
  */
 #include "packet.h"
-#include "compiler/arena.h"
-#include "compiler/tables.h"
+#include "arena.h"
+#include "names.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -139,7 +139,7 @@ static bool parse_port(struct arena *a, struct diag_list *dl, const struct pkt_w
 		*port = (int)n;
 		return true;
 	}
-	int s = tables_service_port(word_text(a, w));
+	int s = names_service_port(word_text(a, w));
 	if (s >= 0) {
 		*port = s;
 		return true;
@@ -158,13 +158,13 @@ static bool parse_icmp_type(struct arena *a, struct diag_list *dl, const struct 
 		return true;
 	}
 	char *name = word_text(a, w);
-	int t = tables_icmp_type(family, name);
+	int t = names_icmp_type(family, name);
 	if (t >= 0) {
 		*type = t;
 		return true;
 	}
 	int other = family == FAM_IP6 ? FAM_IP4 : FAM_IP6;
-	if (tables_icmp_type(other, name) >= 0)
+	if (names_icmp_type(other, name) >= 0)
 		diag_error(dl, DC_PKT_ICMP_FAMILY, w->loc, "'%s' is an %s type, but this packet is %s", name,
 			   other == FAM_IP6 ? "ICMPv6" : "ICMP (IPv4)", addr_family_name(family));
 	else
@@ -318,7 +318,7 @@ void pkt_format(const struct pkt *p, char buf[PKT_STRLEN])
 	if (p->proto == PKT_TCP || p->proto == PKT_UDP) {
 		snprintf(buf + n, PKT_STRLEN - (size_t)n, " port %d", p->port);
 	} else if (p->proto == PKT_ICMP) {
-		const char *name = tables_icmp_name(p->family, p->icmp_type);
+		const char *name = names_icmp_name(p->family, p->icmp_type);
 		if (name)
 			snprintf(buf + n, PKT_STRLEN - (size_t)n, " type %s", name);
 		else

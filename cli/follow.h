@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "apply.h"
+#include "runtime/apply.h"
 #include "compiler/ir.h"
 
 /* Runs until SIGINT or SIGTERM (exit 0); SIGHUP reads the policy again.

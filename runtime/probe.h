@@ -1,10 +1,10 @@
 /*
- * kernel.h - real packets through a real kernel that carries a ruleset.
+ * probe.h - real packets through a real kernel that carries a ruleset.
  *
- * kern_open() builds three private network namespaces, outside -- router --
+ * probe_open() builds three private network namespaces, outside -- router --
  * container, joined by veth pairs.  They are held only by file descriptors
  * of this process, never bind-mounted, so they vanish when it exits,
- * however it exits.  kern_load() puts a ruleset into the router; kern_run()
+ * however it exits.  probe_load() puts a ruleset into the router; probe_run()
  * sends crafted packets (the first packet of a new flow each: a TCP SYN, a
  * UDP datagram, an ICMP message of any type) from the outside with any
  * source address, and reads what happened from both sides: a packet that
@@ -15,20 +15,20 @@
  *
  * Every packet arrives at the router on r0.  By default the router's main
  * table sends every address back out r0, so no source looks forged to a
- * reverse path check; kern_route_set() routes chosen prefixes to the
+ * reverse path check; probe_route_set() routes chosen prefixes to the
  * container side (r1) instead, which makes a packet from them arriving on
  * r0 a forged one.  The router's answers follow those routes too, so they
  * are looked for on both sides.
  *
  * Needs CAP_SYS_ADMIN and CAP_NET_ADMIN (root).  The router's addresses are
- * 198.18.0.1, 198.18.0.5 and link-local ones; kern_usable() says which
+ * 198.18.0.1, 198.18.0.5 and link-local ones; probe_usable() says which
  * addresses a packet may carry.
  *
  * PKT_OTHER goes out as an SCTP INIT (protocol 132, port 9), which
  * conntrack takes as new.  The kernel answers no ICMP message that it
  * counts as an error (IPv4 types 1-7, 9-12 and above 18; ICMPv6 types
  * below 128) with an ICMP error, so rejecting one of those shows as
- * KERN_DROP.
+ * OUTCOME_DROP.
  */
 #ifndef D6C_KERNEL_H
 #define D6C_KERNEL_H
@@ -36,45 +36,35 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "eval.h"
+#include "compiler/eval.h"
+#include "compiler/outcome.h"
 
-enum kern_outcome {
-	KERN_ACCEPT,            /* reached the container side */
-	KERN_DROP,              /* nothing came out on either side */
-	KERN_RESET,             /* the router answered with a TCP reset */
-	KERN_ADMIN_PROHIBITED,  /* ICMP or ICMPv6 administratively prohibited */
-	KERN_OTHER,             /* some other answer (another ICMP error) */
-};
 
-struct kern;
+struct probe;
 
 /* NULL on failure, with the reason in err. */
-struct kern *kern_open(char *err, size_t errlen);
+struct probe *probe_open(char *err, size_t errlen);
 /* Loads an nftables script (json false) or JSON ruleset into the router, in
  * addition to what is there (d6c's output replaces its own table).  0 on
  * success; else -1 with nftables' message in err. */
-int kern_load(struct kern *k, const char *ruleset, bool json, char *err, size_t errlen);
+int probe_load(struct probe *k, const char *ruleset, bool json, char *err, size_t errlen);
 /* Sends the n packets and stores what became of each in out[].  Every
  * packet gets a conntrack tuple of its own for the life of k.  0 on
  * success; -1 with the reason in err (a system error, an unusable address). */
-int kern_run(struct kern *k, const struct pkt *pkts, int n, enum kern_outcome *out,
+int probe_run(struct probe *k, const struct pkt *pkts, int n, enum outcome *out,
 	     char *err, size_t errlen);
-void kern_close(struct kern *k);
-/* Replaces the routes kern_route_set() added to the router's main table
+void probe_close(struct probe *k);
+/* Replaces the routes probe_route_set() added to the router's main table
  * with v: each prefix by the interface named, "r0" (the outside) or "r1"
  * (the container side); struct eval_routes with dflt "r0" describes the
  * result to the evaluator.  Host bits are ignored; a prefix given twice
- * must name the same interface.  They stay across kern_run()'s rebuilds.
+ * must name the same interface.  They stay across probe_run()'s rebuilds.
  * 0 on success; -1 with the reason in err (if the kernel refused, the
  * namespaces are given up, as their routes are unknown). */
-int kern_route_set(struct kern *k, const struct eval_route *v, int n, char *err,
+int probe_route_set(struct probe *k, const struct eval_route *v, int n, char *err,
 		   size_t errlen);
 
 /* False, with the reason, for an address the topology cannot carry
  * (loopback, multicast, link-local, unspecified, the router's own...). */
-bool kern_usable(int family, u128 addr, char *why, size_t whylen);
-/* The outcome the policy's verdict v for p must have in the kernel. */
-enum kern_outcome kern_expected(const struct pkt *p, enum verdict v);
-const char *kern_outcome_name(enum kern_outcome o);
-
+bool probe_usable(int family, u128 addr, char *why, size_t whylen);
 #endif

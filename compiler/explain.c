@@ -8,9 +8,9 @@
  * and can be clicked like, every other d6c diagnostic.
  */
 #include "explain.h"
-#include "compiler/arena.h"
-#include "compiler/diag.h"
-#include "compiler/tables.h"
+#include "arena.h"
+#include "diag.h"
+#include "names.h"
 #include "packet.h"
 
 #include <string.h>
@@ -78,7 +78,7 @@ static const char *past(enum verdict v)
 
 static const char *icmp_name(struct arena *a, const struct pkt *p)
 {
-	const char *n = tables_icmp_name(p->family, p->icmp_type);
+	const char *n = names_icmp_name(p->family, p->icmp_type);
 	return n ? n : arena_printf(a, "type %d", p->icmp_type);
 }
 
@@ -201,7 +201,7 @@ json_t *explain_json(struct arena *a, const struct pkt *p, const struct eval_res
 		json_object_set_new(o, "port", json_integer(p->port));
 	if (p->proto == PKT_ICMP) {
 		json_object_set_new(o, "icmp_type", json_integer(p->icmp_type));
-		const char *n = tables_icmp_name(p->family, p->icmp_type);
+		const char *n = names_icmp_name(p->family, p->icmp_type);
 		if (n)
 			json_object_set_new(o, "icmp_type_name", json_string(n));
 	}

@@ -1,5 +1,5 @@
 /*
- * kernel.c - real packets through a real kernel: what kern_run() sends and
+ * probe.c - real packets through a real kernel: what probe_run() sends and
  * how it reads what became of each packet.
  *
  * netns.c builds outside -- router -- container; here two AF_PACKET
@@ -10,7 +10,7 @@
  * after the taps, so their kernels never answer anything.
  *
  * The convention to know: every packet carries a tag, a 16-bit number
- * unique for the life of a struct kern, as its TCP/UDP/SCTP source port and
+ * unique for the life of a struct probe, as its TCP/UDP/SCTP source port and
  * as its ICMP identifier (bytes 4-5 of the ICMP header).  The tag names the
  * packet's conntrack tuple, so no entry an earlier packet left can decide a
  * later one, and it finds the packet again in whatever comes back: the
@@ -18,7 +18,7 @@
  * Tags of one batch are consecutive, so the tag minus the batch's first is
  * the packet's index.  When the tags run out, the namespaces are rebuilt
  * (the router's ruleset listed and loaded into the new one, the routes of
- * kern_route_set() added again).
+ * probe_route_set() added again).
  *
  * What is sent: IPv6 hop limit 64; IPv4 TTL 64, DF, the tag as IP id; TCP a
  * bare SYN; UDP 8 bytes of payload; ICMP/ICMPv6 the type asked for, code 0,
@@ -26,7 +26,7 @@
  * (protocol 132) to port 9, which conntrack takes as new.  Every checksum
  * is right: conntrack checks them (nf_conntrack_checksum).
  */
-#include "kernel.h"
+#include "probe.h"
 #include "netns.h"
 
 #include <arpa/inet.h>
@@ -61,27 +61,19 @@
 
 enum tap { TAP_OUT, TAP_CTR, NTAPS };
 
-struct kern {
+struct probe {
 	struct netns ns;
 	bool built;             /* false after a rebuild failed */
 	int tap[NTAPS];         /* AF_PACKET on o0 (sends too) and on c0 */
 	unsigned next_tag;
-	struct netns_route *routes;   /* kern_route_set()'s, in the router now */
+	struct netns_route *routes;   /* probe_route_set()'s, in the router now */
 	int nroutes;
-};
-
-static const char *const outcome_names[] = {
-	[KERN_ACCEPT] = "accept",
-	[KERN_DROP] = "drop",
-	[KERN_RESET] = "reject (tcp reset)",
-	[KERN_ADMIN_PROHIBITED] = "reject (admin-prohibited)",
-	[KERN_OTHER] = "other answer",
 };
 
 /* Which evidence wins when a packet leaves more than one. */
 static const int outcome_rank[] = {
-	[KERN_DROP] = 0, [KERN_OTHER] = 1, [KERN_RESET] = 2, [KERN_ADMIN_PROHIBITED] = 2,
-	[KERN_ACCEPT] = 3,
+	[OUTCOME_DROP] = 0, [OUTCOME_OTHER] = 1, [OUTCOME_RESET] = 2, [OUTCOME_ADMIN_PROHIBITED] = 2,
+	[OUTCOME_ACCEPT] = 3,
 };
 
 static const char *const sink[NTAPS] = {
@@ -94,7 +86,7 @@ static const char *const sink[NTAPS] = {
 /* ---- libnftables inside a namespace ---- */
 
 /* Runs cmd in namespace id; *out (if out) receives a copy of the output. */
-static int run_nft(struct kern *k, enum netns_id id, const char *cmd, bool json, char **out,
+static int run_nft(struct probe *k, enum netns_id id, const char *cmd, bool json, char **out,
 		  char *err, size_t errlen)
 {
 	if (netns_enter(&k->ns, id, err, errlen) != 0)
@@ -134,7 +126,7 @@ static int run_nft(struct kern *k, enum netns_id id, const char *cmd, bool json,
 
 /* ---- building the topology ---- */
 
-static int open_tap(struct kern *k, enum tap t, char *err, size_t errlen)
+static int open_tap(struct probe *k, enum tap t, char *err, size_t errlen)
 {
 	enum netns_id id = t == TAP_OUT ? NETNS_OUTSIDE : NETNS_CONTAINER;
 	const char *dev = netns_ifname[t == TAP_OUT ? NETNS_O0 : NETNS_C0];
@@ -170,7 +162,7 @@ static int open_tap(struct kern *k, enum tap t, char *err, size_t errlen)
 	return ok ? 0 : -1;
 }
 
-static void topo_free(struct kern *k)
+static void topo_free(struct probe *k)
 {
 	for (int t = 0; t < NTAPS; t++) {
 		if (k->tap[t] >= 0)
@@ -182,7 +174,7 @@ static void topo_free(struct kern *k)
 	k->built = false;
 }
 
-static int topo_build(struct kern *k, char *err, size_t errlen)
+static int topo_build(struct probe *k, char *err, size_t errlen)
 {
 	k->tap[TAP_OUT] = k->tap[TAP_CTR] = -1;
 	if (netns_build(&k->ns, err, errlen) != 0)
@@ -200,7 +192,7 @@ static int topo_build(struct kern *k, char *err, size_t errlen)
 
 /* Fresh namespaces, so that tags (and conntrack tuples) start over; the
  * router keeps its ruleset and its routes. */
-static int rebuild(struct kern *k, char *err, size_t errlen)
+static int rebuild(struct probe *k, char *err, size_t errlen)
 {
 	char *saved = NULL;
 	if (run_nft(k, NETNS_ROUTER, "list ruleset", false, &saved, err, errlen) != 0)
@@ -218,9 +210,9 @@ static int rebuild(struct kern *k, char *err, size_t errlen)
 	return rc;
 }
 
-struct kern *kern_open(char *err, size_t errlen)
+struct probe *probe_open(char *err, size_t errlen)
 {
-	struct kern *k = calloc(1, sizeof(*k));
+	struct probe *k = calloc(1, sizeof(*k));
 	if (!k) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -232,7 +224,7 @@ struct kern *kern_open(char *err, size_t errlen)
 	return k;
 }
 
-void kern_close(struct kern *k)
+void probe_close(struct probe *k)
 {
 	if (!k)
 		return;
@@ -241,7 +233,7 @@ void kern_close(struct kern *k)
 	free(k);
 }
 
-int kern_load(struct kern *k, const char *ruleset, bool json, char *err, size_t errlen)
+int probe_load(struct probe *k, const char *ruleset, bool json, char *err, size_t errlen)
 {
 	if (!k->built) {
 		snprintf(err, errlen, "the test namespaces are gone (rebuilding them failed)");
@@ -301,7 +293,7 @@ static int to_netns(const struct eval_route *v, int n, struct netns_route *out, 
 	return m;
 }
 
-int kern_route_set(struct kern *k, const struct eval_route *v, int n, char *err,
+int probe_route_set(struct probe *k, const struct eval_route *v, int n, char *err,
 		   size_t errlen)
 {
 	if (!k->built) {
@@ -359,7 +351,7 @@ static const struct unusable unusable[] = {
 	{ FAM_IP4, 0xc6120004u, 30, "in 198.18.0.4/30, the router's link to the container" },
 };
 
-bool kern_usable(int family, u128 addr, char *why, size_t whylen)
+bool probe_usable(int family, u128 addr, char *why, size_t whylen)
 {
 	if (family != FAM_IP4 && family != FAM_IP6) {
 		snprintf(why, whylen, "address family %d is neither IPv4 nor IPv6", family);
@@ -381,25 +373,6 @@ bool kern_usable(int family, u128 addr, char *why, size_t whylen)
 		return false;
 	}
 	return true;
-}
-
-enum kern_outcome kern_expected(const struct pkt *p, enum verdict v)
-{
-	switch (v) {
-	case VERDICT_ACCEPT:
-		return KERN_ACCEPT;
-	case VERDICT_DROP:
-		return KERN_DROP;
-	case VERDICT_REJECT:
-		break;
-	}
-	return p->proto == PKT_TCP ? KERN_RESET : KERN_ADMIN_PROHIBITED;
-}
-
-const char *kern_outcome_name(enum kern_outcome o)
-{
-	return (unsigned)o < sizeof(outcome_names) / sizeof(outcome_names[0]) ? outcome_names[o]
-									      : "?";
 }
 
 /* ---- building frames ---- */
@@ -567,8 +540,8 @@ static int describe(const struct pkt *p, int i, uint16_t tag, struct sent *s, ch
 		    size_t errlen)
 {
 	char why[160];
-	if (!kern_usable(p->family, p->src, why, sizeof(why)) ||
-	    !kern_usable(p->family, p->dst, why, sizeof(why))) {
+	if (!probe_usable(p->family, p->src, why, sizeof(why)) ||
+	    !probe_usable(p->family, p->dst, why, sizeof(why))) {
 		snprintf(err, errlen, "packet %d: %s, which the test namespaces cannot carry", i + 1,
 			 why);
 		return -1;
@@ -641,8 +614,8 @@ struct batch {
 	const struct sent *s;
 	int n;
 	unsigned base;          /* the first tag */
-	enum kern_outcome *out;
-	int decided;            /* packets out of KERN_DROP */
+	enum outcome *out;
+	int decided;            /* packets out of OUTCOME_DROP */
 };
 
 /* The index of the packet of ours that v is (or quotes), or -1. */
@@ -658,11 +631,11 @@ static int find(const struct batch *b, const struct ip_view *v, int tag)
 	return i;
 }
 
-static bool settle(struct batch *b, int i, enum kern_outcome o)
+static bool settle(struct batch *b, int i, enum outcome o)
 {
 	if (i < 0 || outcome_rank[o] <= outcome_rank[b->out[i]])
 		return false;
-	b->decided += b->out[i] == KERN_DROP;
+	b->decided += b->out[i] == OUTCOME_DROP;
 	b->out[i] = o;
 	return true;
 }
@@ -676,7 +649,7 @@ static bool judge_answer(struct batch *b, const struct ip_view *v)
 		orig.src = v->dst;
 		orig.dst = v->src;
 		int i = find(b, &orig, (int)get16(v->l4 + 2));
-		return i >= 0 && get16(v->l4) == b->s[i].port && settle(b, i, KERN_RESET);
+		return i >= 0 && get16(v->l4) == b->s[i].port && settle(b, i, OUTCOME_RESET);
 	}
 	bool v6 = v->af_len == 16;
 	if (v->proto != (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP) || v->l4len < 8)
@@ -691,11 +664,11 @@ static bool judge_answer(struct batch *b, const struct ip_view *v)
 	if (i < 0 || !same(v->dst, b->s[i].src, v->af_len))
 		return false;
 	bool prohibited = v6 ? type == 1 && code == 1 : type == 3 && code == 13;
-	return settle(b, i, prohibited ? KERN_ADMIN_PROHIBITED : KERN_OTHER);
+	return settle(b, i, prohibited ? OUTCOME_ADMIN_PROHIBITED : OUTCOME_OTHER);
 }
 
 /* Reads every frame waiting on tap t; true when one told something new. */
-static bool read_tap(struct kern *k, enum tap t, struct batch *b)
+static bool read_tap(struct probe *k, enum tap t, struct batch *b)
 {
 	uint8_t f[FRAME_MAX];
 	bool news = false;
@@ -715,14 +688,14 @@ static bool read_tap(struct kern *k, enum tap t, struct batch *b)
 		/* An answer to a source routed to the container side leaves by c0. */
 		int i = t == TAP_CTR ? find(b, &v, tag_of(&v)) : -1;
 		if (i >= 0)
-			news |= settle(b, i, KERN_ACCEPT);
+			news |= settle(b, i, OUTCOME_ACCEPT);
 		else
 			news |= judge_answer(b, &v);
 	}
 }
 
 /* Frames the packet sockets dropped for want of buffer since last asked. */
-static unsigned lost(struct kern *k)
+static unsigned lost(struct probe *k)
 {
 	unsigned drops = 0;
 	for (int t = 0; t < NTAPS; t++) {
@@ -743,7 +716,7 @@ static long now_ms(void)
 
 /* Sends one chunk and reads what became of it: first the frames, then
  * every answer until QUIET_MS pass without news or all are decided. */
-static int run_chunk(struct kern *k, const struct pkt *pkts, int n, enum kern_outcome *out,
+static int run_chunk(struct probe *k, const struct pkt *pkts, int n, enum outcome *out,
 		     char *err, size_t errlen)
 {
 	struct sent *s = malloc(sizeof(*s) * (size_t)n);
@@ -753,7 +726,7 @@ static int run_chunk(struct kern *k, const struct pkt *pkts, int n, enum kern_ou
 	}
 	struct batch b = { s, n, k->next_tag, out, 0 };
 	for (int i = 0; i < n; i++) {
-		out[i] = KERN_DROP;
+		out[i] = OUTCOME_DROP;
 		if (describe(&pkts[i], i, (uint16_t)(b.base + (unsigned)i), &s[i], err, errlen)) {
 			free(s);
 			return -1;
@@ -802,7 +775,7 @@ static int run_chunk(struct kern *k, const struct pkt *pkts, int n, enum kern_ou
 	return rc;
 }
 
-int kern_run(struct kern *k, const struct pkt *pkts, int n, enum kern_outcome *out,
+int probe_run(struct probe *k, const struct pkt *pkts, int n, enum outcome *out,
 	     char *err, size_t errlen)
 {
 	/* Refused before anything is sent. */

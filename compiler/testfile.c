@@ -1,17 +1,14 @@
 /*
- * policytest.c - parsing test files and checking their expectations.
+ * testfile.c - parsing test files and checking their expectations.
  *
  * expect := 'expect' PACKET VERDICT ';'
  *
  * Recovery is at ';' or at the next 'expect', so one mistake costs one
  * error and a forgotten ';' does not swallow the next expectation.
  */
-#include "policytest.h"
-#include "compiler/arena.h"
+#include "testfile.h"
+#include "arena.h"
 #include "explain.h"
-#include "compiler/emit_json.h"
-#include "compiler/emit_text.h"
-#include "compiler/output.h"
 #include "packet.h"
 
 #include <errno.h>
@@ -55,8 +52,8 @@ static const char *word(struct arena *a, const struct pkt_word *w)
 			    : arena_printf(a, "%.57s...", w->s);
 }
 
-void ptest_parse(struct arena *a, struct diag_list *dl, const struct src_file *f,
-		 struct ptest_file *t)
+void testfile_parse(struct arena *a, struct diag_list *dl, const struct src_file *f,
+		 struct testfile *t)
 {
 	struct pkt_lexer lx;
 	pkt_lexer_init(&lx, f);
@@ -72,7 +69,7 @@ void ptest_parse(struct arena *a, struct diag_list *dl, const struct src_file *f
 			recover(&lx);
 			continue;
 		}
-		struct ptest_case c;
+		struct testfile_case c;
 		if (!pkt_parse(a, dl, &lx, ends_packet, &c.pkt, &c.loc)) {
 			recover(&lx);
 			continue;
@@ -146,13 +143,13 @@ static void note_decider(struct arena *a, struct diag_list *dl, struct diag *d,
 	(void)a;
 }
 
-int ptest_check(struct arena *a, struct diag_list *dl, const struct sema_policy *pol,
-		const struct ptest_file *t)
+int testfile_check(struct arena *a, struct diag_list *dl, const struct sema_policy *pol,
+		   const struct testfile *t, int kernel)
 {
 	int failed = 0;
 	for (int i = 0; i < t->n; i++) {
-		const struct ptest_case *c = &t->v[i];
-		struct eval_result r = eval_packet(pol, &c->pkt);
+		const struct testfile_case *c = &t->v[i];
+		struct eval_result r = eval_packet(pol, &c->pkt, kernel);
 		if (r.verdict == c->want)
 			continue;
 		failed++;
@@ -164,22 +161,22 @@ int ptest_check(struct arena *a, struct diag_list *dl, const struct sema_policy 
 	return failed;
 }
 
-int ptest_check_kernel(struct arena *a, struct diag_list *dl, const struct sema_policy *pol,
-		       const struct ptest_file *t, const enum kern_outcome *got,
-		       const char *backend)
+int testfile_check_kernel(struct arena *a, struct diag_list *dl, const struct sema_policy *pol,
+			  const struct testfile *t, const enum outcome *got,
+			  const char *backend, int kernel)
 {
 	int failed = 0;
 	for (int i = 0; i < t->n; i++) {
-		const struct ptest_case *c = &t->v[i];
-		enum kern_outcome want = kern_expected(&c->pkt, c->want);
+		const struct testfile_case *c = &t->v[i];
+		enum outcome want = outcome_expected(&c->pkt, c->want);
 		if (got[i] == want)
 			continue;
 		failed++;
-		struct eval_result r = eval_packet(pol, &c->pkt);
+		struct eval_result r = eval_packet(pol, &c->pkt, kernel);
 		struct diag *d = diag_error(dl, DC_TEST_KERNEL, c->loc, "expected %s, the kernel gave %s through "
-					    "the %s ruleset", kern_outcome_name(want),
-					    kern_outcome_name(got[i]), backend);
-		if (kern_expected(&c->pkt, r.verdict) == got[i]) {
+					    "the %s ruleset", outcome_name(want),
+					    outcome_name(got[i]), backend);
+		if (outcome_expected(&c->pkt, r.verdict) == got[i]) {
 			note_decider(a, dl, d, &r);
 		} else {
 			/* The policy says one thing and its ruleset does another. */
@@ -189,51 +186,5 @@ int ptest_check_kernel(struct arena *a, struct diag_list *dl, const struct sema_
 				  explain_verdict(a, &c->pkt, &r), explain_decider(a, &r));
 		}
 	}
-	return failed;
-}
-
-int ptest_run_kernel(struct arena *a, struct diag_list *dl, const struct sema_policy *pol,
-		     const struct ir_policy *ir, const struct ptest_file *t, bool json,
-		     char *err, size_t errlen)
-{
-	for (int i = 0; i < t->n; i++) {
-		char why[120];
-		if (!kern_usable(t->v[i].pkt.family, t->v[i].pkt.src, why, sizeof(why)) ||
-		    !kern_usable(t->v[i].pkt.family, t->v[i].pkt.dst, why, sizeof(why))) {
-			diag_error(dl, DC_TEST_UNSENDABLE, t->v[i].loc, "this packet cannot be sent through the test "
-				   "namespaces: %s", why);
-			return -2;
-		}
-		/* Every packet enters the test router through its one outside
-		 * interface, which no `via` names and no route check can mind. */
-		const struct sema_block *src_block;
-		eval_owner(pol, t->v[i].pkt.family, t->v[i].pkt.src, NULL, 129, &src_block);
-		if (t->v[i].pkt.iif || (src_block && src_block->nvia)) {
-			diag_error(dl, DC_TEST_UNSENDABLE, t->v[i].loc, "this packet cannot be sent through the test "
-				   "namespaces: they send every packet in through one interface of their own, "
-				   "so %s", t->v[i].pkt.iif ? "'in IFACE' cannot be honoured"
-				   : "a source in a network with `via` would arrive forged");
-			return -2;
-		}
-	}
-	char *text = output_string(ir, json ? emit_json : emit_text);
-	if (!text) {
-		snprintf(err, errlen, "cannot build the ruleset: %s", strerror(errno));
-		return -1;
-	}
-	int failed = -1;
-	enum kern_outcome *got = xmalloc(sizeof(*got) * (size_t)(t->n ? t->n : 1));
-	struct pkt *pkts = xmalloc(sizeof(*pkts) * (size_t)(t->n ? t->n : 1));
-	for (int i = 0; i < t->n; i++)
-		pkts[i] = t->v[i].pkt;
-	struct kern *k = kern_open(err, errlen);
-	if (k && kern_load(k, text, json, err, errlen) == 0 &&
-	    kern_run(k, pkts, t->n, got, err, errlen) == 0)
-		failed = ptest_check_kernel(a, dl, pol, t, got, json ? "json" : "text");
-	if (k)
-		kern_close(k);
-	free(pkts);
-	free(got);
-	free(text);
 	return failed;
 }

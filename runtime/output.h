@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "ir.h"
+#include "compiler/ir.h"
 
 typedef int output_emit_fn(const struct ir_policy *ir, FILE *out);
 

@@ -1,5 +1,5 @@
 /*
- * docker_state.c - Docker's networks as d6c reads them (docker.h).
+ * docker_state.c - Docker's networks as d6c reads them (docker_state.h).
  *
  * Parsing turns the network objects of GET /networks (and of `docker
  * network inspect`, which prints the same objects) into docker_state with
@@ -10,7 +10,7 @@
  * the caller's err buffer that names where the daemon or file was, what
  * went wrong, and, when there is one, what to do about it.
  */
-#include "docker.h"
+#include "docker_state.h"
 
 #include <errno.h>
 #include <fcntl.h>

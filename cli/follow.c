@@ -20,14 +20,15 @@
  * moving it are all repaired within that time.
  */
 #include "follow.h"
-#include "apply.h"
-#include "docker_rule.h"
-#include "trust.h"
-#include "docker.h"
 #include "compiler/arena.h"
 #include "compiler/compile.h"
+#include "compiler/docker_state.h"
 #include "compiler/emit_text.h"
-#include "compiler/output.h"
+#include "runtime/apply.h"
+#include "runtime/docker_api.h"
+#include "runtime/docker_rule.h"
+#include "runtime/output.h"
+#include "runtime/trust.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -142,7 +143,7 @@ static enum round_result round_once(struct follower *f, bool offline)
 		arena_free(&a);
 		return ROUND_APPLY_FAILED;   /* exit 2 on the first round, as apply */
 	}
-	struct docker_source dk = { .from = DOCKER_FROM_STATE, .state = st, .missing_ok = true };
+	struct compile_docker dk = { .view = { .state = st, .missing_ok = true } };
 	struct diag_list dl;
 	diag_init(&dl, &a);
 	bool unreadable = false;

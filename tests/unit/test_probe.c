@@ -1,9 +1,9 @@
 /*
- * test_kernel.c - kernel.c: real packets through a router namespace.
+ * test_probe.c - probe.c: real packets through a router namespace.
  *
  * The address and outcome tables run anywhere; everything else needs root
  * (it builds network namespaces and loads rulesets) and is skipped, saying
- * so, without it.  Each test gets a struct kern of its own.
+ * so, without it.  Each test gets a struct probe of its own.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,10 +18,10 @@
 #include <cmocka.h>
 
 #include "compiler/addr.h"
-#include "runtime/kernel.h"
+#include "runtime/probe.h"
 
 struct fx {
-	struct kern *k;   /* NULL when not root */
+	struct probe *k;   /* NULL when not root */
 };
 
 static int setup(void **state)
@@ -33,9 +33,9 @@ static int setup(void **state)
 	if (geteuid() != 0)
 		return 0;
 	char err[512];
-	f->k = kern_open(err, sizeof(err));
+	f->k = probe_open(err, sizeof(err));
 	if (!f->k) {
-		print_message("kern_open: %s\n", err);
+		print_message("probe_open: %s\n", err);
 		return -1;
 	}
 	return 0;
@@ -44,12 +44,12 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	kern_close(f->k);
+	probe_close(f->k);
 	free(f);
 	return 0;
 }
 
-static struct kern *need_root(void **state)
+static struct probe *need_root(void **state)
 {
 	struct fx *f = *state;
 	if (!f->k) {
@@ -81,18 +81,18 @@ static struct pkt mk(enum pkt_proto proto, const char *src, const char *dst, int
 	return p;
 }
 
-static void run(struct kern *k, const struct pkt *p, int n, enum kern_outcome *out)
+static void run(struct probe *k, const struct pkt *p, int n, enum outcome *out)
 {
 	char err[512];
-	if (kern_run(k, p, n, out, err, sizeof(err)) != 0)
-		fail_msg("kern_run: %s", err);
+	if (probe_run(k, p, n, out, err, sizeof(err)) != 0)
+		fail_msg("probe_run: %s", err);
 }
 
-static void load(struct kern *k, const char *ruleset, bool json)
+static void load(struct probe *k, const char *ruleset, bool json)
 {
 	char err[2048];
-	if (kern_load(k, ruleset, json, err, sizeof(err)) != 0)
-		fail_msg("kern_load: %s", err);
+	if (probe_load(k, ruleset, json, err, sizeof(err)) != 0)
+		fail_msg("probe_load: %s", err);
 }
 
 /* ---- the hand-written ruleset and what it must do ---- */
@@ -123,56 +123,56 @@ static const struct want {
 	enum pkt_proto proto;
 	const char *src, *dst;
 	int n;
-	enum kern_outcome want;
+	enum outcome want;
 } cases[] = {
 	/* protected IPv6 */
-	{ PKT_TCP, "2001:db8:bad::9", "2001:db8::10", 22, KERN_ACCEPT },
-	{ PKT_TCP, "2001:db8:bad::9", "2001:db8::10", 25, KERN_RESET },
-	{ PKT_TCP, "2001:db8:bad::9", "2001:db8::10", 23, KERN_DROP },
-	{ PKT_UDP, "2001:db8:bad::9", "2001:db8::10", 53, KERN_ADMIN_PROHIBITED },
-	{ PKT_UDP, "2001:db8:bad::9", "2001:db8::10", 54, KERN_OTHER },   /* port-unreachable */
-	{ PKT_UDP, "2001:db8:bad::9", "2001:db8::10", 55, KERN_DROP },
-	{ PKT_ICMP, "2001:db8:bad::9", "2001:db8::10", 128, KERN_ACCEPT },
+	{ PKT_TCP, "2001:db8:bad::9", "2001:db8::10", 22, OUTCOME_ACCEPT },
+	{ PKT_TCP, "2001:db8:bad::9", "2001:db8::10", 25, OUTCOME_RESET },
+	{ PKT_TCP, "2001:db8:bad::9", "2001:db8::10", 23, OUTCOME_DROP },
+	{ PKT_UDP, "2001:db8:bad::9", "2001:db8::10", 53, OUTCOME_ADMIN_PROHIBITED },
+	{ PKT_UDP, "2001:db8:bad::9", "2001:db8::10", 54, OUTCOME_OTHER },   /* port-unreachable */
+	{ PKT_UDP, "2001:db8:bad::9", "2001:db8::10", 55, OUTCOME_DROP },
+	{ PKT_ICMP, "2001:db8:bad::9", "2001:db8::10", 128, OUTCOME_ACCEPT },
 	/* An unsolicited error is invalid: dropped before the rule that
 	 * would accept destination-unreachable. */
-	{ PKT_ICMP, "2001:db8:bad::9", "2001:db8::10", 1, KERN_DROP },
-	{ PKT_ICMP, "2001:db8:bad::9", "2001:db8::10", 129, KERN_DROP },  /* echo reply */
+	{ PKT_ICMP, "2001:db8:bad::9", "2001:db8::10", 1, OUTCOME_DROP },
+	{ PKT_ICMP, "2001:db8:bad::9", "2001:db8::10", 129, OUTCOME_DROP },  /* echo reply */
 	/* Neighbour solicitation is untracked, not invalid: the rules decide. */
-	{ PKT_ICMP, "2001:db8:bad::9", "2001:db8::10", 135, KERN_ACCEPT },
-	{ PKT_ICMP, "2001:db8:bad::9", "2001:db8::10", 136, KERN_DROP },
-	{ PKT_OTHER, "2001:db8:bad::9", "2001:db8::10", 0, KERN_DROP },
-	{ PKT_TCP, "2001:db8:ffff::5", "2001:db8::ffff:ffff:ffff:ffff", 25, KERN_RESET },
+	{ PKT_ICMP, "2001:db8:bad::9", "2001:db8::10", 135, OUTCOME_ACCEPT },
+	{ PKT_ICMP, "2001:db8:bad::9", "2001:db8::10", 136, OUTCOME_DROP },
+	{ PKT_OTHER, "2001:db8:bad::9", "2001:db8::10", 0, OUTCOME_DROP },
+	{ PKT_TCP, "2001:db8:ffff::5", "2001:db8::ffff:ffff:ffff:ffff", 25, OUTCOME_RESET },
 	/* unprotected IPv6 */
-	{ PKT_TCP, "2001:db8:bad::9", "2001:db8:1::10", 25, KERN_ACCEPT },
-	{ PKT_UDP, "2001:db8:bad::9", "2001:db8:1::10", 53, KERN_ACCEPT },
-	{ PKT_ICMP, "2001:db8:bad::9", "2001:db8:1::10", 1, KERN_ACCEPT },
-	{ PKT_ICMP, "2001:db8:bad::9", "2001:db8:1::10", 128, KERN_ACCEPT },
-	{ PKT_ICMP, "2001:db8:bad::9", "2001:db8:1::10", 135, KERN_ACCEPT },
-	{ PKT_OTHER, "2001:db8:ffff::5", "2001:db8:1::10", 0, KERN_ACCEPT },
+	{ PKT_TCP, "2001:db8:bad::9", "2001:db8:1::10", 25, OUTCOME_ACCEPT },
+	{ PKT_UDP, "2001:db8:bad::9", "2001:db8:1::10", 53, OUTCOME_ACCEPT },
+	{ PKT_ICMP, "2001:db8:bad::9", "2001:db8:1::10", 1, OUTCOME_ACCEPT },
+	{ PKT_ICMP, "2001:db8:bad::9", "2001:db8:1::10", 128, OUTCOME_ACCEPT },
+	{ PKT_ICMP, "2001:db8:bad::9", "2001:db8:1::10", 135, OUTCOME_ACCEPT },
+	{ PKT_OTHER, "2001:db8:ffff::5", "2001:db8:1::10", 0, OUTCOME_ACCEPT },
 	/* protected IPv4 */
-	{ PKT_TCP, "10.9.8.7", "192.0.2.10", 80, KERN_ACCEPT },
-	{ PKT_TCP, "10.9.8.7", "192.0.2.10", 25, KERN_RESET },
-	{ PKT_TCP, "10.9.8.7", "192.0.2.10", 81, KERN_ADMIN_PROHIBITED },
-	{ PKT_UDP, "10.9.8.7", "192.0.2.10", 53, KERN_ADMIN_PROHIBITED },
-	{ PKT_UDP, "10.9.8.7", "192.0.2.10", 9, KERN_DROP },
-	{ PKT_UDP, "198.51.100.7", "192.0.2.255", 54, KERN_OTHER },      /* host-unreachable */
-	{ PKT_ICMP, "10.9.8.7", "192.0.2.10", 8, KERN_ACCEPT },
-	{ PKT_ICMP, "10.9.8.7", "192.0.2.10", 13, KERN_ADMIN_PROHIBITED }, /* timestamp */
+	{ PKT_TCP, "10.9.8.7", "192.0.2.10", 80, OUTCOME_ACCEPT },
+	{ PKT_TCP, "10.9.8.7", "192.0.2.10", 25, OUTCOME_RESET },
+	{ PKT_TCP, "10.9.8.7", "192.0.2.10", 81, OUTCOME_ADMIN_PROHIBITED },
+	{ PKT_UDP, "10.9.8.7", "192.0.2.10", 53, OUTCOME_ADMIN_PROHIBITED },
+	{ PKT_UDP, "10.9.8.7", "192.0.2.10", 9, OUTCOME_DROP },
+	{ PKT_UDP, "198.51.100.7", "192.0.2.255", 54, OUTCOME_OTHER },      /* host-unreachable */
+	{ PKT_ICMP, "10.9.8.7", "192.0.2.10", 8, OUTCOME_ACCEPT },
+	{ PKT_ICMP, "10.9.8.7", "192.0.2.10", 13, OUTCOME_ADMIN_PROHIBITED }, /* timestamp */
 	/* Rejected, but the kernel answers no ICMP error with another. */
-	{ PKT_ICMP, "10.9.8.7", "192.0.2.10", 3, KERN_DROP },
-	{ PKT_OTHER, "10.9.8.7", "192.0.2.10", 0, KERN_ADMIN_PROHIBITED },
+	{ PKT_ICMP, "10.9.8.7", "192.0.2.10", 3, OUTCOME_DROP },
+	{ PKT_OTHER, "10.9.8.7", "192.0.2.10", 0, OUTCOME_ADMIN_PROHIBITED },
 	/* unprotected IPv4 */
-	{ PKT_TCP, "10.9.8.7", "203.0.113.5", 81, KERN_ACCEPT },
-	{ PKT_UDP, "10.0.0.0", "198.18.0.8", 9, KERN_ACCEPT },
-	{ PKT_ICMP, "10.9.8.7", "203.0.113.5", 8, KERN_ACCEPT },
-	{ PKT_ICMP, "10.9.8.7", "203.0.113.5", 3, KERN_ACCEPT },
-	{ PKT_OTHER, "10.9.8.7", "203.0.113.5", 0, KERN_ACCEPT },
+	{ PKT_TCP, "10.9.8.7", "203.0.113.5", 81, OUTCOME_ACCEPT },
+	{ PKT_UDP, "10.0.0.0", "198.18.0.8", 9, OUTCOME_ACCEPT },
+	{ PKT_ICMP, "10.9.8.7", "203.0.113.5", 8, OUTCOME_ACCEPT },
+	{ PKT_ICMP, "10.9.8.7", "203.0.113.5", 3, OUTCOME_ACCEPT },
+	{ PKT_OTHER, "10.9.8.7", "203.0.113.5", 0, OUTCOME_ACCEPT },
 };
 
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 
 /* n packets cycling through cases; want[] (if given) what each must give. */
-static struct pkt *case_packets(int n, enum kern_outcome *want)
+static struct pkt *case_packets(int n, enum outcome *want)
 {
 	struct pkt *p = calloc((size_t)n, sizeof(*p));
 	assert_non_null(p);
@@ -185,8 +185,8 @@ static struct pkt *case_packets(int n, enum kern_outcome *want)
 	return p;
 }
 
-static void expect_outcomes(const struct pkt *p, const enum kern_outcome *got,
-			    const enum kern_outcome *want, int n)
+static void expect_outcomes(const struct pkt *p, const enum outcome *got,
+			    const enum outcome *want, int n)
 {
 	int bad = 0;
 	for (int i = 0; i < n; i++) {
@@ -196,8 +196,8 @@ static void expect_outcomes(const struct pkt *p, const enum kern_outcome *got,
 		addr_format_u128(p[i].family, p[i].src, src);
 		addr_format_u128(p[i].family, p[i].dst, dst);
 		print_message("packet %d (proto %d %s -> %s, port/type %d): want %s, got %s\n", i,
-			      (int)p[i].proto, src, dst, p[i].port, kern_outcome_name(want[i]),
-			      kern_outcome_name(got[i]));
+			      (int)p[i].proto, src, dst, p[i].port, outcome_name(want[i]),
+			      outcome_name(got[i]));
 		bad++;
 	}
 	assert_int_equal(bad, 0);
@@ -225,7 +225,7 @@ static void test_usable(void **state)
 		int fam;
 		u128 a = ad(refused[i], &fam);
 		why[0] = '\0';
-		if (kern_usable(fam, a, why, sizeof(why)))
+		if (probe_usable(fam, a, why, sizeof(why)))
 			fail_msg("%s should be refused", refused[i]);
 		/* The reason names the address (in canonical form). */
 		char text[ADDR_STRLEN];
@@ -236,13 +236,13 @@ static void test_usable(void **state)
 	for (size_t i = 0; i < sizeof(usable) / sizeof(usable[0]); i++) {
 		int fam;
 		u128 a = ad(usable[i], &fam);
-		if (!kern_usable(fam, a, why, sizeof(why)))
+		if (!probe_usable(fam, a, why, sizeof(why)))
 			fail_msg("%s should be usable: %s", usable[i], why);
 	}
-	assert_false(kern_usable(FAM_IP4, (u128)1 << 40, why, sizeof(why)));
-	assert_false(kern_usable(7, 1, why, sizeof(why)));
+	assert_false(probe_usable(FAM_IP4, (u128)1 << 40, why, sizeof(why)));
+	assert_false(probe_usable(7, 1, why, sizeof(why)));
 	int fam;
-	assert_false(kern_usable(FAM_IP4, ad("198.18.0.1", &fam), why, sizeof(why)));
+	assert_false(probe_usable(FAM_IP4, ad("198.18.0.1", &fam), why, sizeof(why)));
 	assert_non_null(strstr(why, "router"));
 }
 
@@ -253,28 +253,28 @@ static void test_expected_and_names(void **state)
 	struct pkt udp = mk(PKT_UDP, "10.0.0.1", "10.0.0.2", 53);
 	struct pkt icmp = mk(PKT_ICMP, "2001:db8::1", "2001:db8::2", 128);
 	struct pkt other = mk(PKT_OTHER, "10.0.0.1", "10.0.0.2", 0);
-	assert_int_equal(kern_expected(&tcp, VERDICT_ACCEPT), KERN_ACCEPT);
-	assert_int_equal(kern_expected(&udp, VERDICT_DROP), KERN_DROP);
-	assert_int_equal(kern_expected(&tcp, VERDICT_REJECT), KERN_RESET);
-	assert_int_equal(kern_expected(&udp, VERDICT_REJECT), KERN_ADMIN_PROHIBITED);
-	assert_int_equal(kern_expected(&icmp, VERDICT_REJECT), KERN_ADMIN_PROHIBITED);
-	assert_int_equal(kern_expected(&other, VERDICT_REJECT), KERN_ADMIN_PROHIBITED);
-	assert_string_equal(kern_outcome_name(KERN_ACCEPT), "accept");
-	assert_string_equal(kern_outcome_name(KERN_DROP), "drop");
-	assert_string_equal(kern_outcome_name(KERN_RESET), "reject (tcp reset)");
-	assert_string_equal(kern_outcome_name(KERN_ADMIN_PROHIBITED), "reject (admin-prohibited)");
-	assert_string_equal(kern_outcome_name(KERN_OTHER), "other answer");
+	assert_int_equal(outcome_expected(&tcp, VERDICT_ACCEPT), OUTCOME_ACCEPT);
+	assert_int_equal(outcome_expected(&udp, VERDICT_DROP), OUTCOME_DROP);
+	assert_int_equal(outcome_expected(&tcp, VERDICT_REJECT), OUTCOME_RESET);
+	assert_int_equal(outcome_expected(&udp, VERDICT_REJECT), OUTCOME_ADMIN_PROHIBITED);
+	assert_int_equal(outcome_expected(&icmp, VERDICT_REJECT), OUTCOME_ADMIN_PROHIBITED);
+	assert_int_equal(outcome_expected(&other, VERDICT_REJECT), OUTCOME_ADMIN_PROHIBITED);
+	assert_string_equal(outcome_name(OUTCOME_ACCEPT), "accept");
+	assert_string_equal(outcome_name(OUTCOME_DROP), "drop");
+	assert_string_equal(outcome_name(OUTCOME_RESET), "reject (tcp reset)");
+	assert_string_equal(outcome_name(OUTCOME_ADMIN_PROHIBITED), "reject (admin-prohibited)");
+	assert_string_equal(outcome_name(OUTCOME_OTHER), "other answer");
 }
 
 /* ---- real packets ---- */
 
 static void test_empty_router_accepts(void **state)
 {
-	struct kern *k = need_root(state);
-	enum kern_outcome got[NCASES], want[NCASES];
+	struct probe *k = need_root(state);
+	enum outcome got[NCASES], want[NCASES];
 	struct pkt *p = case_packets(NCASES, NULL);
 	for (int i = 0; i < NCASES; i++)
-		want[i] = KERN_ACCEPT;
+		want[i] = OUTCOME_ACCEPT;
 	run(k, p, NCASES, got);
 	expect_outcomes(p, got, want, NCASES);
 	free(p);
@@ -282,9 +282,9 @@ static void test_empty_router_accepts(void **state)
 
 static void test_ruleset_outcomes(void **state)
 {
-	struct kern *k = need_root(state);
+	struct probe *k = need_root(state);
 	load(k, ruleset, false);
-	enum kern_outcome got[NCASES], want[NCASES];
+	enum outcome got[NCASES], want[NCASES];
 	struct pkt *p = case_packets(NCASES, want);
 	run(k, p, NCASES, got);
 	expect_outcomes(p, got, want, NCASES);
@@ -295,9 +295,9 @@ static void test_ruleset_outcomes(void **state)
  * though the first batch left conntrack entries behind. */
 static void test_batches_repeat(void **state)
 {
-	struct kern *k = need_root(state);
+	struct probe *k = need_root(state);
 	load(k, ruleset, false);
-	enum kern_outcome a[150], b[150], want[150];
+	enum outcome a[150], b[150], want[150];
 	struct pkt *p = case_packets(150, want);
 	run(k, p, 150, a);
 	run(k, p, 150, b);
@@ -308,61 +308,61 @@ static void test_batches_repeat(void **state)
 
 static void test_json_and_replace(void **state)
 {
-	struct kern *k = need_root(state);
+	struct probe *k = need_root(state);
 	load(k, "{\"nftables\": [{\"add\": {\"table\": {\"family\": \"inet\", \"name\": \"j\"}}},"
 		"{\"add\": {\"chain\": {\"family\": \"inet\", \"table\": \"j\", \"name\": \"f\","
 		"\"type\": \"filter\", \"hook\": \"forward\", \"prio\": 0, \"policy\": \"drop\"}}}]}",
 	     true);
 	struct pkt p[2] = { mk(PKT_TCP, "2001:db8:bad::9", "2001:db8:1::10", 22),
 			    mk(PKT_UDP, "10.9.8.7", "203.0.113.5", 53) };
-	enum kern_outcome got[2];
+	enum outcome got[2];
 	run(k, p, 2, got);
-	assert_int_equal(got[0], KERN_DROP);
-	assert_int_equal(got[1], KERN_DROP);
+	assert_int_equal(got[0], OUTCOME_DROP);
+	assert_int_equal(got[1], OUTCOME_DROP);
 	/* Loads add to what is there: this one takes the table away again. */
 	load(k, "delete table inet j\n", false);
 	run(k, p, 2, got);
-	assert_int_equal(got[0], KERN_ACCEPT);
-	assert_int_equal(got[1], KERN_ACCEPT);
+	assert_int_equal(got[0], OUTCOME_ACCEPT);
+	assert_int_equal(got[1], OUTCOME_ACCEPT);
 }
 
 static void test_load_error(void **state)
 {
-	struct kern *k = need_root(state);
+	struct probe *k = need_root(state);
 	char err[2048] = "";
-	assert_int_equal(kern_load(k, "table inet t { chain f { type filter hook forward "
+	assert_int_equal(probe_load(k, "table inet t { chain f { type filter hook forward "
 				   "priority 0; bogus; }; }\n", false, err, sizeof(err)), -1);
 	print_message("nft says: %s", err);
 	assert_non_null(strstr(err, "Error:"));
 	assert_non_null(strstr(err, "bogus"));
 	err[0] = '\0';
-	assert_int_equal(kern_load(k, "{\"nftables\": [{\"add\": 1}]}", true, err, sizeof(err)), -1);
+	assert_int_equal(probe_load(k, "{\"nftables\": [{\"add\": 1}]}", true, err, sizeof(err)), -1);
 	assert_true(err[0] != '\0');
 	/* Nothing of the broken ruleset stays. */
 	struct pkt p = mk(PKT_TCP, "2001:db8:bad::9", "2001:db8::10", 22);
-	enum kern_outcome got;
+	enum outcome got;
 	run(k, &p, 1, &got);
-	assert_int_equal(got, KERN_ACCEPT);
+	assert_int_equal(got, OUTCOME_ACCEPT);
 }
 
 static void test_run_refuses(void **state)
 {
-	struct kern *k = need_root(state);
+	struct probe *k = need_root(state);
 	struct pkt p[2] = { mk(PKT_TCP, "2001:db8:bad::9", "2001:db8::10", 22),
 			    mk(PKT_TCP, "fe80::1", "2001:db8::10", 22) };
-	enum kern_outcome got[2];
+	enum outcome got[2];
 	char err[512];
-	assert_int_equal(kern_run(k, p, 2, got, err, sizeof(err)), -1);
+	assert_int_equal(probe_run(k, p, 2, got, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "fe80::1"));
 	p[1] = mk(PKT_UDP, "10.9.8.7", "198.18.0.1", 53);
-	assert_int_equal(kern_run(k, p, 2, got, err, sizeof(err)), -1);
+	assert_int_equal(probe_run(k, p, 2, got, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "198.18.0.1"));
 	p[1].family = FAM_IP6;   /* an IPv4 value read as IPv6 is ::c612:1, usable */
 	p[1].proto = PKT_UDP;
 	p[1].port = 70000;
-	assert_int_equal(kern_run(k, p, 2, got, err, sizeof(err)), -1);
+	assert_int_equal(probe_run(k, p, 2, got, err, sizeof(err)), -1);
 	run(k, p, 1, got);
-	assert_int_equal(got[0], KERN_ACCEPT);
+	assert_int_equal(got[0], OUTCOME_ACCEPT);
 }
 
 /* ---- routes to the container side: forged sources ---- */
@@ -376,11 +376,11 @@ static struct eval_route rt(const char *text, const char *ifname)
 	return r;
 }
 
-static void route_set(struct kern *k, const struct eval_route *v, int n)
+static void route_set(struct probe *k, const struct eval_route *v, int n)
 {
 	char err[512];
-	if (kern_route_set(k, v, n, err, sizeof(err)) != 0)
-		fail_msg("kern_route_set: %s", err);
+	if (probe_route_set(k, v, n, err, sizeof(err)) != 0)
+		fail_msg("probe_route_set: %s", err);
 }
 
 /* The reverse path check d6c's forward chain starts with: a source whose
@@ -394,7 +394,7 @@ static const char fib_ruleset[] =
 
 static void test_routes_forge_sources(void **state)
 {
-	struct kern *k = need_root(state);
+	struct probe *k = need_root(state);
 	load(k, fib_ruleset, false);
 	/* A /128 back to the outside inside a /48 to the container: the
 	 * longest route decides, as the evaluator's eval_routes does. */
@@ -412,18 +412,18 @@ static void test_routes_forge_sources(void **state)
 		mk(PKT_TCP, "10.11.0.1", "192.0.2.1", 80),
 		mk(PKT_UDP, "10.10.0.1", "192.0.2.1", 53),
 	};
-	enum kern_outcome want[] = { KERN_DROP, KERN_ACCEPT, KERN_ACCEPT,
-				     KERN_DROP, KERN_ACCEPT, KERN_DROP };
+	enum outcome want[] = { OUTCOME_DROP, OUTCOME_ACCEPT, OUTCOME_ACCEPT,
+				     OUTCOME_DROP, OUTCOME_ACCEPT, OUTCOME_DROP };
 	int n = (int)(sizeof(p) / sizeof(p[0]));
-	enum kern_outcome got[sizeof(p) / sizeof(p[0])];
+	enum outcome got[sizeof(p) / sizeof(p[0])];
 	route_set(k, r, (int)(sizeof(r) / sizeof(r[0])));
 	run(k, p, n, got);
 	expect_outcomes(p, got, want, n);
 	/* Replaced, not added to: with no routes nothing is forged. */
 	route_set(k, NULL, 0);
-	enum kern_outcome all[sizeof(p) / sizeof(p[0])];
+	enum outcome all[sizeof(p) / sizeof(p[0])];
 	for (int i = 0; i < n; i++)
-		all[i] = KERN_ACCEPT;
+		all[i] = OUTCOME_ACCEPT;
 	run(k, p, n, got);
 	expect_outcomes(p, got, all, n);
 }
@@ -432,7 +432,7 @@ static void test_routes_forge_sources(void **state)
  * c0, and still counts as the answer it is. */
 static void test_routes_answers_on_container_side(void **state)
 {
-	struct kern *k = need_root(state);
+	struct probe *k = need_root(state);
 	load(k, "table inet t { chain f { type filter hook forward priority 0;\n"
 		"	ip6 daddr 2001:db8:9::/64 tcp dport 25 reject with tcp reset\n"
 		"	ip daddr 203.0.113.0/24 reject with icmpx admin-prohibited\n"
@@ -442,7 +442,7 @@ static void test_routes_answers_on_container_side(void **state)
 	struct pkt p[] = { mk(PKT_TCP, "2001:db8:bad::9", "2001:db8:9::10", 25),
 			   mk(PKT_UDP, "10.9.8.7", "203.0.113.5", 53),
 			   mk(PKT_TCP, "2001:db8:bad::9", "2001:db8:9::10", 22) };
-	enum kern_outcome want[] = { KERN_RESET, KERN_ADMIN_PROHIBITED, KERN_ACCEPT }, got[3];
+	enum outcome want[] = { OUTCOME_RESET, OUTCOME_ADMIN_PROHIBITED, OUTCOME_ACCEPT }, got[3];
 	run(k, p, 3, got);
 	expect_outcomes(p, got, want, 3);
 }
@@ -450,13 +450,13 @@ static void test_routes_answers_on_container_side(void **state)
 /* Running out of tags rebuilds the namespaces: the routes come back too. */
 static void test_routes_survive_rebuild(void **state)
 {
-	struct kern *k = need_root(state);
+	struct probe *k = need_root(state);
 	load(k, fib_ruleset, false);
 	struct eval_route r[] = { rt("2001:db8:bad::/48", "r1") };
 	route_set(k, r, 1);
 	enum { FILL = 65536 - 1024 };
 	struct pkt *fill = calloc(FILL, sizeof(*fill));
-	enum kern_outcome *out = calloc(FILL, sizeof(*out));
+	enum outcome *out = calloc(FILL, sizeof(*out));
 	assert_non_null(fill);
 	assert_non_null(out);
 	for (int i = 0; i < FILL; i++)
@@ -464,7 +464,7 @@ static void test_routes_survive_rebuild(void **state)
 	run(k, fill, FILL, out);
 	struct pkt p[2] = { mk(PKT_UDP, "2001:db8:bad::9", "2001:db8:1::10", 53),
 			    mk(PKT_UDP, "2001:db8:beef::1", "2001:db8:1::10", 53) };
-	enum kern_outcome want[2] = { KERN_DROP, KERN_ACCEPT }, got[2];
+	enum outcome want[2] = { OUTCOME_DROP, OUTCOME_ACCEPT }, got[2];
 	run(k, p, 2, got);   /* past the last tag: sent from rebuilt namespaces */
 	expect_outcomes(p, got, want, 2);
 	free(fill);
@@ -473,19 +473,19 @@ static void test_routes_survive_rebuild(void **state)
 
 static void test_routes_refused(void **state)
 {
-	struct kern *k = need_root(state);
+	struct probe *k = need_root(state);
 	char err[512];
 	struct eval_route bad[] = { rt("2001:db8::/48", "eth0") };
-	assert_int_equal(kern_route_set(k, bad, 1, err, sizeof(err)), -1);
+	assert_int_equal(probe_route_set(k, bad, 1, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "eth0"));
 	struct eval_route both[] = { rt("10.1.0.0/16", "r1"), rt("10.1.0.0/16", "r0") };
-	assert_int_equal(kern_route_set(k, both, 2, err, sizeof(err)), -1);
+	assert_int_equal(probe_route_set(k, both, 2, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "10.1.0.0/16"));
 	/* Refused before the kernel saw anything: the namespaces still work. */
 	struct pkt p = mk(PKT_TCP, "2001:db8:bad::9", "2001:db8::10", 22);
-	enum kern_outcome got;
+	enum outcome got;
 	run(k, &p, 1, &got);
-	assert_int_equal(got, KERN_ACCEPT);
+	assert_int_equal(got, OUTCOME_ACCEPT);
 }
 
 /* ---- timings, printed ---- */
@@ -513,16 +513,16 @@ static double median(double *v)
 
 static void test_timings(void **state)
 {
-	struct kern *k = need_root(state);
+	struct probe *k = need_root(state);
 	double open_t[REPEAT], load_t[REPEAT], run40[REPEAT], run200[REPEAT];
 	char err[512];
 	for (int i = 0; i < REPEAT; i++) {
 		double t = now();
-		struct kern *k2 = kern_open(err, sizeof(err));
+		struct probe *k2 = probe_open(err, sizeof(err));
 		open_t[i] = now() - t;
 		if (!k2)
-			fail_msg("kern_open: %s", err);
-		kern_close(k2);
+			fail_msg("probe_open: %s", err);
+		probe_close(k2);
 	}
 	/* A new table each time, then one replaced in place as d6c's output
 	 * does it: deleting a base chain waits for an RCU grace period. */
@@ -543,7 +543,7 @@ static void test_timings(void **state)
 		replace_t[i] = now() - t;
 	}
 	load(k, ruleset, false);
-	enum kern_outcome got[200];
+	enum outcome got[200];
 	struct pkt *p = case_packets(200, NULL);
 	for (int i = 0; i < REPEAT; i++) {
 		double t = now();
@@ -555,8 +555,8 @@ static void test_timings(void **state)
 	}
 	free(p);
 	double r200 = median(run200);
-	print_message("kern_open %.1f ms, kern_load %.1f ms (replacing a table %.1f ms), "
-		      "kern_run 40 packets %.1f ms, 200 packets %.1f ms (medians of %d)\n",
+	print_message("probe_open %.1f ms, probe_load %.1f ms (replacing a table %.1f ms), "
+		      "probe_run 40 packets %.1f ms, 200 packets %.1f ms (medians of %d)\n",
 		      median(open_t) * 1e3, median(load_t) * 1e3, median(replace_t) * 1e3,
 		      median(run40) * 1e3, r200 * 1e3, REPEAT);
 	/* Drops cost one quiet period (60 ms) per batch, not one per packet. */

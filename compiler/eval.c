@@ -13,7 +13,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 const char *const eval_verdict_word[] = {
 	[VERDICT_ACCEPT] = "accept",
@@ -23,29 +22,28 @@ const char *const eval_verdict_word[] = {
 
 /* Linux 6.10 ("netfilter: conntrack: fix ct-state for ICMPv6 Multicast
  * Router Discovery") stopped tracking ICMPv6 151 and 152; before it they
- * were invalid.  The evaluator answers for the kernel it runs on, the one
- * that will load the ruleset.  A fact of the machine, read once. */
-static bool mrd_untracked(void)
+ * were invalid.  The evaluator answers for the kernel that will load the
+ * ruleset, which the caller names (runtime/kernel_release.h reads it). */
+static bool mrd_untracked(int kernel)
 {
-	static int known = -1;
-	if (known < 0) {
-		struct utsname u;
-		known = 0;
-		if (uname(&u) == 0 && isdigit((unsigned char)u.release[0])) {
-			char *dot;
-			long major = strtol(u.release, &dot, 10);
-			if (*dot == '.' && isdigit((unsigned char)dot[1])) {
-				long minor = strtol(dot + 1, NULL, 10);
-				known = major > 6 || (major == 6 && minor >= 10);
-			}
-		}
-	}
-	return known;
+	return kernel >= EVAL_KERNEL(6, 10);
+}
+
+int eval_kernel_parse(const char *release)
+{
+	if (!isdigit((unsigned char)release[0]))
+		return 0;
+	char *dot;
+	long major = strtol(release, &dot, 10);
+	if (*dot != '.' || !isdigit((unsigned char)dot[1]) || major > 100000)
+		return 0;
+	long minor = strtol(dot + 1, NULL, 10);
+	return EVAL_KERNEL((int)major, minor > 999 ? 999 : (int)minor);
 }
 
 /* Which ICMP types conntrack takes as new, and which it never tracks: the
  * kernel's nf_conntrack_proto_icmp.c and nf_conntrack_proto_icmpv6.c. */
-enum pkt_ct eval_conntrack(const struct pkt *p)
+enum pkt_ct eval_conntrack(const struct pkt *p, int kernel)
 {
 	if (p->proto != PKT_ICMP)
 		return PKT_CT_NEW;
@@ -60,7 +58,7 @@ enum pkt_ct eval_conntrack(const struct pkt *p)
 	if ((t >= 130 && t <= 136) || t == 143)
 		return PKT_CT_UNTRACKED;
 	/* multicast router advertisement and solicitation */
-	if ((t == 151 || t == 152) && mrd_untracked())
+	if ((t == 151 || t == 152) && mrd_untracked(kernel))
 		return PKT_CT_UNTRACKED;
 	return PKT_CT_INVALID;
 }
@@ -161,13 +159,13 @@ bool eval_source_ok(const struct sema_block *b, int family, u128 src, const char
 	return strcmp(*want, iif) == 0;
 }
 
-struct eval_result eval_packet(const struct sema_policy *pol, const struct pkt *p)
+struct eval_result eval_packet(const struct sema_policy *pol, const struct pkt *p, int kernel)
 {
-	return eval_packet_routed(pol, p, NULL);
+	return eval_packet_routed(pol, p, NULL, kernel);
 }
 
 struct eval_result eval_packet_routed(const struct sema_policy *pol, const struct pkt *p,
-				      const struct eval_routes *routes)
+				      const struct eval_routes *routes, int kernel)
 {
 	struct eval_result res = { .verdict = VERDICT_ACCEPT, .reason = EVAL_UNPROTECTED,
 				   .rule_index = -1 };
@@ -186,7 +184,7 @@ struct eval_result eval_packet_routed(const struct sema_policy *pol, const struc
 		return res;
 	res.broader_prefix = eval_owner(pol, p->family, p->dst, res.block, res.prefix->pfx.len,
 					&res.broader);
-	if (eval_conntrack(p) == PKT_CT_INVALID) {
+	if (eval_conntrack(p, kernel) == PKT_CT_INVALID) {
 		res.verdict = VERDICT_DROP;
 		res.reason = EVAL_INVALID;
 		return res;

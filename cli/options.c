@@ -1,0 +1,210 @@
+/*
+ * options.c - one getopt_long table for every command; each command takes
+ * the options takes() lists for it and refuses the others by name.
+ * Options may come before or after the operands (GNU getopt permutes);
+ * "--" ends them.
+ */
+#include "cli.h"
+#include "compiler/emit_json.h"
+#include "compiler/emit_text.h"
+#include "compiler/validate.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	OPT_TABLE = 256,
+	OPT_PRIORITY,
+	OPT_WERROR,
+	OPT_CONFIRM,
+	OPT_JSON,
+	OPT_KERNEL,
+	OPT_COLOR,
+	OPT_DIAG_FORMAT,
+	OPT_LIST_CODES,
+	OPT_CHECK,
+	OPT_DIFF,
+	OPT_ACCEPT_MARK,
+	OPT_DOCKER,
+	OPT_DOCKER_STATE,
+	OPT_FOLLOW_DOCKER,
+	OPT_DOCKER_ACCEPT,
+	OPT_NO_DOCKER_ACCEPT,
+	OPT_DAEMON_JSON,
+};
+
+static const struct option all_options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "table", required_argument, NULL, OPT_TABLE },
+	{ "priority", required_argument, NULL, OPT_PRIORITY },
+	{ "accept-mark", required_argument, NULL, OPT_ACCEPT_MARK },
+	{ "docker", no_argument, NULL, OPT_DOCKER },
+	{ "docker-state", required_argument, NULL, OPT_DOCKER_STATE },
+	{ "follow-docker", no_argument, NULL, OPT_FOLLOW_DOCKER },
+	{ "docker-accept", no_argument, NULL, OPT_DOCKER_ACCEPT },
+	{ "no-docker-accept", no_argument, NULL, OPT_NO_DOCKER_ACCEPT },
+	{ "daemon-json", required_argument, NULL, OPT_DAEMON_JSON },
+	{ "werror", no_argument, NULL, OPT_WERROR },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "confirm", required_argument, NULL, OPT_CONFIRM },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "kernel", no_argument, NULL, OPT_KERNEL },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "diagnostics-format", required_argument, NULL, OPT_DIAG_FORMAT },
+	{ "list-codes", no_argument, NULL, OPT_LIST_CODES },
+	{ "write", no_argument, NULL, 'w' },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "diff", no_argument, NULL, OPT_DIFF },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Which options each command takes, by their getopt value. */
+static bool takes(const char *cmd, int opt)
+{
+	enum { MAXOPTS = 16 };
+	static const struct { const char *cmd; const int opts[MAXOPTS]; } table[] = {
+		{ "compile", { 'o', 'f', OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, OPT_WERROR,
+			       OPT_DIAG_FORMAT, OPT_COLOR, OPT_DOCKER, OPT_DOCKER_STATE, 'h' } },
+		{ "check", { OPT_WERROR, 'f', OPT_COLOR, OPT_LIST_CODES, OPT_DOCKER,
+			     OPT_DOCKER_STATE, 'h' } },
+		{ "apply", { 'n', OPT_CONFIRM, OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, OPT_WERROR,
+			     OPT_FOLLOW_DOCKER, OPT_DOCKER_ACCEPT, OPT_NO_DOCKER_ACCEPT, 'h' } },
+		{ "confirm", { OPT_TABLE, 'h' } },
+		{ "remove", { OPT_TABLE, 'h' } },
+		{ "doctor", { OPT_JSON, OPT_TABLE, OPT_DAEMON_JSON, 'h' } },
+		{ "explain", { OPT_JSON, OPT_DOCKER, OPT_DOCKER_STATE, 'h' } },
+		{ "test", { OPT_KERNEL, 'f', OPT_DOCKER, OPT_DOCKER_STATE, 'h' } },
+		{ "fmt", { 'w', OPT_CHECK, OPT_DIFF, 'h' } },
+	};
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (strcmp(table[i].cmd, cmd) == 0)
+			for (int k = 0; k < MAXOPTS && table[i].opts[k]; k++)
+				if (table[i].opts[k] == opt)
+					return true;
+	return false;
+}
+
+int cli_parse_options(struct cli *c, int argc, char **argv)
+{
+	opterr = 0;
+	int o;
+	while ((o = getopt_long(argc, argv, ":o:f:nwh", all_options, NULL)) != -1) {
+		const char *arg = optarg;
+		if (o == '?' || o == ':') {
+			const char *what = argv[optind - 1];
+			return cli_usage_error(c->cmd, arena_printf(&c->a, o == ':'
+				? "option '%s' needs a value" : "unknown option '%s'", what));
+		}
+		if (!takes(c->cmd, o))
+			return cli_usage_error(c->cmd, arena_printf(&c->a, "option '%s' does not apply to "
+				"'d6c %s'", argv[optind - 1 - (arg && arg == argv[optind - 1])], c->cmd));
+		const char *problem = NULL;
+		switch (o) {
+		case 'h':
+			fputs(c->usage, stdout);
+			return EXIT_OK;
+		case 'o':
+			c->output = arg;
+			break;
+		case 'f':
+			if (strcmp(c->cmd, "check") == 0) {
+				if (!diag_format_parse(arg, &c->diags.format))
+					problem = arena_printf(&c->a, "unknown format '%s' (text, json, "
+							       "github or sarif)", arg);
+			} else if (strcmp(arg, "text") == 0 || strcmp(arg, "nft") == 0)
+				c->emit = emit_text;
+			else if (strcmp(arg, "json") == 0)
+				c->emit = emit_json;
+			else
+				problem = arena_printf(&c->a, "unknown format '%s' (text or json)", arg);
+			break;
+		case OPT_TABLE:
+			problem = validate_table(&c->a, arg);
+			c->ir.table = arg;
+			break;
+		case OPT_PRIORITY:
+			c->ir.priority = validate_priority(&c->a, arg, &c->ir.priority_num);
+			if (!c->ir.priority)
+				problem = arena_printf(&c->a, "invalid priority '%s' (a number, or raw, "
+					"mangle, filter or security with an optional '+ N' or '- N')", arg);
+			break;
+		case OPT_ACCEPT_MARK:
+			problem = validate_mark(&c->a, arg, &c->ir.accept_mark, &c->ir.accept_mask);
+			break;
+		case OPT_DOCKER:
+		case OPT_DOCKER_STATE:
+			if (c->docker.from != DOCKER_FROM_NONE)
+				problem = "give one of --docker and --docker-state, once";
+			c->docker.from = o == OPT_DOCKER ? DOCKER_FROM_DAEMON : DOCKER_FROM_FILE;
+			c->docker.path = arg;
+			break;
+		case OPT_FOLLOW_DOCKER:
+			c->follow_docker = true;
+			break;
+		case OPT_DOCKER_ACCEPT:
+		case OPT_NO_DOCKER_ACCEPT:
+			if (c->docker_accept)
+				problem = "give one of --docker-accept and --no-docker-accept, once";
+			c->docker_accept = o == OPT_DOCKER_ACCEPT ? 1 : -1;
+			break;
+		case OPT_WERROR:
+			c->werror = true;
+			break;
+		case OPT_DIAG_FORMAT:
+			if (!diag_format_parse(arg, &c->diags.format))
+				problem = arena_printf(&c->a, "unknown diagnostics format '%s' (text, "
+						       "json, github or sarif)", arg);
+			break;
+		case OPT_COLOR:
+			if (strcmp(arg, "auto") == 0)
+				c->diags.color = COLOR_AUTO;
+			else if (strcmp(arg, "always") == 0)
+				c->diags.color = COLOR_ALWAYS;
+			else if (strcmp(arg, "never") == 0)
+				c->diags.color = COLOR_NEVER;
+			else
+				problem = arena_printf(&c->a, "invalid --color '%s' (auto, always or "
+						       "never)", arg);
+			break;
+		case OPT_LIST_CODES:
+			c->list_codes = true;
+			break;
+		case 'n':
+			c->apply.dry_run = true;
+			break;
+		case OPT_JSON:
+			c->json = true;
+			break;
+		case OPT_DAEMON_JSON:
+			c->daemon_json = arg;
+			break;
+		case OPT_KERNEL:
+			c->kernel = true;
+			break;
+		case 'w':
+		case OPT_CHECK:
+		case OPT_DIFF:
+			c->fmt_mode = o == 'w' ? FMT_WRITE : o == OPT_CHECK ? FMT_CHECK : FMT_DIFF;
+			c->fmt_modes++;
+			break;
+		case OPT_CONFIRM: {
+			char *end;
+			errno = 0;
+			long n = strtol(arg, &end, 10);
+			if (*arg == '\0' || *end || errno || n < 1 || n > 86400)
+				problem = arena_printf(&c->a, "invalid --confirm '%s' (seconds, 1-86400)", arg);
+			c->apply.confirm_seconds = (int)n;
+			break;
+		}
+		}
+		if (problem)
+			return cli_usage_error(c->cmd, problem);
+	}
+	c->npolicies = argc - optind;
+	c->policies = argv + optind;
+	return -1;
+}
