@@ -98,7 +98,7 @@ fi
 # Other people may be changing the compiler while this runs: say what was
 # measured (make bench has just built ./d6c from this tree).
 log "# d6c bench $(date -u +%Y-%m-%dT%H:%M:%SZ), D6C=$D6C ($("$D6C" --version 2>&1 | head -n 1), built $(date -u -r "$D6C" +%H:%M:%SZ))"
-log "# tree: $(git log -1 --oneline 2>/dev/null | cut -c1-100); changed in compiler/ runtime/ grammar/: $(git status --porcelain compiler runtime grammar 2>/dev/null | awk '{ c = c " " $2 } END { print c == "" ? "none" : c }')"
+log "# tree: $(git log -1 --oneline 2>/dev/null | cut -c1-100); changed in compiler/ runtime/ cli/ grammar/: $(git status --porcelain compiler runtime cli grammar 2>/dev/null | awk '{ c = c " " $2 } END { print c == "" ? "none" : c }')"
 log "# kernel $(uname -r), $(nft --version 2>/dev/null), $(nproc) cpus"
 log "# BENCH_N=$BENCH_N BENCH_PPS_N=$BENCH_PPS_N pairs=$BENCH_PPS_PAIRS seconds=$BENCH_PPS_SECONDS"
 

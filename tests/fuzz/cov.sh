@@ -25,7 +25,7 @@ for t; do
 	objs="$objs -object build-fuzzcov/fuzz_$t"
 done
 "$LLVM_PROFDATA" merge -sparse "$P"/*.profraw -o "$P/all.profdata"
-SRCS="compiler/*.c runtime/*.c build-fuzzcov/parser.c build-fuzzcov/lexer.c grammar/parser.y grammar/lexer.l"
+SRCS="compiler/*.c runtime/*.c cli/*.c build-fuzzcov/parser.c build-fuzzcov/lexer.c grammar/parser.y grammar/lexer.l"
 echo "== all targets"
 # shellcheck disable=SC2086
 "$LLVM_COV" report ${objs# -object} -instr-profile="$P/all.profdata" $SRCS
