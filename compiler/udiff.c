@@ -1,8 +1,10 @@
 /*
  * udiff.c - a unified diff of two texts, as `diff -u` prints it: see udiff.h.
  *
- * The edit script is the longest common subsequence of the lines; d6c diffs
- * a policy against its own formatting, so texts are small and alike.
+ * The edit script keeps the common head and tail, then the longest common
+ * subsequence of the lines between them (one coarse replacement when that
+ * table would pass DIFF_MAX_CELLS); d6c diffs a policy against its own
+ * formatting, so texts are small and alike.
  */
 #include "udiff.h"
 #include "arena.h"
