@@ -22,8 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "eval.h"
 #include "outcome.h"
+#include "packet.h"
 
 /* The largest frame built or read. */
 #define FRAME_MAX 2048

@@ -16,8 +16,8 @@
 
 #include "diag.h"
 #include "ir.h"
-#include "eval.h"
 #include "outcome.h"
+#include "packet.h"
 
 struct testfile_case {
 	struct pkt pkt;
