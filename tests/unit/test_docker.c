@@ -1,5 +1,6 @@
 /*
- * test_docker.c - docker.c: Docker's network JSON read into docker_state.
+ * test_docker.c - docker_state.c and runtime/docker_api.c: Docker's network
+ * JSON read into docker_state, from a file or from the daemon.
  *
  * data/docker-networks.json is GET /networks and data/docker-inspect.json
  * `docker network inspect fixed6 pool6 dual hostbits`, both saved from a
