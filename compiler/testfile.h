@@ -15,6 +15,7 @@
 #define D6C_TESTFILE_H
 
 #include "diag.h"
+#include "eval.h"      /* EVAL_KERNEL, the form of the kernel arguments */
 #include "ir.h"
 #include "outcome.h"
 #include "packet.h"
