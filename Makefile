@@ -81,7 +81,7 @@ COMPILER_SRC = compiler/arena.c compiler/diag.c compiler/diag_codes.c compiler/d
 	  compiler/ir.c compiler/ir_source.c compiler/emit_text.c compiler/emit_json.c \
 	  compiler/compile.c compiler/validate.c compiler/fmt.c compiler/udiff.c \
 	  compiler/eval.c compiler/packet.c compiler/explain.c compiler/testfile.c \
-	  compiler/outcome.c compiler/docker_state.c
+	  compiler/outcome.c compiler/docker_state.c compiler/frame.c
 RUNTIME_SRC = runtime/apply.c runtime/trust.c runtime/output.c runtime/netns.c \
 	  runtime/probe.c runtime/testfile_kernel.c runtime/kernel_release.c \
 	  runtime/docker_api.c runtime/docker_rule.c runtime/command.c \

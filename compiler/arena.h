@@ -2,8 +2,14 @@
  * arena.h - one bump allocator per compile.
  *
  * Every AST node, IR object and string of a compile comes from one arena and
- * dies with arena_free(); nothing else is ever freed one by one.  Out of
- * memory is not recoverable for a compiler: the allocator exits with status 2.
+ * dies with arena_free(); none of them is freed one by one.  Scratch space,
+ * which a pass needs only while it runs, is not the compile's: it comes
+ * from a scratch arena of the pass's own (ir.c, ir_source.c, sema.c) or
+ * from xmalloc/xrealloc, and either way is gone when the pass returns.
+ * xrealloc is for buffers that grow by doubling, of which an arena would
+ * keep every outgrown copy (lint.c's cells, fmt.c's output, standard input
+ * in source.c).  Out of memory is not recoverable for a compiler: the
+ * allocator exits with status 2.
  */
 #ifndef D6C_ARENA_H
 #define D6C_ARENA_H

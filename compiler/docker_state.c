@@ -3,8 +3,9 @@
  *
  * Parsing turns the network objects of GET /networks (and of `docker
  * network inspect`, which prints the same objects) into docker_state with
- * jansson, from a --docker-state file or from the daemon's answer, which
- * docker_api.c fetches.
+ * jansson, from a --docker-state file (read by source.c's src_read_file,
+ * with the guarantees of a policy file's reading) or from the daemon's
+ * answer, which runtime/docker_api.c fetches.
  *
  * Convention: nothing here prints or exits; a failure is one message in
  * the caller's err buffer that names where the daemon or file was, what
@@ -12,15 +13,13 @@
  */
 #include "docker_state.h"
 
-#include <errno.h>
-#include <fcntl.h>
+#include "source.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #define NETWORKS_JSON \
 	"a JSON array of networks (what GET /networks or `docker network inspect` gives)"
@@ -273,83 +272,34 @@ const struct docker_network *docker_state_find(const struct docker_state *s, con
 
 /* ---- files ---- */
 
-/* Reads all of fd, at most max bytes; *len excludes the NUL added. */
-static char *read_all(int fd, size_t max, size_t *len, bool *toolong)
-{
-	size_t cap = 64 << 10, n = 0;
-	char *buf = xmalloc(cap);
-	*toolong = false;
-	for (;;) {
-		if (n + 1 == cap) {
-			if (n > max)
-				break;
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		ssize_t r = read(fd, buf + n, cap - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	if (n > max) {
-		*toolong = true;
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
+/* src_read_file() clamps its limit to a policy file's. */
+_Static_assert(DOCKER_STATE_MAX <= SRC_MAX_FILE, "DOCKER_STATE_MAX above what src_read_file reads");
 
 struct docker_state *docker_state_load(struct arena *a, const char *path, char *err, size_t errlen)
 {
-	/* O_NONBLOCK: a FIFO given by mistake must not hang the open. */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot open Docker state file %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		snprintf(err, errlen, "cannot read Docker state file %s: %s", path, strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode)) {
+	/* The text is needed only while it is parsed: jansson copies it, and
+	 * the state holds copies of its strings. */
+	struct arena text;
+	arena_init(&text);
+	struct src_fault x;
+	const struct src_file *f = src_read_file(&text, path, DOCKER_STATE_MAX, &x);
+	struct docker_state *s = NULL;
+	if (f) {
+		s = docker_state_parse(a, f->text, f->len, path, err, errlen);
+	} else if (x.kind == SRC_FAULT_OPEN) {
+		snprintf(err, errlen, "cannot open Docker state file %s: %s", path, strerror(x.err));
+	} else if (x.kind == SRC_FAULT_READ) {
+		snprintf(err, errlen, "cannot read Docker state file %s: %s", path, strerror(x.err));
+	} else if (x.kind == SRC_FAULT_TYPE) {
 		snprintf(err, errlen, "Docker state file %s is %s, not a regular file", path,
-			 S_ISDIR(st.st_mode) ? "a directory" : "a special file");
-		close(fd);
-		return NULL;
+			 S_ISDIR(x.mode) ? "a directory" : "a special file");
+	} else if (x.kind == SRC_FAULT_SIZE) {
+		snprintf(err, errlen, "Docker state file %s is %llu bytes; the limit is %u MiB", path,
+			 x.size, DOCKER_STATE_MAX >> 20);
+	} else {
+		snprintf(err, errlen, "Docker state file %s changed while it was read; try again "
+			 "once it is written", path);
 	}
-	if ((unsigned long long)st.st_size > DOCKER_STATE_MAX) {
-		snprintf(err, errlen, "Docker state file %s is %lld bytes; the limit is %u MiB", path,
-			 (long long)st.st_size, DOCKER_STATE_MAX >> 20);
-		close(fd);
-		return NULL;
-	}
-	size_t len = 0;
-	bool toolong;
-	int saved;
-	char *buf = read_all(fd, DOCKER_STATE_MAX, &len, &toolong);
-	saved = errno;
-	close(fd);
-	if (!buf) {
-		if (toolong)
-			snprintf(err, errlen, "Docker state file %s grew past %u MiB while read", path,
-				 DOCKER_STATE_MAX >> 20);
-		else
-			snprintf(err, errlen, "cannot read Docker state file %s: %s", path,
-				 strerror(saved));
-		return NULL;
-	}
-	struct docker_state *s = docker_state_parse(a, buf, len, path, err, errlen);
-	free(buf);
+	arena_free(&text);
 	return s;
 }
-

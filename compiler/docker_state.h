@@ -70,8 +70,8 @@ struct docker_state *docker_state_parse(struct arena *a, const char *json, size_
 					const char *source, char *err, size_t errlen);
 
 /* --docker-state FILE: reads path (a regular file of at most
- * DOCKER_STATE_MAX bytes), then docker_state_parse() with the path as
- * source. */
+ * DOCKER_STATE_MAX bytes that does not change while it is read; "-" is a
+ * file of that name), then docker_state_parse() with the path as source. */
 struct docker_state *docker_state_load(struct arena *a, const char *path,
 				       char *err, size_t errlen);
 

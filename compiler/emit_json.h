@@ -1,6 +1,7 @@
 /*
  * emit_json.h - the IR as an nftables JSON ruleset (libnftables-json(5)),
- * for `nft -j -f` and for the in-process netlink commit.
+ * for `nft -j -f` (compile -f json).  apply commits emit_text.h's script
+ * instead (runtime/apply.c says why).
  */
 #ifndef D6C_EMIT_JSON_H
 #define D6C_EMIT_JSON_H

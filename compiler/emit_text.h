@@ -1,5 +1,6 @@
 /*
- * emit_text.h - the IR as an nftables script for `nft -f`.
+ * emit_text.h - the IR as an nftables script for `nft -f`, and the script
+ * runtime/apply.c commits through libnftables.
  */
 #ifndef D6C_EMIT_TEXT_H
 #define D6C_EMIT_TEXT_H

@@ -27,24 +27,8 @@
 #include <stdbool.h>
 
 #include "addr.h"
+#include "packet.h"
 #include "sema.h"
-
-enum pkt_proto {
-	PKT_TCP,
-	PKT_UDP,
-	PKT_ICMP,    /* ICMP for IPv4, ICMPv6 for IPv6 */
-	PKT_OTHER,   /* any other layer-4 protocol (lint's "every protocol") */
-};
-
-struct pkt {
-	int family;             /* FAM_IP4 or FAM_IP6 */
-	enum pkt_proto proto;
-	u128 src, dst;          /* as addr_first() gives them */
-	int port;               /* tcp/udp: destination port */
-	int icmp_type;          /* icmp: type, 0-255 */
-	const char *iif;        /* the interface it arrives on (`in IFACE`);
-	                           NULL: the one that reaches its source */
-};
 
 /* What the router's route lookup would answer for a source address: the
  * interface of the longest route covering it, else dflt.  The kernel's

@@ -96,7 +96,9 @@ struct ir_dispatch ir_flatten(struct arena *a, int family, const struct prefix *
 			      const int *owner, int n)
 {
 	struct ir_dispatch d = { .family = family };
-	struct pfx_owner *v = xmalloc(sizeof(*v) * (size_t)(n ? n : 1));
+	struct arena scratch;
+	arena_init(&scratch);
+	struct pfx_owner *v = arena_alloc(&scratch, sizeof(*v) * (size_t)(n ? n : 1));
 	int k = 0;
 	for (int i = 0; i < n; i++)
 		if (pfx[i].family == family)
@@ -105,7 +107,7 @@ struct ir_dispatch ir_flatten(struct arena *a, int family, const struct prefix *
 	qsort(v, (size_t)k, sizeof(*v), cmp_pfx_owner);
 	/* An array of pointers: its element is the pointer. */
 	struct pfx_owner **stack =
-		xmalloc(sizeof(*stack) * (size_t)(k ? k : 1)); /* NOLINT(bugprone-sizeof-expression) */
+		arena_alloc(&scratch, sizeof(*stack) * (size_t)(k ? k : 1)); /* NOLINT(bugprone-sizeof-expression) */
 	int top = 0, cap = 0;
 	u128 cur = 0;
 	bool done = false;   /* cur wrapped past the last address */
@@ -132,8 +134,7 @@ struct ir_dispatch ir_flatten(struct arena *a, int family, const struct prefix *
 		if (cur == 0 || (family == FAM_IP4 && t->last == 0xffffffffu))
 			done = true;
 	}
-	free(stack);
-	free(v);
+	arena_free(&scratch);
 	return d;
 }
 
@@ -143,8 +144,10 @@ struct ir_dispatch ir_flatten_blocks(struct arena *a, const struct sema_policy *
 	int total = 0;
 	for (int i = 0; i < p->nblocks; i++)
 		total += p->blocks[i].nprefixes;
-	struct prefix *pfx = xmalloc(sizeof(*pfx) * (size_t)(total + 1));
-	int *owner = xmalloc(sizeof(*owner) * (size_t)(total + 1));
+	struct arena scratch;
+	arena_init(&scratch);
+	struct prefix *pfx = arena_alloc(&scratch, sizeof(*pfx) * (size_t)(total + 1));
+	int *owner = arena_alloc(&scratch, sizeof(*owner) * (size_t)(total + 1));
 	int k = 0;
 	for (int i = 0; i < p->nblocks; i++)
 		for (int j = 0; j < p->blocks[i].nprefixes; j++) {
@@ -152,8 +155,7 @@ struct ir_dispatch ir_flatten_blocks(struct arena *a, const struct sema_policy *
 			owner[k++] = owner_of_block[i];
 		}
 	struct ir_dispatch d = ir_flatten(a, family, pfx, owner, k);
-	free(pfx);
-	free(owner);
+	arena_free(&scratch);
 	return d;
 }
 
@@ -398,16 +400,17 @@ static bool same_rules(const struct sema_block *x, const struct sema_block *y)
 }
 
 /* class[i]: the first block with block i's rules.  An open-addressing
- * table keyed by the rules' hash keeps this linear in the blocks. */
-static int *classify(const struct sema_policy *p)
+ * table keyed by the rules' hash keeps this linear in the blocks.  All in
+ * scratch. */
+static int *classify(struct arena *scratch, const struct sema_policy *p)
 {
 	int n = p->nblocks;
-	int *class = xmalloc(sizeof(*class) * (size_t)(n ? n : 1));
+	int *class = arena_alloc(scratch, sizeof(*class) * (size_t)(n ? n : 1));
 	size_t size = 16;
 	while (size < (size_t)n * 2)
 		size *= 2;
-	int *slot = xmalloc(sizeof(*slot) * size);
-	uint64_t *key = xmalloc(sizeof(*key) * (size_t)(n ? n : 1));
+	int *slot = arena_alloc(scratch, sizeof(*slot) * size);
+	uint64_t *key = arena_alloc(scratch, sizeof(*key) * (size_t)(n ? n : 1));
 	for (size_t i = 0; i < size; i++)
 		slot[i] = -1;
 	for (int i = 0; i < n; i++) {
@@ -425,8 +428,6 @@ static int *classify(const struct sema_policy *p)
 		if (class[i] == i)
 			slot[at] = i;
 	}
-	free(slot);
-	free(key);
 	return class;
 }
 
@@ -480,11 +481,11 @@ struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
 	ir->comment_any_mark = ir_fit(a, "", src, ": accepted: the mark lets Docker's chains "
 				      "accept it too", COMMENT_MAX);
 	ir->nblocks = p->nblocks;
-	int *class = classify(p);
-	int *users = xmalloc(sizeof(*users) * (size_t)(p->nblocks + 1));
-	int *chain_of = xmalloc(sizeof(*chain_of) * (size_t)(p->nblocks + 1));
-	for (int i = 0; i < p->nblocks; i++)
-		users[i] = 0;
+	struct arena scratch;
+	arena_init(&scratch);
+	int *class = classify(&scratch, p);
+	int *users = arena_alloc(&scratch, sizeof(*users) * (size_t)(p->nblocks + 1));
+	int *chain_of = arena_alloc(&scratch, sizeof(*chain_of) * (size_t)(p->nblocks + 1));
 	for (int i = 0; i < p->nblocks; i++)
 		users[class[i]]++;
 	int nchains = 0;
@@ -503,8 +504,6 @@ struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
 	ir->dispatch4 = ir_flatten_blocks(a, p, FAM_IP4, chain_of);
 	ir->dispatch6 = ir_flatten_blocks(a, p, FAM_IP6, chain_of);
 	ir_lower_sources(a, p, ir);
-	free(class);
-	free(users);
-	free(chain_of);
+	arena_free(&scratch);
 	return ir;
 }

@@ -4,9 +4,9 @@
  * Everything a backend needs is decided here: which chain each destination
  * range jumps to (longest prefix already flattened into disjoint ranges),
  * and for each chain its rules in order with one concrete family, layer-4
- * protocol and verdict each.  A backend only spells this out; emit_text.c
- * and the later JSON and netlink backends must agree because they read the
- * same structures.
+ * protocol and verdict each.  A backend only spells this out: emit_text.c
+ * (an nft script) and emit_json.c (nftables JSON) agree because they read
+ * the same structures, and runtime/apply.c commits emit_text.c's script.
  */
 #ifndef D6C_IR_H
 #define D6C_IR_H

@@ -77,16 +77,19 @@ static void via_check(struct arena *a, const struct sema_block *b, const char **
 	c->nvia = b->nvia;
 }
 
-/* check_of[i]: block i's check, an index into ir->checks. */
-static int *assign_checks(struct arena *a, const struct sema_policy *p, struct ir_policy *ir)
+/* check_of[i]: block i's check, an index into ir->checks; it and the
+ * hash table in scratch. */
+static int *assign_checks(struct arena *a, struct arena *scratch, const struct sema_policy *p,
+			  struct ir_policy *ir)
 {
 	int n = p->nblocks;
-	int *check_of = xmalloc(sizeof(*check_of) * (size_t)(n ? n : 1));
+	int *check_of = arena_alloc(scratch, sizeof(*check_of) * (size_t)(n ? n : 1));
 	size_t size = 16;
 	while (size < (size_t)n * 2)
 		size *= 2;
-	int *slot = xmalloc(sizeof(*slot) * size);
-	const char **key = xmalloc(sizeof(*key) * (size_t)(n + 1));  /* NOLINT(bugprone-sizeof-expression) */
+	int *slot = arena_alloc(scratch, sizeof(*slot) * size);
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): key holds pointers */
+	const char **key = arena_alloc(scratch, sizeof(*key) * (size_t)(n + 1));
 	for (size_t i = 0; i < size; i++)
 		slot[i] = -1;
 	int cap = 0;
@@ -116,8 +119,6 @@ static int *assign_checks(struct arena *a, const struct sema_policy *p, struct i
 		}
 		check_of[i] = slot[at];
 	}
-	free(slot);
-	free(key);
 	return check_of;
 }
 
@@ -130,8 +131,10 @@ void ir_lower_sources(struct arena *a, const struct sema_policy *p, struct ir_po
 				      "only through their own interfaces", IR_COMMENT_MAX);
 	ir->comment_rthdr = ir_fit(a, "", src, ": a packet with a routing header is no reply: "
 				   "its block decides", IR_COMMENT_MAX);
-	int *check_of = assign_checks(a, p, ir);
+	struct arena scratch;
+	arena_init(&scratch);
+	int *check_of = assign_checks(a, &scratch, p, ir);
 	ir->sources4 = ir_flatten_blocks(a, p, FAM_IP4, check_of);
 	ir->sources6 = ir_flatten_blocks(a, p, FAM_IP6, check_of);
-	free(check_of);
+	arena_free(&scratch);
 }

@@ -10,7 +10,8 @@
 #ifndef D6C_OUTCOME_H
 #define D6C_OUTCOME_H
 
-#include "eval.h"
+#include "ast.h"
+#include "packet.h"
 
 enum outcome {
 	OUTCOME_ACCEPT,            /* reached the container side */

@@ -1,5 +1,6 @@
 /*
- * packet.h - packet descriptions as administrators write them.
+ * packet.h - one packet (struct pkt), as the evaluator, explain, test files
+ * and the probe take it, and its description as administrators write it.
  *
  *     PROTO SRC -> DST [port N | type NAME|N]
  *
@@ -16,8 +17,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "addr.h"
 #include "diag.h"
-#include "eval.h"
+
+enum pkt_proto {
+	PKT_TCP,
+	PKT_UDP,
+	PKT_ICMP,    /* ICMP for IPv4, ICMPv6 for IPv6 */
+	PKT_OTHER,   /* any other layer-4 protocol (lint's "every protocol") */
+};
+
+/* The first packet of a new flow: what the evaluator decides (eval.h) and
+ * the probe sends (frame.h). */
+struct pkt {
+	int family;             /* FAM_IP4 or FAM_IP6 */
+	enum pkt_proto proto;
+	u128 src, dst;          /* as addr_first() gives them */
+	int port;               /* tcp/udp: destination port */
+	int icmp_type;          /* icmp: type, 0-255 */
+	const char *iif;        /* the interface it arrives on (`in IFACE`);
+	                           NULL: the one that reaches its source */
+};
 
 /* Words of a source span: separated by blanks; '#' starts a comment to the
  * end of the line; ';' is a word of its own. */

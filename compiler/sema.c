@@ -325,9 +325,10 @@ static void dedupe_prefixes(struct sema_prefix *v, int *n)
 {
 	if (*n < 2)
 		return;
-	struct pfx_index *idx = xmalloc(sizeof(*idx) * (size_t)*n);
-	bool *dup = xmalloc(sizeof(bool) * (size_t)*n);
-	memset(dup, 0, sizeof(bool) * (size_t)*n);
+	struct arena scratch;
+	arena_init(&scratch);
+	struct pfx_index *idx = arena_alloc(&scratch, sizeof(*idx) * (size_t)*n);
+	bool *dup = arena_alloc(&scratch, sizeof(bool) * (size_t)*n);
 	for (int i = 0; i < *n; i++)
 		idx[i] = (struct pfx_index){ &v[i].pfx, i };
 	qsort(idx, (size_t)*n, sizeof(*idx), cmp_pfx_index);
@@ -339,8 +340,7 @@ static void dedupe_prefixes(struct sema_prefix *v, int *n)
 		if (!dup[i])
 			v[k++] = v[i];
 	*n = k;
-	free(idx);
-	free(dup);
+	arena_free(&scratch);
 }
 
 /* Docker's networks in the order to offer them for a name it does not
@@ -917,7 +917,9 @@ static void check_duplicate_prefixes(struct sema *s)
 	size_t n = 0;
 	for (size_t i = 0; i < s->nblocks; i++)
 		n += (size_t)s->blocks[i].nprefixes;
-	struct owned *v = xmalloc(sizeof(*v) * (n ? n : 1));
+	struct arena scratch;
+	arena_init(&scratch);
+	struct owned *v = arena_alloc(&scratch, sizeof(*v) * (n ? n : 1));
 	size_t k = 0;
 	for (size_t i = 0; i < s->nblocks; i++)
 		for (int j = 0; j < s->blocks[i].nprefixes; j++)
@@ -943,7 +945,7 @@ static void check_duplicate_prefixes(struct sema *s)
 			what, where);
 		diag_note(s->dl, d, v[first].p->loc, "first used here");
 	}
-	free(v);
+	arena_free(&scratch);
 }
 
 static const struct ast_value *first_docker_in(const struct ast_list *l)

@@ -5,7 +5,9 @@
  * compile), judged by fstat (regular files only, and no larger than the
  * caller's limit) and read in one arena allocation of its size plus the two
  * NULs the scanner needs.  Standard input, which may be a pipe of unknown
- * size, is the one stream read by chunks, up to the same limit.
+ * size, is the one stream read by chunks, up to the same limit.  What goes
+ * wrong is first a struct src_fault: src_read() words it for policy files,
+ * src_read_file() hands it to a caller with words of its own.
  */
 #include "source.h"
 #include "arena.h"
@@ -85,15 +87,44 @@ static const char *too_large(struct arena *a, unsigned long long size, size_t ma
 			    src_size_words(a, size), src_size_words(a, SRC_MAX_FILE));
 }
 
-static const char *io_error(int err)
+static const char *kind_of(mode_t m)
 {
-	errno = err;
-	return strerror(err);
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO (named pipe)"
+	       : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
+	       : S_ISSOCK(m) ? "a socket" : "a special file";
+}
+
+/* src_read()'s words for x, and its errno. */
+static const char *fault_words(struct arena *a, const struct src_fault *x, size_t max)
+{
+	switch (x->kind) {
+	case SRC_FAULT_OPEN:
+	case SRC_FAULT_READ:
+		break;
+	case SRC_FAULT_TYPE:
+		errno = EINVAL;
+		return arena_printf(a, "it is %s, not a regular file", kind_of(x->mode));
+	case SRC_FAULT_SIZE:
+		return too_large(a, x->size, max, x->stream);
+	case SRC_FAULT_CHANGED:
+		errno = EAGAIN;
+		return arena_printf(a, "it changed while it was read (it had %s when it "
+				    "was opened, %s now); try again once it is written",
+				    src_size_words(a, x->size), x->grew ? "more" : "fewer");
+	}
+	errno = x->err;
+	return strerror(x->err);
+}
+
+static bool io_fault(struct src_fault *x, enum src_fault_kind kind, int err)
+{
+	*x = (struct src_fault){ .kind = kind, .err = err };
+	return false;
 }
 
 /* Reads exactly want bytes into buf; a short read is a file that shrank,
  * a byte past want one that grew: either way not the file fstat saw. */
-static const char *read_regular(struct arena *a, int fd, char *buf, size_t want)
+static bool read_regular(int fd, char *buf, size_t want, struct src_fault *x)
 {
 	size_t got = 0;
 	for (;;) {
@@ -103,14 +134,13 @@ static const char *read_regular(struct arena *a, int fd, char *buf, size_t want)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			return io_error(errno);
+			return io_fault(x, SRC_FAULT_READ, errno);
 		if (n == 0 && past)
-			return NULL;
+			return true;
 		if (n == 0 || past) {
-			errno = EAGAIN;
-			return arena_printf(a, "it changed while it was read (it had %s when it "
-					    "was opened, %s now); try again once it is written",
-					    src_size_words(a, want), n == 0 ? "fewer" : "more");
+			*x = (struct src_fault){ .kind = SRC_FAULT_CHANGED, .size = want,
+						 .grew = n != 0 };
+			return false;
 		}
 		got += (size_t)n;
 	}
@@ -118,7 +148,7 @@ static const char *read_regular(struct arena *a, int fd, char *buf, size_t want)
 
 /* Standard input, of unknown size: by chunks into a growing buffer, then
  * into the arena (the one input held twice, while it is read). */
-static char *read_stream(struct arena *a, int fd, size_t max, size_t *len, const char **why)
+static char *read_stream(struct arena *a, int fd, size_t max, size_t *len, struct src_fault *x)
 {
 	size_t cap = 65536, n = 0;
 	char *buf = xmalloc(cap);
@@ -133,9 +163,8 @@ static char *read_stream(struct arena *a, int fd, size_t max, size_t *len, const
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			int err = errno;
+			io_fault(x, SRC_FAULT_READ, errno);
 			free(buf);
-			*why = io_error(err);
 			return NULL;
 		}
 		if (got == 0)
@@ -143,7 +172,7 @@ static char *read_stream(struct arena *a, int fd, size_t max, size_t *len, const
 		n += (size_t)got;
 		if (n > max) {
 			free(buf);
-			*why = too_large(a, n, max, true);
+			*x = (struct src_fault){ .kind = SRC_FAULT_SIZE, .size = n, .stream = true };
 			return NULL;
 		}
 	}
@@ -154,11 +183,44 @@ static char *read_stream(struct arena *a, int fd, size_t max, size_t *len, const
 	return text;
 }
 
-static const char *kind_of(mode_t m)
+/* The text of path (of the standard input when is_stdin) in the arena, with
+ * room for the two NULs; NULL with *x filled. */
+static char *read_text(struct arena *a, const char *path, bool is_stdin, size_t max, size_t *len,
+		       struct src_fault *x)
 {
-	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO (named pipe)"
-	       : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
-	       : S_ISSOCK(m) ? "a socket" : "a special file";
+	if (max > SRC_MAX_FILE)
+		max = SRC_MAX_FILE;
+	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+	 * writer, forever if there is none.  fstat then refuses it. */
+	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		io_fault(x, SRC_FAULT_OPEN, errno);
+		return NULL;
+	}
+	struct stat st;
+	char *text = NULL;
+	if (fstat(fd, &st) != 0) {
+		io_fault(x, SRC_FAULT_READ, errno);
+	} else if (S_ISREG(st.st_mode)) {
+		off_t at = is_stdin ? lseek(fd, 0, SEEK_CUR) : 0;
+		unsigned long long size = (unsigned long long)st.st_size -
+					  (at > 0 && at <= st.st_size ? (unsigned long long)at : 0);
+		if (size > max) {
+			*x = (struct src_fault){ .kind = SRC_FAULT_SIZE, .size = size };
+		} else {
+			*len = (size_t)size;
+			text = arena_alloc(a, *len + 2);
+			if (!read_regular(fd, text, *len, x))
+				text = NULL;
+		}
+	} else if (is_stdin) {
+		text = read_stream(a, fd, max, len, x);
+	} else {
+		*x = (struct src_fault){ .kind = SRC_FAULT_TYPE, .mode = st.st_mode };
+	}
+	if (!is_stdin)
+		close(fd);
+	return text;
 }
 
 struct src_file *src_read(struct arena *a, const char *path, const struct src_file *parent,
@@ -171,50 +233,26 @@ struct src_file *src_read(struct arena *a, const char *path, const struct src_fi
 	if (max > SRC_MAX_FILE)
 		max = SRC_MAX_FILE;
 	bool is_stdin = strcmp(path, "-") == 0;
-	const char *shown = is_stdin ? "<stdin>" : path;
-	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
-	 * writer, forever if there is none.  fstat then refuses it. */
-	int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		*why = io_error(errno);
-		return NULL;
-	}
-	struct stat st;
-	char *text = NULL;
 	size_t len = 0;
-	if (fstat(fd, &st) != 0) {
-		*why = io_error(errno);
-	} else if (S_ISREG(st.st_mode)) {
-		off_t at = is_stdin ? lseek(fd, 0, SEEK_CUR) : 0;
-		unsigned long long size = (unsigned long long)st.st_size -
-					  (at > 0 && at <= st.st_size ? (unsigned long long)at : 0);
-		if (size > max) {
-			*why = too_large(a, size, max, false);
-		} else {
-			len = (size_t)size;
-			text = arena_alloc(a, len + 2);
-			*why = read_regular(a, fd, text, len);
-			if (*why)
-				text = NULL;
-		}
-	} else if (is_stdin) {
-		text = read_stream(a, fd, max, &len, why);
-	} else {
-		errno = EINVAL;
-		*why = arena_printf(a, "it is %s, not a regular file", kind_of(st.st_mode));
-	}
-	int saved = errno;
-	if (!is_stdin)
-		close(fd);
+	struct src_fault x;
+	char *text = read_text(a, path, is_stdin, max, &len, &x);
 	if (!text) {
-		errno = saved;
+		*why = fault_words(a, &x, max);
 		return NULL;
 	}
-	struct src_file *f = new_file(a, shown, text, len);
+	struct src_file *f = new_file(a, is_stdin ? "<stdin>" : path, text, len);
 	f->parent = parent;
 	f->included_at = included_at;
 	f->depth = parent ? parent->depth + 1 : 0;
 	return f;
+}
+
+struct src_file *src_read_file(struct arena *a, const char *path, size_t max,
+			       struct src_fault *fault)
+{
+	size_t len = 0;
+	char *text = read_text(a, path, false, max, &len, fault);
+	return text ? new_file(a, path, text, len) : NULL;
 }
 
 const char *src_line(const struct src_file *f, int line, size_t *len)

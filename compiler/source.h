@@ -12,8 +12,10 @@
 #ifndef D6C_SOURCE_H
 #define D6C_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct arena;
 struct src_file;
@@ -53,6 +55,29 @@ struct src_file {
  */
 struct src_file *src_read(struct arena *a, const char *path, const struct src_file *parent,
 			  struct loc included_at, size_t max, const char **why);
+/* What src_read_file() found wrong, as facts for the caller's own words. */
+enum src_fault_kind {
+	SRC_FAULT_OPEN,      /* open(2) failed: err */
+	SRC_FAULT_READ,      /* fstat(2) or read(2) failed: err */
+	SRC_FAULT_TYPE,      /* not a regular file: mode says what it is */
+	SRC_FAULT_SIZE,      /* over max: size, as fstat gave it */
+	SRC_FAULT_CHANGED,   /* it grew (grew) or shrank while read; size when opened */
+};
+struct src_fault {
+	enum src_fault_kind kind;
+	int err;
+	mode_t mode;
+	unsigned long long size;
+	bool grew;
+	bool stream;         /* src_read's standard input: size is what was read */
+};
+/* src_read() of a file that is not policy text (--docker-state), with the
+ * same guarantees (regular files only, no waiting on a FIFO, the size
+ * judged before reading, at most max bytes, no file that changes while
+ * read), where "-" is a file of that name.  NULL on failure, with *fault
+ * saying why. */
+struct src_file *src_read_file(struct arena *a, const char *path, size_t max,
+			       struct src_fault *fault);
 /* A file from a string, for tests and command-line operands. */
 struct src_file *src_from_string(struct arena *a, const char *path,
 				 const char *text, size_t len);

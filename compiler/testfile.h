@@ -15,9 +15,10 @@
 #define D6C_TESTFILE_H
 
 #include "diag.h"
+#include "eval.h"      /* EVAL_KERNEL, the form of the kernel arguments */
 #include "ir.h"
-#include "eval.h"
 #include "outcome.h"
+#include "packet.h"
 
 struct testfile_case {
 	struct pkt pkt;

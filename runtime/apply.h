@@ -1,7 +1,7 @@
 /*
  * apply.h - committing a compiled policy to the running kernel.
  *
- * Through libnftables, in this process: the JSON ruleset is one netlink
+ * Through libnftables, in this process: emit_text's script is one netlink
  * transaction that replaces d6c's own table and nothing else, so on any
  * failure the kernel keeps exactly the ruleset it had.  With a confirm
  * timeout the previous table (or its absence) is saved first and a watcher

@@ -30,8 +30,8 @@
  * below 128) with an ICMP error, so rejecting one of those shows as
  * OUTCOME_DROP.
  */
-#ifndef D6C_KERNEL_H
-#define D6C_KERNEL_H
+#ifndef D6C_PROBE_H
+#define D6C_PROBE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /*
- * test_docker.c - docker.c: Docker's network JSON read into docker_state.
+ * test_docker.c - docker_state.c and runtime/docker_api.c: Docker's network
+ * JSON read into docker_state, from a file or from the daemon.
  *
  * data/docker-networks.json is GET /networks and data/docker-inspect.json
  * `docker network inspect fixed6 pool6 dual hostbits`, both saved from a
@@ -369,6 +370,28 @@ static void test_load_errors(void **state)
 	snprintf(want, sizeof(want), "Docker state file %s is %u bytes; the limit is 64 MiB", big,
 		 DOCKER_STATE_MAX + 1);
 	assert_string_equal(err, want);
+
+	/* A FIFO nobody writes is refused at once, not waited on. */
+	char *fifo = NULL;
+	assert_true(asprintf(&fifo, "%s/state.fifo", f->dir) > 0);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_true(f->nfiles < FX_MAX_FILES);
+	f->files[f->nfiles++] = fifo;          /* the teardown removes it */
+	assert_null(load(f, fifo));
+	snprintf(want, sizeof(want), "Docker state file %s is a special file, not a regular file",
+		 fifo);
+	assert_string_equal(err, want);
+
+	/* "-" is a file of that name, not the standard input. */
+	char cwd[4096];
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	write_file(f, "-", "[{\"Name\": \"dash\", \"Id\": \"1\"}]");
+	assert_int_equal(chdir(f->dir), 0);
+	struct docker_state *s = load(f, "-");
+	assert_int_equal(chdir(cwd), 0);
+	assert_non_null(s);
+	assert_string_equal(s->nets[0].name, "dash");
+	assert_string_equal(s->source, "-");
 
 	const char *bad = write_file(f, "bad.json", "[\n  {\"Name\": \"x\", \"Id\": \"1\"},\n  oops\n]\n");
 	assert_null(load(f, bad));
