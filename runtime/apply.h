@@ -1,11 +1,26 @@
 /*
- * apply.h - committing a compiled policy to the running kernel.
+ * apply.h - committing a compiled policy to the running kernel; and, as the
+ * runtime's central header, how all of runtime/ reports errors.
  *
- * Through libnftables, in this process: the JSON ruleset is one netlink
- * transaction that replaces d6c's own table and nothing else, so on any
- * failure the kernel keeps exactly the ruleset it had.  With a confirm
+ * Through libnftables, in this process: emit_text.c's nft script (the text,
+ * not emit_json.c's JSON: apply.c says why) is parsed here and sent as one
+ * netlink transaction that replaces d6c's own table and nothing else, so on
+ * any failure the kernel keeps exactly the ruleset it had.  With a confirm
  * timeout the previous table (or its absence) is saved first and a watcher
  * process restores it unless `d6c confirm` runs in time.
+ *
+ * Errors, here and in every file of runtime/: a function that can fail
+ * returns -1 (NULL when it returns a pointer) and writes one message an
+ * administrator can act on into `char *err, size_t errlen`, always
+ * NUL-terminated: what went wrong and, where there is one, the way out,
+ * without "d6c: " and without a final newline (a message quoting nftables
+ * carries nftables' own lines after its first).  Whatever is more than one
+ * error -- each unsafe file trust_check_policy() finds, apply's notices and
+ * summary, doctor's findings -- comes back as data for the caller to print.
+ * Nothing in runtime/ writes to standard output or standard error (only to
+ * a FILE * its caller hands it), returns an exit status, or exits (out of
+ * memory aside, arena.h; forked children end in _exit): cli/ prints the
+ * messages and maps results to exit statuses.
  */
 #ifndef D6C_APPLY_H
 #define D6C_APPLY_H
