@@ -23,18 +23,21 @@
 #include <time.h>
 #include <unistd.h>
 
-static int fail(const char *path, int err)
-{
-	fprintf(stderr, "d6c: cannot write '%s': %s\n", path, strerror(err));
-	return -1;
-}
-
 /* What to write: a function and its argument, so that a ruleset and any
- * other text (d6c fmt -w) go through the same replacement. */
+ * other text (d6c fmt -w) go through the same replacement; and where to
+ * say why it could not be written. */
 struct writer {
 	int (*fn)(void *arg, FILE *out);
 	void *arg;
+	char *err;
+	size_t errlen;
 };
+
+static int fail(const struct writer *w, const char *path, int err)
+{
+	snprintf(w->err, w->errlen, "cannot write '%s': %s", path, strerror(err));
+	return -1;
+}
 
 static int write_stream(FILE *out, const struct writer *w)
 {
@@ -48,12 +51,12 @@ static int write_direct(const char *path, const struct writer *w)
 {
 	FILE *out = fopen(path, "w");
 	if (!out)
-		return fail(path, errno);
+		return fail(w, path, errno);
 	errno = 0;
 	int err = write_stream(out, w);
 	if (fclose(out) != 0 && !err)
 		err = errno;
-	return err ? fail(path, err) : 0;
+	return err ? fail(w, path, err) : 0;
 }
 
 /* The temporary file of target BASE is DIR/.BASE.d6c-XXXXXX.  Its writer
@@ -229,14 +232,14 @@ static int write_replace(const char *path, const struct writer *w)
 	if (!err)
 		remove_stale(dir, dirlen, base);
 	free(tmp);
-	return err ? fail(path, err) : 0;
+	return err ? fail(w, path, err) : 0;
 }
 
 static int write_to(const char *path, const struct writer *w)
 {
 	size_t len = strlen(path);
 	if (len == 0 || path[len - 1] == '/')
-		return fail(path, EISDIR);
+		return fail(w, path, EISDIR);
 	struct stat st;
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
 		char real[PATH_MAX];
@@ -245,21 +248,21 @@ static int write_to(const char *path, const struct writer *w)
 			char target[PATH_MAX];
 			ssize_t n = readlink(path, target, sizeof(target) - 1);
 			if (n <= 0)
-				return fail(path, errno ? errno : ENOENT);
+				return fail(w, path, errno ? errno : ENOENT);
 			target[n] = '\0';
 			const char *slash = strrchr(path, '/');
 			size_t dirlen = target[0] == '/' || !slash ? 0 : (size_t)(slash - path) + 1;
 			if (dirlen + (size_t)n >= sizeof(real))
-				return fail(path, ENAMETOOLONG);
+				return fail(w, path, ENAMETOOLONG);
 			memcpy(real, path, dirlen);
 			memcpy(real + dirlen, target, (size_t)n + 1);
 		}
 		if (stat(real, &st) == 0 && !S_ISREG(st.st_mode))
-			return S_ISDIR(st.st_mode) ? fail(path, EISDIR) : write_direct(real, w);
+			return S_ISDIR(st.st_mode) ? fail(w, path, EISDIR) : write_direct(real, w);
 		return write_replace(real, w);
 	}
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return S_ISDIR(st.st_mode) ? fail(path, EISDIR) : write_direct(path, w);
+		return S_ISDIR(st.st_mode) ? fail(w, path, EISDIR) : write_direct(path, w);
 	return write_replace(path, w);
 }
 
@@ -274,10 +277,11 @@ static int emit_ruleset(void *arg, FILE *out)
 	return e->emit(e->ir, out);
 }
 
-int output_write(const char *path, const struct ir_policy *ir, output_emit_fn *emit)
+int output_write(const char *path, const struct ir_policy *ir, output_emit_fn *emit, char *err,
+		 size_t errlen)
 {
 	struct emit_arg e = { ir, emit };
-	struct writer w = { emit_ruleset, &e };
+	struct writer w = { emit_ruleset, &e, err, errlen };
 	return write_to(path, &w);
 }
 
@@ -292,10 +296,10 @@ static int emit_text_bytes(void *arg, FILE *out)
 	return fwrite(t->text, 1, t->len, out) == t->len ? 0 : -1;
 }
 
-int output_write_text(const char *path, const char *text, size_t len)
+int output_write_text(const char *path, const char *text, size_t len, char *err, size_t errlen)
 {
 	struct text_arg t = { text, len };
-	struct writer w = { emit_text_bytes, &t };
+	struct writer w = { emit_text_bytes, &t, err, errlen };
 	return write_to(path, &w);
 }
 
