@@ -10,6 +10,16 @@
 
 #include <stdio.h>
 
+bool cli_trusted(struct arena *a, const char *policy)
+{
+	struct trust_report r;
+	if (trust_check_policy(a, policy, &r) == 0)
+		return true;
+	for (int i = 0; i < r.n; i++)
+		cli_error("%s", r.unsafe[i]);
+	return false;
+}
+
 int cmd_apply(struct cli *c)
 {
 	int rc;
@@ -35,7 +45,7 @@ int cmd_apply(struct cli *c)
 	}
 	/* Before the compile: a file others can change is not even read. */
 	for (int i = 0; i < c->npolicies; i++)
-		if (trust_check_policy(c->policies[i]) != 0)
+		if (!cli_trusted(&c->a, c->policies[i]))
 			return EXIT_USAGE;
 	cli_fetch_docker(c);
 	struct ir_policy *ir = cli_compile_one(c, &rc);

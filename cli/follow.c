@@ -20,6 +20,7 @@
  * moving it are all repaired within that time.
  */
 #include "follow.h"
+#include "cli.h"
 #include "compiler/arena.h"
 #include "compiler/compile.h"
 #include "compiler/docker_state.h"
@@ -28,7 +29,6 @@
 #include "runtime/docker_api.h"
 #include "runtime/docker_rule.h"
 #include "runtime/output.h"
-#include "runtime/trust.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -138,7 +138,7 @@ static enum round_result round_once(struct follower *f, bool offline)
 		st->source = "no Docker daemon";
 	}
 	/* Each round: the policy may have been moved or its modes changed. */
-	if (trust_check_policy(f->policy) != 0) {
+	if (!cli_trusted(&a, f->policy)) {
 		say("%s is not safe to apply; the ruleset in force stays", f->policy);
 		arena_free(&a);
 		return ROUND_APPLY_FAILED;   /* exit 2 on the first round, as apply */
