@@ -144,6 +144,10 @@ void cli_fetch_docker(struct cli *c);
 /* Whether apply may read policy and its includes (runtime/trust.h);
  * prints each unsafe file when not. */
 bool cli_trusted(struct arena *a, const char *policy);
+/* apply_options' report: apply_policy()'s notices, then its error, or its
+ * summary and what followed, on standard output (flushed) and standard
+ * error. */
+void cli_apply_report(int rc, const struct apply_result *res, const char *err);
 
 /* one function per command */
 int cmd_compile(struct cli *c);

@@ -159,7 +159,9 @@ static enum round_result round_once(struct follower *f, bool offline)
 		res = ROUND_POLICY_ERROR;
 	} else if (changed) {
 		fflush(stdout);
-		if (apply_policy(ir, f->apply) == APPLY_OK) {
+		struct apply_result ar;
+		char *aerr = arena_alloc(&a, APPLY_ERRLEN);
+		if (apply_policy(ir, f->apply, &ar, aerr, APPLY_ERRLEN) == 0) {
 			free(f->applied);
 			f->applied = text;
 			text = NULL;
