@@ -17,7 +17,10 @@
  * "Protected" means: inside a range that d6c's dispatch maps send to a
  * block, the compiled POLICY's when one is given, else the live table's.
  *
- * Convention: everything lives in the caller's arena; nothing here exits.
+ * Convention: the runtime's (apply.h).  A doctor has more to say than one
+ * error, so all of it is data in the caller's arena: each source that
+ * cannot be read leaves its reason in the facts, each judgement is a
+ * finding, and doctor_print.c writes only to the FILE * it is handed.
  */
 #ifndef D6C_DOCTOR_H
 #define D6C_DOCTOR_H
