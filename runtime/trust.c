@@ -39,7 +39,8 @@ struct check {
 	int cap;
 };
 
-static void unsafe(struct check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void unsafe(struct check *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static void unsafe(struct check *c, const char *fmt, ...)
 {
 	va_list ap, aq;
