@@ -140,6 +140,15 @@ struct sema_policy *cli_check_policy(struct cli *c, int *rc);
  * network. */
 void cli_fetch_docker(struct cli *c);
 
+/* cmd_apply.c, for follow.c too */
+/* Whether apply may read policy and its includes (runtime/trust.h);
+ * prints each unsafe file when not. */
+bool cli_trusted(struct arena *a, const char *policy);
+/* apply_options' report: apply_policy()'s notices, then its error, or its
+ * summary and what followed, on standard output (flushed) and standard
+ * error. */
+void cli_apply_report(int rc, const struct apply_result *res, const char *err);
+
 /* one function per command */
 int cmd_compile(struct cli *c);
 int cmd_check(struct cli *c);

@@ -1,14 +1,64 @@
 /*
  * cmd_apply.c - d6c apply (compile, then commit through libnftables),
  * confirm (keep an apply --confirm) and remove (d6c's table and its rule in
- * Docker's chains).
+ * Docker's chains); and what apply's runtime calls have to say, which
+ * follow.c says too.
  */
 #include "cli.h"
 #include "follow.h"
+#include "runtime/docker_rule.h"
 #include "runtime/doctor.h"
 #include "runtime/trust.h"
 
 #include <stdio.h>
+#include <string.h>
+
+bool cli_trusted(struct arena *a, const char *policy)
+{
+	struct trust_report r;
+	if (trust_check_policy(a, policy, &r) == 0)
+		return true;
+	for (int i = 0; i < r.n; i++)
+		cli_error("%s", r.unsafe[i]);
+	return false;
+}
+
+static void print_notices(const struct apply_notices *nt)
+{
+	for (int i = 0; i < nt->n; i++)
+		cli_error("%s", nt->line[i]);
+}
+
+void cli_apply_report(int rc, const struct apply_result *res, const char *err)
+{
+	const struct ir_policy *ir = res->ir;
+	const struct apply_options *opt = res->opt;
+	print_notices(&res->notices);
+	if (rc != 0) {
+		cli_error("%s", err);
+		if (res->unread)
+			cli_error("nothing was applied");
+		fflush(stdout);
+		return;
+	}
+	printf("%s %s: table inet %s %s, %d network%s, %d rule%s, %d IPv6 and %d IPv4 ranges\n",
+	       opt->dry_run ? "checked (dry run, nothing changed)" : "applied", ir->source,
+	       ir->table, opt->dry_run ? (res->existed ? "would be replaced" : "would be created")
+				       : (res->existed ? "replaced" : "created"),
+	       res->networks, res->networks == 1 ? "" : "s", res->rules, res->rules == 1 ? "" : "s",
+	       res->ranges6, res->ranges4);
+	if (res->docker_error[0])
+		cli_error("warning: cannot put the rule that accepts d6c's mark into Docker's chains "
+			  "(%s); Docker may drop what d6c allows", res->docker_error);
+	else if (res->docker_done[0])
+		printf("Docker's accept rule for mark 0x%x/0x%x: %s\n", ir->accept_mark,
+		       ir->accept_mask, res->docker_done);
+	if (!opt->dry_run && opt->confirm_seconds > 0)
+		printf("run 'd6c confirm%s%s' within %d seconds, or the previous table inet %s comes back\n",
+		       strcmp(ir->table, "d6c") ? " --table " : "",
+		       strcmp(ir->table, "d6c") ? ir->table : "", opt->confirm_seconds, ir->table);
+	fflush(stdout);
+}
 
 int cmd_apply(struct cli *c)
 {
@@ -20,6 +70,7 @@ int cmd_apply(struct cli *c)
 	c->apply.docker_accept = c->docker_accept > 0 || (c->follow_docker && c->docker_accept == 0);
 	if (c->apply.docker_accept && !c->ir.accept_mask)
 		c->ir.accept_mark = c->ir.accept_mask = IR_DEFAULT_ACCEPT_MARK;
+	c->apply.report = cli_apply_report;
 	if (c->follow_docker) {
 		if (c->npolicies != 1)
 			return cli_usage_error(c->cmd, c->npolicies ? "give one POLICY" : "no POLICY given");
@@ -27,25 +78,27 @@ int cmd_apply(struct cli *c)
 			return cli_usage_error(c->cmd, "--follow-docker applies for as long as it runs; "
 					   "it takes neither --dry-run nor --confirm");
 		if (!apply_have_cap()) {
-			fputs("d6c: apply needs CAP_NET_ADMIN to change the ruleset; run it as root\n",
-			      stderr);
+			cli_error("apply needs CAP_NET_ADMIN to change the ruleset; run it as root");
 			return EXIT_USAGE;
 		}
 		return follow_docker(c->policies[0], &c->ir, &c->apply, c->werror);
 	}
 	/* Before the compile: a file others can change is not even read. */
 	for (int i = 0; i < c->npolicies; i++)
-		if (trust_check_policy(c->policies[i]) != 0)
+		if (!cli_trusted(&c->a, c->policies[i]))
 			return EXIT_USAGE;
 	cli_fetch_docker(c);
 	struct ir_policy *ir = cli_compile_one(c, &rc);
 	if (!ir) {
 		if (rc == EXIT_POLICY)
-			fputs("d6c: nothing was applied\n", stderr);
+			cli_error("nothing was applied");
 		return rc;
 	}
-	rc = apply_policy(ir, &c->apply);
-	if (rc == APPLY_OK && !c->apply.dry_run) {
+	struct apply_result res;
+	char *err = arena_alloc(&c->a, APPLY_ERRLEN);
+	if (apply_policy(ir, &c->apply, &res, err, APPLY_ERRLEN) != 0)
+		return EXIT_USAGE;   /* cli_apply_report said why */
+	if (!c->apply.dry_run) {
 		/* what on this host makes the policy not what happens, a line each */
 		struct doctor_report r;
 		struct doctor_options o = { .table = ir->table, .ir = ir, .cheap = true,
@@ -54,19 +107,48 @@ int cmd_apply(struct cli *c)
 		doctor_run(&c->a, &o, &r);
 		doctor_print_warnings(stderr, &r);
 	}
-	return rc;
+	return EXIT_OK;
 }
 
 int cmd_remove(struct cli *c)
 {
 	if (c->npolicies != 0)
 		return cli_usage_error(c->cmd, "remove takes no POLICY");
-	return apply_remove(c->ir.table);
+	const char *table = c->ir.table;
+	char *err = arena_alloc(&c->a, APPLY_ERRLEN);
+	bool existed;
+	if (apply_remove(table, &existed, err, APPLY_ERRLEN) != 0) {
+		cli_error("%s", err);
+		return EXIT_USAGE;
+	}
+	if (existed)
+		printf("removed table inet %s\n", table);
+	else
+		printf("table inet %s was not loaded\n", table);
+	int n = docker_rule_remove(err, APPLY_ERRLEN);
+	if (n < 0) {
+		cli_error("cannot remove d6c's rule from Docker's chains: %s", err);
+		return EXIT_USAGE;
+	}
+	if (n > 0)
+		printf("removed %d rule%s accepting d6c's mark from Docker's chains\n", n,
+		       n == 1 ? "" : "s");
+	return EXIT_OK;
 }
 
 int cmd_confirm(struct cli *c)
 {
 	if (c->npolicies != 0)
 		return cli_usage_error(c->cmd, "confirm takes no POLICY");
-	return apply_confirm(c->ir.table, cli_rundir());
+	const char *table = c->ir.table;
+	char *err = arena_alloc(&c->a, APPLY_ERRLEN);
+	struct apply_notices nt;
+	int rc = apply_confirm(table, cli_rundir(), &nt, err, APPLY_ERRLEN);
+	print_notices(&nt);
+	if (rc != 0) {
+		cli_error("%s", err);
+		return EXIT_USAGE;
+	}
+	printf("confirmed: table inet %s stays\n", table);
+	return EXIT_OK;
 }

@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 int cmd_compile(struct cli *c)
@@ -18,8 +19,16 @@ int cmd_compile(struct cli *c)
 			fprintf(stderr, "d6c: %s was not written\n", c->output);
 		return rc;
 	}
-	if (c->output)
-		return output_write(c->output, ir, c->emit) == 0 ? EXIT_OK : EXIT_USAGE;
+	if (c->output) {
+		/* the message names the path as given, or its target (< PATH_MAX) */
+		size_t errlen = strlen(c->output) + PATH_MAX + 256;
+		char *err = arena_alloc(&c->a, errlen);
+		if (output_write(c->output, ir, c->emit, err, errlen) != 0) {
+			cli_error("%s", err);
+			return EXIT_USAGE;
+		}
+		return EXIT_OK;
+	}
 	if (c->emit(ir, stdout) != 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "d6c: cannot write to standard output: %s\n", strerror(errno));
 		return EXIT_USAGE;

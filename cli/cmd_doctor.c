@@ -8,6 +8,12 @@
 #include <errno.h>
 #include <string.h>
 
+static const int verdict_exit[] = {
+	[DOCTOR_FINE] = EXIT_OK,
+	[DOCTOR_PROBLEMS] = EXIT_POLICY,
+	[DOCTOR_CANNOT_TELL] = EXIT_USAGE,
+};
+
 int cmd_doctor(struct cli *c)
 {
 	if (c->npolicies > 1)
@@ -32,5 +38,5 @@ int cmd_doctor(struct cli *c)
 		fprintf(stderr, "d6c: cannot write to standard output: %s\n", strerror(errno));
 		return EXIT_USAGE;
 	}
-	return doctor_status(&r);
+	return verdict_exit[doctor_verdict_of(&r)];
 }

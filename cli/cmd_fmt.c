@@ -6,6 +6,7 @@
 #include "compiler/udiff.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 /* Runs fmt over paths; returns the exit status (0, 1 a file has syntax
@@ -46,10 +47,16 @@ static int fmt_files(enum fmt_mode mode, char **paths, int n, bool color)
 				rc = 2;
 			}
 			break;
-		case FMT_WRITE:
-			if (changed && output_write_text(path, text, len) != 0)
+		case FMT_WRITE: {
+			/* the message names the path as given, or its target (< PATH_MAX) */
+			size_t errlen = strlen(path) + PATH_MAX + 256;
+			char *err = arena_alloc(&a, errlen);
+			if (changed && output_write_text(path, text, len, err, errlen) != 0) {
+				cli_error("%s", err);
 				rc = 2;
+			}
 			break;
+		}
 		case FMT_CHECK:
 			if (changed) {
 				printf("%s\n", path);

@@ -20,6 +20,7 @@
  * moving it are all repaired within that time.
  */
 #include "follow.h"
+#include "cli.h"
 #include "compiler/arena.h"
 #include "compiler/compile.h"
 #include "compiler/docker_state.h"
@@ -28,11 +29,9 @@
 #include "runtime/docker_api.h"
 #include "runtime/docker_rule.h"
 #include "runtime/output.h"
-#include "runtime/trust.h"
 
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,17 +70,6 @@ static void pause_ms(int ms)
 		;
 }
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("d6c: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
 struct follower {
 	const char *policy;
 	const struct ir_options *ir;
@@ -101,15 +89,15 @@ static void keep_docker_rule(struct follower *f)
 	if (docker_rule_ensure(f->ir->accept_mark, f->ir->accept_mask, done, sizeof(done), err,
 			       sizeof(err)) != 0) {
 		if (strcmp(err, f->rule_err) != 0)
-			say("warning: cannot put the rule that accepts d6c's mark into Docker's chains "
-			    "(%s); Docker may drop what d6c allows", err);
+			cli_error("warning: cannot put the rule that accepts d6c's mark into "
+				  "Docker's chains (%s); Docker may drop what d6c allows", err);
 		snprintf(f->rule_err, sizeof(f->rule_err), "%s", err);
 		return;
 	}
 	f->rule_err[0] = '\0';
 	if (*done)
-		say("Docker's accept rule for mark 0x%x/0x%x: %s", f->ir->accept_mark,
-		    f->ir->accept_mask, done);
+		cli_error("Docker's accept rule for mark 0x%x/0x%x: %s", f->ir->accept_mark,
+			  f->ir->accept_mask, done);
 }
 
 enum round_result { ROUND_OK, ROUND_POLICY_ERROR, ROUND_APPLY_FAILED, ROUND_NO_DOCKER };
@@ -127,8 +115,8 @@ static enum round_result round_once(struct follower *f, bool offline)
 	enum round_result res = ROUND_OK;
 	struct docker_state *st = offline ? NULL : docker_state_fetch(&a, err, sizeof(err));
 	if (!st && !offline)
-		say("cannot read Docker's networks: %s; %s", err, f->applied
-		    ? "the ruleset in force stays" : "applying the policy without them");
+		cli_error("cannot read Docker's networks: %s; %s", err, f->applied
+			  ? "the ruleset in force stays" : "applying the policy without them");
 	if (!st && f->applied) {
 		arena_free(&a);
 		return ROUND_NO_DOCKER;
@@ -138,8 +126,8 @@ static enum round_result round_once(struct follower *f, bool offline)
 		st->source = "no Docker daemon";
 	}
 	/* Each round: the policy may have been moved or its modes changed. */
-	if (trust_check_policy(f->policy) != 0) {
-		say("%s is not safe to apply; the ruleset in force stays", f->policy);
+	if (!cli_trusted(&a, f->policy)) {
+		cli_error("%s is not safe to apply; the ruleset in force stays", f->policy);
 		arena_free(&a);
 		return ROUND_APPLY_FAILED;   /* exit 2 on the first round, as apply */
 	}
@@ -155,11 +143,13 @@ static enum round_result round_once(struct follower *f, bool offline)
 	if (failed || changed)
 		diag_print(&dl, stderr, false);
 	if (failed) {
-		say("%s has errors; the ruleset in force stays", f->policy);
+		cli_error("%s has errors; the ruleset in force stays", f->policy);
 		res = ROUND_POLICY_ERROR;
 	} else if (changed) {
 		fflush(stdout);
-		if (apply_policy(ir, f->apply) == APPLY_OK) {
+		struct apply_result ar;
+		char *aerr = arena_alloc(&a, APPLY_ERRLEN);
+		if (apply_policy(ir, f->apply, &ar, aerr, APPLY_ERRLEN) == 0) {
 			free(f->applied);
 			f->applied = text;
 			text = NULL;
@@ -186,9 +176,9 @@ int follow_docker(const char *policy, const struct ir_options *ir,
 		struct docker_events *ev = docker_events_open(err, sizeof(err));
 		if (!ev) {
 			if (first || !lost)
-				say("cannot follow Docker: %s; %s; retrying", err, f.applied
-				    ? "the ruleset in force stays"
-				    : "applying the policy with no Docker network known yet");
+				cli_error("cannot follow Docker: %s; %s; retrying", err, f.applied
+					  ? "the ruleset in force stays"
+					  : "applying the policy with no Docker network known yet");
 			lost = true;
 			if (!f.applied) {
 				enum round_result res = round_once(&f, true);
@@ -203,7 +193,7 @@ int follow_docker(const char *policy, const struct ir_options *ir,
 		}
 		docker_events_set_stop(ev, &wake);
 		if (lost)
-			say("following Docker again");
+			cli_error("following Docker again");
 		lost = false;
 		backoff = 250;
 		int rc = 1;
@@ -216,8 +206,8 @@ int follow_docker(const char *policy, const struct ir_options *ir,
 					docker_events_close(ev);
 					return res == ROUND_POLICY_ERROR ? 1 : 2;
 				}
-				say("following Docker's network events; the policy is applied again "
-				    "when they change what it compiles to");
+				cli_error("following Docker's network events; the policy is applied again "
+					  "when they change what it compiles to");
 			}
 			keep_docker_rule(&f);
 			do {
@@ -227,16 +217,16 @@ int follow_docker(const char *policy, const struct ir_options *ir,
 					keep_docker_rule(&f);
 			} while (rc == 0 && !stop && !reload);
 			if (rc == 1)
-				say("Docker: %s", docker_events_changes(ev));
+				cli_error("Docker: %s", docker_events_changes(ev));
 		}
 		docker_events_close(ev);
 		if (rc < 0 && !stop) {
-			say("Docker went away (%s); the ruleset in force stays; reconnecting", err);
+			cli_error("Docker went away (%s); the ruleset in force stays; reconnecting", err);
 			lost = true;
 			pause_ms(backoff);
 		}
 	}
 	free(f.applied);
-	say("stopped following Docker; the ruleset in force stays");
+	cli_error("stopped following Docker; the ruleset in force stays");
 	return 0;
 }

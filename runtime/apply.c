@@ -21,6 +21,7 @@
  */
 #include "apply.h"
 #include "docker_rule.h"
+#include "compiler/arena.h"
 #include "compiler/emit_text.h"
 #include "output.h"
 
@@ -72,6 +73,22 @@ static const char *nft_error(struct nft_ctx *nft)
 	return err && *err ? err : "(nftables gave no reason)\n";
 }
 
+/* Writes a message into err (apply.h's convention).  nftables ends its
+ * message with a newline; a message quoting it at its end loses that one,
+ * which the caller's printing puts back. */
+static void errf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	size_t n = strlen(err);
+	if (n > 0 && err[n - 1] == '\n')
+		err[n - 1] = '\0';
+}
+
 /* ---- run-directory files ---- */
 
 struct paths {
@@ -81,15 +98,14 @@ struct paths {
 static char *path_of(const char *rundir, const char *key, const char *ext)
 {
 	size_t n = strlen(rundir) + strlen(key) + strlen(ext) + 3;
-	char *p = malloc(n);
-	if (p)
-		snprintf(p, n, "%s/%s.%s", rundir, key, ext);
+	char *p = xmalloc(n);
+	snprintf(p, n, "%s/%s.%s", rundir, key, ext);
 	return p;
 }
 
 /* Keyed by table and network namespace: `ip netns exec` on one host must
  * not confirm or block another namespace's apply. */
-static bool make_paths(struct paths *p, const char *rundir, const char *table)
+static void make_paths(struct paths *p, const char *rundir, const char *table)
 {
 	struct stat st;
 	unsigned long long ns = stat("/proc/self/ns/net", &st) == 0 ? (unsigned long long)st.st_ino : 0;
@@ -98,7 +114,6 @@ static bool make_paths(struct paths *p, const char *rundir, const char *table)
 	p->lock = path_of(rundir, key, "lock");
 	p->pending = path_of(rundir, key, "pending");
 	p->outcome = path_of(rundir, key, "outcome");
-	return p->lock && p->pending && p->outcome;
 }
 
 static void free_paths(struct paths *p)
@@ -159,12 +174,25 @@ static long pending_pid(int fd)
 	return n > 0 ? strtol(buf, NULL, 10) : 0;
 }
 
+static void notice(struct apply_notices *nt, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void notice(struct apply_notices *nt, const char *fmt, ...)
+{
+	if (nt->n == APPLY_NOTICES)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(nt->line[nt->n++], sizeof(nt->line[0]), fmt, ap);
+	va_end(ap);
+}
+
 /* A pending file whose watcher is gone: the machine rebooted with the run
  * directory kept, the watcher was killed, or an apply --confirm died
  * before arming it.  Nothing will roll the table back; say so once and
  * remove the file.  Called with KEY.lock held, so no apply is arming a
  * watcher meanwhile. */
-static void clear_stale(const struct paths *p, const char *table)
+static void clear_stale(const struct paths *p, const char *table, struct apply_notices *nt)
 {
 	int fd = open(p->pending, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
@@ -173,14 +201,13 @@ static void clear_stale(const struct paths *p, const char *table)
 		long pid = pending_pid(fd);
 		if (unlink(p->pending) == 0) {
 			if (pid > 0)
-				fprintf(stderr, "d6c: removed a stale pending confirmation of table "
-					"inet %s: its watcher (pid %ld) is no longer running (a reboot, "
-					"or it was killed), so nothing was going to roll it back\n",
-					table, pid);
+				notice(nt, "removed a stale pending confirmation of table inet %s: "
+				       "its watcher (pid %ld) is no longer running (a reboot, or it "
+				       "was killed), so nothing was going to roll it back", table, pid);
 			else
-				fprintf(stderr, "d6c: removed a stale pending confirmation of table "
-					"inet %s: the apply --confirm that made it stopped before "
-					"arming its watcher\n", table);
+				notice(nt, "removed a stale pending confirmation of table inet %s: "
+				       "the apply --confirm that made it stopped before arming its "
+				       "watcher", table);
 		}
 	}
 	close(fd);
@@ -217,22 +244,28 @@ enum saved_state {
 	SAVED_FAILED,   /* could not read it */
 };
 
-static enum saved_state save_table(const char *table, char **text)
+/* SAVED_FAILED with the reason in err. */
+static enum saved_state save_table(const char *table, char **text, char *err, size_t errlen)
 {
 	*text = NULL;
 	struct nft_ctx *nft = new_ctx();
-	if (!nft)
+	if (!nft) {
+		errf(err, errlen, "cannot read the current table inet %s: cannot set up libnftables",
+		    table);
 		return SAVED_FAILED;
+	}
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "list table inet %s", table);
 	enum saved_state st = SAVED_FAILED;
 	if (nft_run_cmd_from_buffer(nft, cmd) == 0) {
-		*text = strdup(nft_ctx_get_output_buffer(nft));
-		st = *text ? SAVED_TABLE : SAVED_FAILED;
+		const char *out = nft_ctx_get_output_buffer(nft);
+		size_t n = strlen(out) + 1;
+		*text = memcpy(xmalloc(n), out, n);
+		st = SAVED_TABLE;
 	} else if (strstr(nft_error(nft), "No such file or directory")) {
 		st = SAVED_ABSENT;
 	} else {
-		fprintf(stderr, "d6c: cannot read the current table inet %s:\n%s", table, nft_error(nft));
+		errf(err, errlen, "cannot read the current table inet %s:\n%s", table, nft_error(nft));
 	}
 	nft_ctx_free(nft);
 	return st;
@@ -294,7 +327,9 @@ static void watch(const struct paths *p, const char *table, const char *saved, i
 }
 
 /* Forks the watcher; it keeps pending_fd (and its lock) and nothing else of
- * ours, so a caller reading our output is not held up until the timeout. */
+ * ours, so a caller reading our output is not held up until the timeout.
+ * The child ends in _exit, here or in watch(), never in a return or exit():
+ * the stdio buffers and atexit handlers it inherited are its parent's. */
 static pid_t start_watcher(const struct paths *p, int pending_fd, const char *table,
 			   const char *saved, int seconds)
 {
@@ -340,117 +375,88 @@ static pid_t start_watcher(const struct paths *p, int pending_fd, const char *ta
 
 /* ---- apply ---- */
 
-static void summary(const struct ir_policy *ir, const struct apply_options *opt, bool existed)
+static void count(const struct ir_policy *ir, struct apply_result *res)
 {
-	int rules = 0;
+	res->networks = ir->nblocks;
 	for (int i = 0; i < ir->nchains; i++)
-		rules += ir->chains[i].nrules;
-	printf("%s %s: table inet %s %s, %d network%s, %d rule%s, %d IPv6 and %d IPv4 ranges\n",
-	       opt->dry_run ? "checked (dry run, nothing changed)" : "applied", ir->source,
-	       ir->table, opt->dry_run ? (existed ? "would be replaced" : "would be created")
-					: (existed ? "replaced" : "created"),
-	       ir->nblocks, ir->nblocks == 1 ? "" : "s", rules, rules == 1 ? "" : "s",
-	       ir->dispatch6.n, ir->dispatch4.n);
+		res->rules += ir->chains[i].nrules;
+	res->ranges6 = ir->dispatch6.n;
+	res->ranges4 = ir->dispatch4.n;
 }
 
-void apply_docker_rule(const struct ir_policy *ir)
+int apply_remove(const char *table, bool *existed, char *err, size_t errlen)
 {
-	char done[512], err[512];
-	if (!ir->accept_mask)
-		return;
-	if (docker_rule_ensure(ir->accept_mark, ir->accept_mask, done, sizeof(done), err,
-			       sizeof(err)) != 0)
-		fprintf(stderr, "d6c: warning: cannot put the rule that accepts d6c's mark into "
-			"Docker's chains (%s); Docker may drop what d6c allows\n", err);
-	else if (*done)
-		printf("Docker's accept rule for mark 0x%x/0x%x: %s\n", ir->accept_mark,
-		       ir->accept_mask, done);
-}
-
-int apply_remove(const char *table)
-{
+	*existed = false;
 	if (!apply_have_cap()) {
-		fputs("d6c: remove needs CAP_NET_ADMIN to change the ruleset; run it as root\n", stderr);
-		return APPLY_FAILED;
+		errf(err, errlen, "remove needs CAP_NET_ADMIN to change the ruleset; run it as root");
+		return -1;
 	}
 	char *saved = NULL;
-	enum saved_state st = save_table(table, &saved);
+	enum saved_state st = save_table(table, &saved, err, errlen);
 	free(saved);
 	if (st == SAVED_FAILED)
-		return APPLY_FAILED;
-	int rc = APPLY_OK;
+		return -1;
 	if (st == SAVED_TABLE) {
 		char why[1024];
 		if (restore(table, NULL, why, sizeof(why)) != 0) {
-			fprintf(stderr, "d6c: cannot delete table inet %s:\n%s", table, why);
-			return APPLY_FAILED;
+			errf(err, errlen, "cannot delete table inet %s:\n%s", table, why);
+			return -1;
 		}
-		printf("removed table inet %s\n", table);
-	} else {
-		printf("table inet %s was not loaded\n", table);
+		*existed = true;
 	}
-	char err[512];
-	int n = docker_rule_remove(err, sizeof(err));
-	if (n < 0) {
-		fprintf(stderr, "d6c: cannot remove d6c's rule from Docker's chains: %s\n", err);
-		rc = APPLY_FAILED;
-	} else if (n > 0) {
-		printf("removed %d rule%s accepting d6c's mark from Docker's chains\n", n,
-		       n == 1 ? "" : "s");
-	}
-	return rc;
+	return 0;
 }
 
-int apply_policy(const struct ir_policy *ir, const struct apply_options *opt)
+int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
+		 struct apply_result *res, char *err, size_t errlen)
 {
-	if (!apply_have_cap()) {
-		fputs("d6c: apply needs CAP_NET_ADMIN to change the ruleset; run it as root\n", stderr);
-		return APPLY_FAILED;
-	}
+	*res = (struct apply_result){ .ir = ir, .opt = opt };
+	err[0] = '\0';
 	bool confirm = !opt->dry_run && opt->confirm_seconds > 0;
 	struct paths p = { 0 };
-	int lock_fd = -1, pending_fd = -1, rc = APPLY_FAILED;
+	int lock_fd = -1, pending_fd = -1, rc = -1;
 	char *saved = NULL, *text = NULL;
 	struct nft_ctx *nft = NULL;
 	sigset_t old_mask;
 	bool masked = false;
 
-	if (!make_paths(&p, opt->rundir, ir->table)) {
-		fputs("d6c: out of memory\n", stderr);
+	if (!apply_have_cap()) {
+		errf(err, errlen, "apply needs CAP_NET_ADMIN to change the ruleset; run it as root");
 		goto out;
 	}
+	make_paths(&p, opt->rundir, ir->table);
 	/* Serialise applies of this table.  Without a run directory a plain
 	 * apply still works; a confirmed one must not start. */
 	if (!opt->dry_run && make_rundir(opt->rundir) == 0) {
 		lock_fd = open_locked(p.lock, O_RDWR, LOCK_EX);
 		if (lock_fd < 0 && errno == EWOULDBLOCK) {
-			fprintf(stderr, "d6c: another d6c apply of table inet %s is running\n", ir->table);
+			errf(err, errlen, "another d6c apply of table inet %s is running", ir->table);
 			goto out;
 		}
 	}
 	if (confirm && lock_fd < 0) {
-		fprintf(stderr, "d6c: --confirm needs the run directory '%s' (set D6C_RUNDIR): %s; "
-			"nothing was applied\n", opt->rundir, strerror(errno));
+		errf(err, errlen, "--confirm needs the run directory '%s' (set D6C_RUNDIR): %s; "
+		     "nothing was applied", opt->rundir, strerror(errno));
 		goto out;
 	}
 	/* A watcher would later roll this apply back to its own saved table. */
 	if (!opt->dry_run && pending_alive(p.pending)) {
-		fprintf(stderr, "d6c: an 'apply --confirm' of table inet %s is waiting for "
-			"'d6c confirm'; confirm it (or let it roll back) first\n", ir->table);
+		errf(err, errlen, "an 'apply --confirm' of table inet %s is waiting for "
+		     "'d6c confirm'; confirm it (or let it roll back) first", ir->table);
 		goto out;
 	}
 	if (lock_fd >= 0)
-		clear_stale(&p, ir->table);
-	enum saved_state st = save_table(ir->table, &saved);
+		clear_stale(&p, ir->table, &res->notices);
+	enum saved_state st = save_table(ir->table, &saved, err, errlen);
 	if (st == SAVED_FAILED) {
-		fputs("d6c: nothing was applied\n", stderr);
+		res->unread = true;
 		goto out;
 	}
 	if (confirm) {
 		pending_fd = open_locked(p.pending, O_WRONLY, LOCK_EX);
 		if (pending_fd < 0 || ftruncate(pending_fd, 0) != 0) {
-			fprintf(stderr, "d6c: cannot prepare '%s': %s; nothing was applied\n", p.pending,
-				strerror(errno));
+			errf(err, errlen, "cannot prepare '%s': %s; nothing was applied", p.pending,
+			     strerror(errno));
 			goto out;
 		}
 	}
@@ -458,14 +464,15 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt)
 	text = output_string(ir, emit_text);
 	nft = text ? new_ctx() : NULL;
 	if (!nft) {
-		fputs("d6c: cannot set up libnftables; nothing was applied\n", stderr);
+		errf(err, errlen, "cannot set up libnftables; nothing was applied");
 		goto out;
 	}
 	nft_ctx_set_dry_run(nft, opt->dry_run);
 	/* From the commit until the watcher is armed, SIGINT, SIGTERM and
 	 * SIGHUP wait: the ruleset is then either untouched or replaced with
 	 * its rollback armed, not replaced with nobody watching.  (The commit
-	 * itself is one transaction whatever happens to this process.) */
+	 * itself is one transaction whatever happens to this process.)  They
+	 * wait on until opt->report has said what happened. */
 	sigset_t hold;
 	sigemptyset(&hold);
 	sigaddset(&hold, SIGINT);
@@ -475,38 +482,38 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt)
 	sigprocmask(SIG_BLOCK, &hold, &old_mask);
 	masked = true;
 	if (nft_run_cmd_from_buffer(nft, text) != 0) {
-		fprintf(stderr, "d6c: the kernel refused the ruleset; the running ruleset is "
-			"unchanged\n%s", nft_error(nft));
+		errf(err, errlen, "the kernel refused the ruleset; the running ruleset is "
+		     "unchanged\n%s", nft_error(nft));
 		goto out;
 	}
 	if (confirm) {
 		pid_t pid = start_watcher(&p, pending_fd, ir->table, saved, opt->confirm_seconds);
 		if (pid < 0) {
 			char why[1024];
-			int err = errno;
+			int e = errno;
 			if (restore(ir->table, saved, why, sizeof(why)) == 0)
-				fprintf(stderr, "d6c: cannot start the confirm watcher (%s); the "
-					"previous table was put back\n", strerror(err));
+				errf(err, errlen, "cannot start the confirm watcher (%s); the previous "
+				     "table was put back", strerror(e));
 			else
-				fprintf(stderr, "d6c: cannot start the confirm watcher (%s), and putting "
-					"the previous table back FAILED; the new ruleset is live:\n%s",
-					strerror(err), why);
+				errf(err, errlen, "cannot start the confirm watcher (%s), and putting "
+				     "the previous table back FAILED; the new ruleset is live:\n%s",
+				     strerror(e), why);
 			unlink(p.pending);
 			goto out;
 		}
 		dprintf(pending_fd, "%ld\n", (long)pid);
 		unlink(p.outcome);
 	}
-	summary(ir, opt, st == SAVED_TABLE);
-	if (opt->docker_accept && !opt->dry_run)
-		apply_docker_rule(ir);
-	if (confirm)
-		printf("run 'd6c confirm%s%s' within %d seconds, or the previous table inet %s comes back\n",
-		       strcmp(ir->table, "d6c") ? " --table " : "",
-		       strcmp(ir->table, "d6c") ? ir->table : "", opt->confirm_seconds, ir->table);
-	rc = APPLY_OK;
+	res->existed = st == SAVED_TABLE;
+	count(ir, res);
+	if (opt->docker_accept && !opt->dry_run && ir->accept_mask)
+		docker_rule_ensure(ir->accept_mark, ir->accept_mask, res->docker_done,
+				   sizeof(res->docker_done), res->docker_error,
+				   sizeof(res->docker_error));
+	rc = 0;
 out:
-	fflush(stdout);
+	if (opt->report)
+		opt->report(rc, res, err);
 	if (masked)
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	if (nft)
@@ -521,14 +528,13 @@ out:
 	return rc;
 }
 
-int apply_confirm(const char *table, const char *rundir)
+int apply_confirm(const char *table, const char *rundir, struct apply_notices *notices,
+		  char *err, size_t errlen)
 {
+	notices->n = 0;
 	struct paths p;
-	if (!make_paths(&p, rundir, table)) {
-		free_paths(&p);
-		return APPLY_FAILED;
-	}
-	int rc = APPLY_FAILED;
+	make_paths(&p, rundir, table);
+	int rc = -1;
 	int fd = open(p.pending, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		FILE *f = fopen(p.outcome, "r");
@@ -539,11 +545,11 @@ int apply_confirm(const char *table, const char *rundir)
 			fclose(f);
 		}
 		if (last[0])
-			fprintf(stderr, "d6c: nothing to confirm for table inet %s; the last one was "
-				"not confirmed in time:\n%s", table, last);
+			errf(err, errlen, "nothing to confirm for table inet %s; the last one was "
+			     "not confirmed in time:\n%s", table, last);
 		else
-			fprintf(stderr, "d6c: nothing to confirm for table inet %s (no pending "
-				"apply --confirm)\n", table);
+			errf(err, errlen, "nothing to confirm for table inet %s (no pending "
+			     "apply --confirm)", table);
 		goto out;
 	}
 	long pid = pending_pid(fd);
@@ -552,7 +558,7 @@ int apply_confirm(const char *table, const char *rundir)
 	int gone = unlink(p.pending);
 	close(fd);
 	if (gone != 0) {
-		fprintf(stderr, "d6c: too late: the previous table inet %s is being put back\n", table);
+		errf(err, errlen, "too late: the previous table inet %s is being put back", table);
 		goto out;
 	}
 	if (alive && pid > 0)
@@ -560,15 +566,14 @@ int apply_confirm(const char *table, const char *rundir)
 	else if (alive)
 		;   /* an apply --confirm not armed yet: its watcher will find no file */
 	else if (pid > 0)
-		fprintf(stderr, "d6c: removed a stale pending confirmation: its watcher (pid %ld) "
-			"was no longer running (a reboot, or it was killed), so nothing was going "
-			"to roll table inet %s back; the table stays as it is\n", pid, table);
+		notice(notices, "removed a stale pending confirmation: its watcher (pid %ld) "
+		       "was no longer running (a reboot, or it was killed), so nothing was going "
+		       "to roll table inet %s back; the table stays as it is", pid, table);
 	else
-		fprintf(stderr, "d6c: removed a stale pending confirmation: the apply --confirm "
-			"that made it stopped before arming its watcher (it was no longer running); "
-			"table inet %s stays as it is\n", table);
-	printf("confirmed: table inet %s stays\n", table);
-	rc = APPLY_OK;
+		notice(notices, "removed a stale pending confirmation: the apply --confirm "
+		       "that made it stopped before arming its watcher (it was no longer "
+		       "running); table inet %s stays as it is", table);
+	rc = 0;
 out:
 	free_paths(&p);
 	return rc;

@@ -32,6 +32,8 @@ int command_run(const char *const argv[], char *out, size_t outlen)
 		if (null >= 0)
 			dup2(null, 0);
 		execvp(argv[0], (char *const *)argv);   /* exec does not write them */
+		/* the child, which could not run the command: 127, as a shell
+		 * says; _exit, as the parent's stdio buffers are not ours */
 		_exit(127);
 	}
 	close(fd[1]);

@@ -13,8 +13,10 @@
 #include <stddef.h>
 
 /* Runs argv with stdout and stderr into out (outlen bytes, always
- * NUL-terminated; the rest is read and dropped).  Returns the exit status,
- * 127 when the command could not run or was killed. */
+ * NUL-terminated; the rest is read and dropped).  Returns the command's
+ * exit status, 127 when it could not run or was killed: its answer, which
+ * the caller judges (docker_rule.c turns a failure into a message in err,
+ * as apply.h's convention says), not an exit status of d6c's. */
 int command_run(const char *const argv[], char *out, size_t outlen);
 
 /* The same into a malloc'd buffer of up to max bytes; NULL only when out

@@ -7,9 +7,9 @@
  * parsed by docker_state.c.  Events keep one streaming GET /events open in a
  * curl multi handle and cut it into JSON lines as it arrives.
  *
- * Convention: nothing here prints or exits; a failure is one message in
- * the caller's err buffer that names where the daemon was, what went
- * wrong, and, when there is one, what to do about it.
+ * Convention: the runtime's (apply.h): nothing here prints or exits; a
+ * failure is one message in the caller's err buffer that names where the
+ * daemon was, what went wrong, and, when there is one, what to do about it.
  */
 #include "docker_api.h"
 

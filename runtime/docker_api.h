@@ -9,8 +9,9 @@
  * --follow-docker the event stream (GET /events, network events only) says
  * when to refetch.
  *
- * Convention: as docker_state.h; the events object is malloc'd and freed by
- * docker_events_close().
+ * Errors: the runtime's convention (apply.h), which docker_state.h's is
+ * too; the message names where the daemon was.  The events object is
+ * malloc'd and freed by docker_events_close().
  */
 #ifndef D6C_DOCKER_API_H
 #define D6C_DOCKER_API_H

@@ -17,7 +17,10 @@
  * "Protected" means: inside a range that d6c's dispatch maps send to a
  * block, the compiled POLICY's when one is given, else the live table's.
  *
- * Convention: everything lives in the caller's arena; nothing here exits.
+ * Convention: the runtime's (apply.h).  A doctor has more to say than one
+ * error, so all of it is data in the caller's arena: each source that
+ * cannot be read leaves its reason in the facts, each judgement is a
+ * finding, and doctor_print.c writes only to the FILE * it is handed.
  */
 #ifndef D6C_DOCTOR_H
 #define D6C_DOCTOR_H
@@ -169,9 +172,14 @@ bool doctor_mark_covers(uint32_t value, uint32_t mask, uint32_t dvalue, uint32_t
 void doctor_run(struct arena *a, const struct doctor_options *opt, struct doctor_report *r);
 
 /* ---- doctor_print.c ---- */
-/* The exit status of `d6c doctor`: 2 when the host could not be read
- * (cannot_run), 1 when there is a problem, else 0. */
-int doctor_status(const struct doctor_report *r);
+/* What a report comes to.  Its number is the JSON's "status", and the exit
+ * status d6c doctor gives for it (cli/cmd_doctor.c). */
+enum doctor_verdict {
+	DOCTOR_FINE = 0,          /* what happens is what the policy says */
+	DOCTOR_PROBLEMS = 1,      /* a finding is a problem */
+	DOCTOR_CANNOT_TELL = 2,   /* too little of the host could be read (cannot_run) */
+};
+enum doctor_verdict doctor_verdict_of(const struct doctor_report *r);
 void doctor_print_text(FILE *out, const struct doctor_report *r);
 /* apply's lines: "d6c: warning: TEXT", one a problem, nothing else. */
 void doctor_print_warnings(FILE *out, const struct doctor_report *r);

@@ -15,14 +15,14 @@ static const char *const level_name[] = {
 
 static const char *const fam_key[2] = { [DOCTOR_IP6] = "ipv6", [DOCTOR_IP4] = "ipv4" };
 
-int doctor_status(const struct doctor_report *r)
+enum doctor_verdict doctor_verdict_of(const struct doctor_report *r)
 {
 	if (r->cannot_run)
-		return 2;
+		return DOCTOR_CANNOT_TELL;
 	for (int i = 0; i < r->n; i++)
 		if (r->v[i].level == DOCTOR_PROBLEM)
-			return 1;
-	return 0;
+			return DOCTOR_PROBLEMS;
+	return DOCTOR_FINE;
 }
 
 void doctor_print_text(FILE *out, const struct doctor_report *r)
@@ -213,7 +213,7 @@ json_t *doctor_json(const struct doctor_report *r)
 						       "subject", str_or_null(r->v[i].subject), "text",
 						       r->v[i].text));
 	json_object_set_new(o, "findings", found);
-	json_object_set_new(o, "status", json_integer(doctor_status(r)));
+	json_object_set_new(o, "status", json_integer(doctor_verdict_of(r)));
 	return o;
 }
 

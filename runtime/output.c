@@ -23,9 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static int fail(const char *path, int err)
+static int fail(char *err, size_t errlen, const char *path, int e)
 {
-	fprintf(stderr, "d6c: cannot write '%s': %s\n", path, strerror(err));
+	snprintf(err, errlen, "cannot write '%s': %s", path, strerror(e));
 	return -1;
 }
 
@@ -44,16 +44,16 @@ static int write_stream(FILE *out, const struct writer *w)
 }
 
 /* Not a regular file: write in place, as `> /dev/stdout` would. */
-static int write_direct(const char *path, const struct writer *w)
+static int write_direct(const char *path, const struct writer *w, char *errbuf, size_t errlen)
 {
 	FILE *out = fopen(path, "w");
 	if (!out)
-		return fail(path, errno);
+		return fail(errbuf, errlen, path, errno);
 	errno = 0;
 	int err = write_stream(out, w);
 	if (fclose(out) != 0 && !err)
 		err = errno;
-	return err ? fail(path, err) : 0;
+	return err ? fail(errbuf, errlen, path, err) : 0;
 }
 
 /* The temporary file of target BASE is DIR/.BASE.d6c-XXXXXX.  Its writer
@@ -174,7 +174,7 @@ static int fill(int fd, const struct writer *w, mode_t mode)
  * and synced, an instant before the rename.  File systems without O_TMPFILE
  * get a named temporary file from the start.
  */
-static int write_replace(const char *path, const struct writer *w)
+static int write_replace(const char *path, const struct writer *w, char *errbuf, size_t errlen)
 {
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
@@ -229,14 +229,14 @@ static int write_replace(const char *path, const struct writer *w)
 	if (!err)
 		remove_stale(dir, dirlen, base);
 	free(tmp);
-	return err ? fail(path, err) : 0;
+	return err ? fail(errbuf, errlen, path, err) : 0;
 }
 
-static int write_to(const char *path, const struct writer *w)
+static int write_to(const char *path, const struct writer *w, char *errbuf, size_t errlen)
 {
 	size_t len = strlen(path);
 	if (len == 0 || path[len - 1] == '/')
-		return fail(path, EISDIR);
+		return fail(errbuf, errlen, path, EISDIR);
 	struct stat st;
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
 		char real[PATH_MAX];
@@ -245,22 +245,24 @@ static int write_to(const char *path, const struct writer *w)
 			char target[PATH_MAX];
 			ssize_t n = readlink(path, target, sizeof(target) - 1);
 			if (n <= 0)
-				return fail(path, errno ? errno : ENOENT);
+				return fail(errbuf, errlen, path, errno ? errno : ENOENT);
 			target[n] = '\0';
 			const char *slash = strrchr(path, '/');
 			size_t dirlen = target[0] == '/' || !slash ? 0 : (size_t)(slash - path) + 1;
 			if (dirlen + (size_t)n >= sizeof(real))
-				return fail(path, ENAMETOOLONG);
+				return fail(errbuf, errlen, path, ENAMETOOLONG);
 			memcpy(real, path, dirlen);
 			memcpy(real + dirlen, target, (size_t)n + 1);
 		}
 		if (stat(real, &st) == 0 && !S_ISREG(st.st_mode))
-			return S_ISDIR(st.st_mode) ? fail(path, EISDIR) : write_direct(real, w);
-		return write_replace(real, w);
+			return S_ISDIR(st.st_mode) ? fail(errbuf, errlen, path, EISDIR)
+						     : write_direct(real, w, errbuf, errlen);
+		return write_replace(real, w, errbuf, errlen);
 	}
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return S_ISDIR(st.st_mode) ? fail(path, EISDIR) : write_direct(path, w);
-	return write_replace(path, w);
+		return S_ISDIR(st.st_mode) ? fail(errbuf, errlen, path, EISDIR)
+					     : write_direct(path, w, errbuf, errlen);
+	return write_replace(path, w, errbuf, errlen);
 }
 
 struct emit_arg {
@@ -274,11 +276,12 @@ static int emit_ruleset(void *arg, FILE *out)
 	return e->emit(e->ir, out);
 }
 
-int output_write(const char *path, const struct ir_policy *ir, output_emit_fn *emit)
+int output_write(const char *path, const struct ir_policy *ir, output_emit_fn *emit, char *err,
+		 size_t errlen)
 {
 	struct emit_arg e = { ir, emit };
 	struct writer w = { emit_ruleset, &e };
-	return write_to(path, &w);
+	return write_to(path, &w, err, errlen);
 }
 
 struct text_arg {
@@ -292,11 +295,11 @@ static int emit_text_bytes(void *arg, FILE *out)
 	return fwrite(t->text, 1, t->len, out) == t->len ? 0 : -1;
 }
 
-int output_write_text(const char *path, const char *text, size_t len)
+int output_write_text(const char *path, const char *text, size_t len, char *err, size_t errlen)
 {
 	struct text_arg t = { text, len };
 	struct writer w = { emit_text_bytes, &t };
-	return write_to(path, &w);
+	return write_to(path, &w, err, errlen);
 }
 
 char *output_string(const struct ir_policy *ir, output_emit_fn *emit)

@@ -8,10 +8,20 @@
 #ifndef D6C_TRUST_H
 #define D6C_TRUST_H
 
-/* Checks policy ("-": standard input, whose includes only) and every file
- * it includes.  Returns 0 when all are safe; otherwise prints, for each
- * unsafe file, what is wrong and the command that fixes it, and returns -1.
- * A file that cannot be read is left to the compile to report. */
-int trust_check_policy(const char *policy);
+struct arena;
+
+/* The unsafe files, more than one error: a message each, in the order
+ * found, saying what is wrong and the command that fixes it ("refusing to
+ * apply: ...; nothing was applied", without "d6c: "). */
+struct trust_report {
+	const char **unsafe;
+	int n;
+};
+
+/* Checks policy and every file it includes ("-", standard input, is not
+ * checked: the compile reads it, once).  Returns 0 when all are safe;
+ * otherwise -1, with each unsafe file's message in r (in a's memory).  A
+ * file that cannot be read is left to the compile to report. */
+int trust_check_policy(struct arena *a, const char *policy, struct trust_report *r);
 
 #endif

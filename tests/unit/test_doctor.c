@@ -402,7 +402,7 @@ static void test_judge_routed_fine(void **state)
 	struct host h;
 	host28(&h, "routed");
 	settle(&f->a, &h, true, 0);
-	assert_int_equal(doctor_status(&h.r), 0);
+	assert_int_equal(doctor_verdict_of(&h.r), 0);
 	const char *t = finding(&h.r, "network", DOCTOR_OK);
 	assert_non_null(t);
 	assert_non_null(strstr(t, "network web (br-4377de24197a; 2001:db8:d0d::/64): IPv6 gateway "
@@ -416,7 +416,7 @@ static void test_judge_nat_drop(void **state)
 	struct host h;
 	host28(&h, NULL);
 	settle(&f->a, &h, true, 2);
-	assert_int_equal(doctor_status(&h.r), 1);
+	assert_int_equal(doctor_verdict_of(&h.r), 1);
 	assert_string_equal(finding(&h.r, "network", DOCTOR_PROBLEM),
 			    "network web (br-4377de24197a; 2001:db8:d0d::/64): NAT gateway mode: "
 			    "Docker drops packets routed to its containers in raw PREROUTING (2 rules, "
@@ -430,12 +430,12 @@ static void test_judge_nat_drop(void **state)
 	/* not protected: nothing to fix */
 	host28(&h, NULL);
 	settle(&f->a, &h, false, 2);
-	assert_int_equal(doctor_status(&h.r), 0);
+	assert_int_equal(doctor_verdict_of(&h.r), 0);
 	/* allow-direct-routing: Docker drops nothing routed */
 	host28(&h, NULL);
 	h.r.f.hints.allow_direct_routing = 1;
 	settle(&f->a, &h, true, 0);
-	assert_int_equal(doctor_status(&h.r), 0);
+	assert_int_equal(doctor_verdict_of(&h.r), 0);
 }
 
 static void test_judge_rule(void **state)
@@ -448,7 +448,7 @@ static void test_judge_rule(void **state)
 	h.r.f.rule.fam[DOCTOR_IP6].current = false;
 	h.r.f.rule.fam[DOCTOR_IP6].copies = 0;
 	settle(&f->a, &h, true, 0);
-	assert_int_equal(doctor_status(&h.r), 1);
+	assert_int_equal(doctor_verdict_of(&h.r), 1);
 	assert_non_null(strstr(finding(&h.r, "rule", DOCTOR_PROBLEM),
 			       "IPv6: d6c's rule accepting 0x10000000/0x10000000 is missing in "
 			       "ip6tables DOCKER-USER"));
@@ -475,7 +475,7 @@ static void test_judge_rule(void **state)
 	h.r.f.rule.fam[DOCTOR_IP6].docker_user = false;
 	h.r.f.rule.fam[DOCTOR_IP6].reached = false;
 	settle(&f->a, &h, true, 0);
-	assert_int_equal(doctor_status(&h.r), 0);
+	assert_int_equal(doctor_verdict_of(&h.r), 0);
 	assert_non_null(strstr(finding(&h.r, "network", DOCTOR_OK), "Docker before 28"));
 	/* ip6tables off: no rule needed, published ports go through docker-proxy */
 	host28(&h, NULL);
@@ -512,7 +512,7 @@ static void test_judge_other_tables(void **state)
 	h.r.f.seg6 = seg6;
 	h.r.f.nseg6 = 1;
 	settle(&f->a, &h, true, 0);
-	assert_int_equal(doctor_status(&h.r), 1);
+	assert_int_equal(doctor_verdict_of(&h.r), 1);
 	assert_non_null(strstr(finding(&h.r, "chain", DOCTOR_OK), "ip6 filter FORWARD (priority 0) is Docker's"));
 	assert_string_equal(finding(&h.r, "chain", DOCTOR_PROBLEM),
 			    "chain inet firewalld filter_FORWARD (priority 10, after d6c's) drops "
@@ -537,7 +537,7 @@ static void test_judge_nftables_backend(void **state)
 		h.r.f.hints.read = true;
 		h.r.f.hints.bridge_accept_fwmark = fwmark[i];
 		settle(&f->a, &h, true, 0);
-		assert_int_equal(doctor_status(&h.r), status[i]);
+		assert_int_equal(doctor_verdict_of(&h.r), status[i]);
 		assert_null(finding(&h.r, "rule", DOCTOR_OK));   /* xtables are not Docker's */
 	}
 	assert_non_null(strstr(finding(&h.r, "fwmark", DOCTOR_PROBLEM),
@@ -553,7 +553,7 @@ static void test_judge_not_root(void **state)
 	h.r.f.rule_read = false;
 	h.r.f.table_loaded = -1;
 	settle(&f->a, &h, true, 0);
-	assert_int_equal(doctor_status(&h.r), 2);
+	assert_int_equal(doctor_verdict_of(&h.r), 2);
 	assert_non_null(strstr(finding(&h.r, "host", DOCTOR_NOTE), "run d6c doctor as root"));
 }
 
