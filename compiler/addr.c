@@ -33,12 +33,14 @@ u128 addr_first(const struct prefix *p)
 	return v;
 }
 
+/* Total over any len, so that a prefix read from a text that addr_parse()
+ * refused (addr_error_message) cannot shift out of range. */
 static u128 host_mask(int family, int len)
 {
 	int host = addr_bits(family) - len;
-	if (host == 0)
+	if (host <= 0)
 		return 0;
-	if (host == 128)
+	if (host >= 128)
 		return ~(u128)0;
 	return ((u128)1 << host) - 1;
 }
@@ -150,8 +152,10 @@ void addr_error_message(enum addr_err e, const char *text, char *buf, size_t len
 		break;
 	case ADDR_ERR_HOST_BITS:
 		/* The prefix meant: the same length, the host bits cleared. */
-		parse_loose(text, &fixed);
-		addr_to_bytes(family, addr_first(&fixed) & ~host_mask(family, fixed.len), fixed.addr);
+		if (parse_loose(text, &fixed) == ADDR_OK)
+			addr_to_bytes(fixed.family,
+				      addr_first(&fixed) & ~host_mask(fixed.family, fixed.len),
+				      fixed.addr);
 		addr_format(&fixed, meant);
 		snprintf(buf, len, "host bits set in %s; did you mean %s?", text, meant);
 		break;
