@@ -3,7 +3,9 @@
  *
  * inet_pton() decides what an address is, so d6c accepts exactly the forms
  * the C library does (every IPv6 notation, dotted-quad IPv4 without leading
- * zeros).  Errors say what is wrong and, for host bits, the prefix meant.
+ * zeros).  addr_parse() tells what is wrong as a code, by which the scanner
+ * picks its diagnostic; addr_error_message() says it in words and, for host
+ * bits, names the prefix meant.
  */
 #include "addr.h"
 
@@ -31,12 +33,14 @@ u128 addr_first(const struct prefix *p)
 	return v;
 }
 
+/* Total over any len, so that a prefix read from a text that addr_parse()
+ * refused (addr_error_message) cannot shift out of range. */
 static u128 host_mask(int family, int len)
 {
 	int host = addr_bits(family) - len;
-	if (host == 0)
+	if (host <= 0)
 		return 0;
-	if (host == 128)
+	if (host >= 128)
 		return ~(u128)0;
 	return ((u128)1 << host) - 1;
 }
@@ -79,55 +83,83 @@ void addr_format(const struct prefix *p, char buf[ADDR_STRLEN])
 	}
 }
 
-bool addr_parse(const char *text, struct prefix *out, char *err, size_t errlen)
+/* The address and length of text as written, host bits and all. */
+static enum addr_err parse_loose(const char *text, struct prefix *out)
 {
 	char host[ADDR_STRLEN];
 	const char *slash = strchr(text, '/');
 	size_t hlen = slash ? (size_t)(slash - text) : strlen(text);
 	int family = memchr(text, ':', hlen) ? FAM_IP6 : FAM_IP4;
-	const char *fname = addr_family_name(family);
 
 	memset(out, 0, sizeof(*out));
 	out->family = (uint8_t)family;
-	if (hlen >= sizeof(host) ||
-	    (memcpy(host, text, hlen), host[hlen] = '\0',
-	     inet_pton(family == FAM_IP4 ? AF_INET : AF_INET6, host, out->addr) != 1)) {
-		snprintf(err, errlen, "'%.*s' is not a valid %s address",
-			 (int)(hlen < 60 ? hlen : 60), text, fname);
-		return false;
-	}
+	if (hlen >= sizeof(host))
+		return ADDR_ERR_INVALID;
+	memcpy(host, text, hlen);
+	host[hlen] = '\0';
+	if (inet_pton(family == FAM_IP4 ? AF_INET : AF_INET6, host, out->addr) != 1)
+		return ADDR_ERR_INVALID;
 	int max = addr_bits(family);
 	out->len = (uint8_t)max;
 	if (slash) {
 		const char *d = slash + 1;
-		long len = 0;
-		if (*d == '\0') {
-			snprintf(err, errlen, "prefix length is missing after '/' in %.60s", text);
-			return false;
-		}
+		if (*d == '\0')
+			return ADDR_ERR_LEN_MISSING;
 		/* Leading zeros are fine, as in every other number. */
 		const char *digits = d;
 		while (digits[0] == '0' && digits[1] != '\0')
 			digits++;
+		long len = 0;
 		if (strspn(d, "0123456789") != strlen(d) || strlen(digits) > 3 ||
-		    (len = strtol(digits, NULL, 10)) > max) {
-			snprintf(err, errlen, "prefix length '/%.40s' is out of range for %s (0-%d)",
-				 d, fname, max);
-			return false;
-		}
+		    (len = strtol(digits, NULL, 10)) > max)
+			return ADDR_ERR_LEN_RANGE;
 		out->len = (uint8_t)len;
 	}
-	u128 v = addr_first(out);
-	u128 hostbits = v & host_mask(family, out->len);
-	if (hostbits) {
-		struct prefix fixed = *out;
-		addr_to_bytes(family, v & ~host_mask(family, out->len), fixed.addr);
-		char buf[ADDR_STRLEN];
-		addr_format(&fixed, buf);
-		snprintf(err, errlen, "host bits set in %s; did you mean %s?", text, buf);
-		return false;
+	return ADDR_OK;
+}
+
+enum addr_err addr_parse(const char *text, struct prefix *out)
+{
+	enum addr_err e = parse_loose(text, out);
+	if (e == ADDR_OK && (addr_first(out) & host_mask(out->family, out->len)) != 0)
+		return ADDR_ERR_HOST_BITS;
+	return e;
+}
+
+void addr_error_message(enum addr_err e, const char *text, char *buf, size_t len)
+{
+	const char *slash = strchr(text, '/');
+	size_t hlen = slash ? (size_t)(slash - text) : strlen(text);
+	int family = memchr(text, ':', hlen) ? FAM_IP6 : FAM_IP4;
+	const char *fname = addr_family_name(family);
+	struct prefix fixed;
+	char meant[ADDR_STRLEN];
+	switch (e) {
+	case ADDR_OK:
+		if (len > 0)
+			buf[0] = '\0';
+		break;
+	case ADDR_ERR_INVALID:
+		snprintf(buf, len, "'%.*s' is not a valid %s address", (int)(hlen < 60 ? hlen : 60),
+			 text, fname);
+		break;
+	case ADDR_ERR_LEN_MISSING:
+		snprintf(buf, len, "prefix length is missing after '/' in %.60s", text);
+		break;
+	case ADDR_ERR_LEN_RANGE:
+		snprintf(buf, len, "prefix length '/%.40s' is out of range for %s (0-%d)",
+			 slash ? slash + 1 : "", fname, addr_bits(family));
+		break;
+	case ADDR_ERR_HOST_BITS:
+		/* The prefix meant: the same length, the host bits cleared. */
+		if (parse_loose(text, &fixed) == ADDR_OK)
+			addr_to_bytes(fixed.family,
+				      addr_first(&fixed) & ~host_mask(fixed.family, fixed.len),
+				      fixed.addr);
+		addr_format(&fixed, meant);
+		snprintf(buf, len, "host bits set in %s; did you mean %s?", text, meant);
+		break;
 	}
-	return true;
 }
 
 bool addr_covers(const struct prefix *outer, const struct prefix *inner)

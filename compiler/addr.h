@@ -30,9 +30,21 @@ typedef unsigned __int128 u128;
 /* Longest text addr_format() writes, with its NUL. */
 #define ADDR_STRLEN 64
 
-/* Parses "ADDR" or "ADDR/LEN".  On failure returns false and writes a message
- * an administrator can act on into err. */
-bool addr_parse(const char *text, struct prefix *out, char *err, size_t errlen);
+/* What addr_parse() found wrong with a text. */
+enum addr_err {
+	ADDR_OK,
+	ADDR_ERR_INVALID,      /* no address of its family, as inet_pton() judges */
+	ADDR_ERR_LEN_MISSING,  /* a '/' with nothing after it */
+	ADDR_ERR_LEN_RANGE,    /* a length that is no number or too long for the family */
+	ADDR_ERR_HOST_BITS,    /* bits set past the length */
+};
+
+/* Parses "ADDR" or "ADDR/LEN" into *out (left undefined on an error). */
+enum addr_err addr_parse(const char *text, struct prefix *out);
+/* The message for e, what addr_parse(text) returned, in words an
+ * administrator can act on: "host bits set in 2001:db8::1/64; did you mean
+ * 2001:db8::/64?".  Empty for ADDR_OK. */
+void addr_error_message(enum addr_err e, const char *text, char *buf, size_t len);
 /* Canonical text; "/LEN" only when shorter than a host address. */
 void addr_format(const struct prefix *p, char buf[ADDR_STRLEN]);
 /* The inverse of addr_first(): an integer's bytes in network order, and

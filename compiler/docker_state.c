@@ -70,8 +70,11 @@ static bool parse_subnet(const char *text, struct prefix *out, char *err, size_t
 	}
 	memcpy(host, text, hlen);
 	host[hlen] = '\0';
-	if (!addr_parse(host, out, err, errlen))
+	enum addr_err e = addr_parse(host, out);
+	if (e != ADDR_OK) {
+		addr_error_message(e, host, err, errlen);
 		return false;
+	}
 	/* The length, on the family's zero address, where no bit is a host bit. */
 	char zero[32];
 	if (strlen(slash + 1) > 8) {
@@ -82,8 +85,11 @@ static bool parse_subnet(const char *text, struct prefix *out, char *err, size_t
 	snprintf(zero, sizeof(zero), "%s/%s", out->family == FAM_IP4 ? "0.0.0.0" : "::",
 		 slash + 1);
 	struct prefix lenp;
-	if (!addr_parse(zero, &lenp, err, errlen))
+	e = addr_parse(zero, &lenp);
+	if (e != ADDR_OK) {
+		addr_error_message(e, zero, err, errlen);
 		return false;
+	}
 	out->len = lenp.len;
 	mask_host_bits(out);
 	return true;

@@ -2,12 +2,13 @@
  * fmt.c - `d6c fmt`: reprints a policy in its one canonical layout.
  *
  * The file is parsed first (scanner and parser only, includes not followed);
- * any error there and it is left alone.  Then a small tokenizer of our own,
- * which mirrors the token classes of grammar/lexer.l but keeps comments and
- * counts the newlines before each token, feeds a printer that knows only the
- * shape of the grammar: top-level statements end at ';', a network block runs
- * from its '<' to its '>', and a rule ends at ';'.  Token text is copied
- * byte for byte, so fmt can change layout and never meaning.
+ * any error there and it is left alone.  Then the scanner runs over it once
+ * more, in the mode of grammar/lexer.l that returns comments as tokens, and
+ * its tokens, each with its text as written and the newlines before it, feed
+ * a printer that knows only the shape of the grammar: top-level statements
+ * end at ';', a network block runs from its '<' to its '>', and a rule ends
+ * at ';'.  Token text is copied byte for byte, so fmt can change layout and
+ * never meaning.
  *
  * The layout (LANGUAGE.md, "Formatting: d6c fmt"): one statement a line;
  * single spaces between words, none before ',' and ';' and none around the
@@ -24,6 +25,8 @@
 #include "fmt.h"
 #include "arena.h"
 #include "parse.h"
+#include "parser.h"
+#include "lexer.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -35,127 +38,46 @@
 #define FMT_INDENT 4
 #define FMT_ONE_LINE_RULES 3
 
-enum {
-	TOK_WORD = 256,  /* keyword, name, number or address */
-	TOK_STR,
-	TOK_COMMENT,
-};
-
 struct tok {
-	int kind;          /* TOK_* or the punctuation character itself */
-	const char *s;
+	int kind;          /* the scanner's TOK_* or the punctuation character itself */
+	const char *s;     /* as written, in the file's text */
 	size_t len;
 	int nl;            /* newlines between the previous token (or comment) and this one */
 };
 
-/* ---- the tokenizer: grammar/lexer.l's classes, comments kept ---- */
+/* ---- the tokens: grammar/lexer.l's, comments kept ---- */
 
-static bool is_hex(char c)
+/* f's tokens in order into *out, comments among them; f scanned without an
+ * error already.  False when the scanner cannot start (the error is in dl). */
+static bool tokenize(struct arena *a, struct diag_list *dl, const struct src_file *f,
+		     struct tok **out, size_t *ntoks)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-/* An optional "/" DIGIT* after an address. */
-static size_t prefix_len(const char *s, size_t i, size_t end)
-{
-	if (i < end && s[i] == '/') {
-		i++;
-		while (i < end && is_digit(s[i]))
-			i++;
-	}
-	return i;
-}
-
-/* The longest of the word classes at s[i]; flex picks the longest match. */
-static size_t word_end(const char *s, size_t i, size_t end)
-{
-	size_t best = i;
-	/* {HEX}*":"[0-9A-Fa-f:.]*("/"{DIGIT}*)? */
-	size_t j = i;
-	while (j < end && is_hex(s[j]))
-		j++;
-	if (j < end && s[j] == ':') {
-		j++;
-		while (j < end && (is_hex(s[j]) || s[j] == ':' || s[j] == '.'))
-			j++;
-		j = prefix_len(s, j, end);
-		if (j > best)
-			best = j;
-	}
-	/* {DIGIT}+"."[0-9.]*("/"{DIGIT}*)?  and  {DIGIT}+ */
-	j = i;
-	while (j < end && is_digit(s[j]))
-		j++;
-	if (j > i) {
-		if (j > best)
-			best = j;
-		if (j < end && s[j] == '.') {
-			j++;
-			while (j < end && (is_digit(s[j]) || s[j] == '.'))
-				j++;
-			j = prefix_len(s, j, end);
-			if (j > best)
-				best = j;
-		}
-	}
-	/* [A-Za-z_][A-Za-z0-9_-]* (keywords are names to the layout) */
-	if (is_alpha(s[i])) {
-		j = i + 1;
-		while (j < end && (is_alpha(s[j]) || is_digit(s[j]) || s[j] == '-'))
-			j++;
-		if (j > best)
-			best = j;
-	}
-	return best > i ? best : i + 1;
-}
-
-static struct tok *tokenize(struct arena *a, const struct src_file *f, size_t *ntoks)
-{
+	struct parse_ctx ctx = { .a = a, .dl = dl, .file = (struct src_file *)f,
+				 .keep_comments = true };
+	void *scanner = parse_scanner_open(&ctx);
+	if (!scanner)
+		return false;
+	/* A clean file queues nothing here; a list of the scan's own keeps a
+	 * caller's list that is full (diag_full) from ending the scan early. */
+	struct diag_list quiet;
+	diag_init(&quiet, a);
+	ctx.dl = &quiet;
 	struct tok *v = NULL;
 	size_t n = 0, cap = 0;
-	const char *s = f->text;
-	size_t end = f->len, i = 0;
-	int nl = 1;  /* the start of the file counts as a line start */
-	while (i < end) {
-		char c = s[i];
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-			nl += c == '\n';
-			i++;
-			continue;
-		}
-		size_t j = i + 1;
-		int kind = (unsigned char)c;
-		if (c == '#') {
-			while (j < end && s[j] != '\n')
-				j++;
-			kind = TOK_COMMENT;
-		} else if (c == '"') {
-			while (j < end && s[j] != '"' && s[j] != '\n')
-				j++;
-			if (j < end && s[j] == '"')
-				j++;
-			kind = TOK_STR;
-		} else if (!strchr("<>;,=-", c)) {
-			j = word_end(s, i, end);
-			kind = TOK_WORD;
-		}
+	int line = 0;  /* the last line of the token before: the file's start is a line start */
+	D6C_YYSTYPE val;
+	struct loc loc;
+	int kind;
+	while ((kind = d6c_yylex(&val, &loc, scanner)) != TOK_YYEOF) {
 		ARENA_PUSH(a, v, n, cap);
-		v[n - 1] = (struct tok){ kind, s + i, j - i, nl };
-		nl = 0;
-		i = j;
+		v[n - 1] = (struct tok){ kind, d6c_yyget_text(scanner), (size_t)d6c_yyget_leng(scanner),
+					 loc.first_line - line };
+		line = loc.last_line;
 	}
+	parse_scanner_close(scanner);
+	*out = v;
 	*ntoks = n;
-	return v;
+	return true;
 }
 
 /* ---- the printer ---- */
@@ -398,14 +320,16 @@ char *fmt_source(struct arena *a, struct diag_list *dl, const struct src_file *f
 	if (rc != 0 || dl->nerrors > before)
 		return NULL;
 
+	struct tok *t;
 	size_t n;
-	struct tok *t = tokenize(a, f, &n);
+	if (!tokenize(a, dl, f, &t, &n))
+		return NULL;
 	struct printer p = { .a = a };
 	for (size_t i = 0; i < n;) {
 		if (t[i].kind == TOK_COMMENT) {
 			comment(&p, &t[i], 0, true);
 			i++;
-		} else if (t[i].kind == TOK_WORD && t[i].len == 7 && memcmp(t[i].s, "network", 7) == 0) {
+		} else if (t[i].kind == TOK_NETWORK) {
 			i = network(&p, t, n, i);
 		} else {
 			i = statement(&p, t, n, i, ';', 0);

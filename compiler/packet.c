@@ -100,13 +100,15 @@ static bool parse_addr(struct arena *a, struct diag_list *dl, const struct pkt_w
 {
 	char *text = word_text(a, w);
 	struct prefix p;
-	char err[160];
 	if (strchr(text, '/')) {
 		diag_error(dl, DC_PKT_PREFIX, w->loc, "%s: a packet has one address, not a prefix; write an "
 			   "address without '/LEN'", what);
 		return false;
 	}
-	if (!addr_parse(text, &p, err, sizeof(err))) {
+	enum addr_err e = addr_parse(text, &p);
+	if (e != ADDR_OK) {
+		char err[160];
+		addr_error_message(e, text, err, sizeof(err));
 		diag_error(dl, DC_PKT_ADDR, w->loc, "%s address expected: %s", what, err);
 		return false;
 	}

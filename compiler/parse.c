@@ -9,6 +9,7 @@
  * A file is scanned in place (yy_scan_buffer): its text in the arena ends
  * in the two NULs flex needs, so the input is held once.  One budget per
  * compile bounds what includes may add: bytes in all and files read.
+ * d6c fmt runs the same scanner without the parser (parse_scanner_open).
  */
 #include "parse.h"
 #include "arena.h"
@@ -32,30 +33,42 @@ struct file_chain {
 };
 
 
-int parse_run(struct parse_ctx *ctx)
+void *parse_scanner_open(struct parse_ctx *ctx)
 {
 	yyscan_t scanner;
 	if (d6c_yylex_init_extra(ctx, &scanner) != 0) {
 		diag_error(ctx->dl, DC_SCANNER, (struct loc){ 0 }, "cannot start the scanner: %s",
 			   strerror(errno));
-		return -1;
+		return NULL;
 	}
 	ctx->line = 1;
 	ctx->column = 1;
 	/* In place: text is followed by the two NULs flex needs. */
-	YY_BUFFER_STATE buf = d6c_yy_scan_buffer(ctx->file->text, ctx->file->len + 2, scanner);
-	if (!buf) {
+	if (!d6c_yy_scan_buffer(ctx->file->text, ctx->file->len + 2, scanner)) {
 		diag_error(ctx->dl, DC_SCANNER, (struct loc){ 0 }, "cannot start the scanner on '%s'",
 			   ctx->file->path);
 		d6c_yylex_destroy(scanner);
-		return -1;
+		return NULL;
 	}
-	int rc = d6c_yyparse(scanner, ctx);
-	/* A parse that stops before the end leaves flex's NUL after the last
+	return scanner;
+}
+
+void parse_scanner_close(void *scanner)
+{
+	/* A scan that stops before the end leaves flex's NUL after the last
 	 * token in the text, which diagnostics still quote. */
 	d6c_yy_restore_text(scanner);
-	d6c_yy_delete_buffer(buf, scanner);
+	/* The buffer goes too: d6c_yylex_destroy() frees every buffer it has. */
 	d6c_yylex_destroy(scanner);
+}
+
+int parse_run(struct parse_ctx *ctx)
+{
+	yyscan_t scanner = parse_scanner_open(ctx);
+	if (!scanner)
+		return -1;
+	int rc = d6c_yyparse(scanner, ctx);
+	parse_scanner_close(scanner);
 	return rc;
 }
 

@@ -35,6 +35,7 @@ struct parse_ctx {
 	struct loc this_token, prev_token;  /* the last two tokens scanned */
 	const char *last_text;     /* of the last NAME, NUMBER or STRING, for messages */
 	struct parse_budget *budget;  /* of the compile; NULL: no limit (d6c fmt) */
+	bool keep_comments;        /* d6c fmt's scan: a comment is a TOK_COMMENT */
 };
 
 /* Parses path and its includes.  Returns NULL when path itself cannot be
@@ -53,6 +54,11 @@ struct ast_item *parse_string(struct arena *a, struct diag_list *dl,
 /* The generated scanner and parser, for this module and its tests.
  * ctx->file's text must end in two NULs, as src_read() leaves it. */
 int parse_run(struct parse_ctx *ctx);
+/* The scanner alone over ctx->file, for parse_run() and d6c fmt, which
+ * calls d6c_yylex() itself; NULL when it cannot start (the error is queued). */
+void *parse_scanner_open(struct parse_ctx *ctx);
+/* Gives the text back whole (see d6c_yy_restore_text) and frees the scanner. */
+void parse_scanner_close(void *scanner);
 /* Puts back the byte flex replaced by a NUL after the last token. */
 void d6c_yy_restore_text(void *scanner);
 

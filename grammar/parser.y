@@ -128,6 +128,8 @@ static struct ast_list *via_list(struct parse_ctx *ctx, const char *word, struct
 %token <str> NAME "name"
 %token <str> STRING "string"
 %token <val> ADDR "address"
+/* Only d6c fmt's scan returns it (parse_ctx.keep_comments); no rule uses it. */
+%token COMMENT "comment"
 
 %type <val> value port icmp_item source target
 %type <list> values ports icmp_items sources targets opt_from opt_via ifnames

@@ -39,8 +39,7 @@ static bool raw_drop(struct arena *a, char *line, int family, struct doctor_raw_
 	for (int i = 0; i < 9; i++)
 		if (want[i] && strcmp(tok[i], want[i]) != 0)
 			return false;
-	char why[160];
-	if (!addr_parse(tok[3], &out->dst, why, sizeof(why)) || out->dst.family != family)
+	if (addr_parse(tok[3], &out->dst) != ADDR_OK || out->dst.family != family)
 		return false;
 	out->iface = arena_strdup(a, tok[6]);
 	return true;
@@ -224,10 +223,9 @@ static bool elem_range(const json_t *k, int family, u128 *first, u128 *last)
 	const json_t *wrapped = json_object_get(json_object_get(k, "elem"), "val");
 	if (wrapped)
 		k = wrapped;
-	char why[160];
 	struct prefix p;
 	if (json_is_string(k)) {
-		if (!addr_parse(json_string_value(k), &p, why, sizeof(why)) || p.family != family)
+		if (addr_parse(json_string_value(k), &p) != ADDR_OK || p.family != family)
 			return false;
 		*first = *last = addr_first(&p);
 		return true;
@@ -240,7 +238,7 @@ static bool elem_range(const json_t *k, int family, u128 *first, u128 *last)
 		char text[ADDR_STRLEN + 8];
 		snprintf(text, sizeof(text), "%.*s/%d", ADDR_STRLEN - 1, addr,
 			 (int)json_integer_value(json_object_get(pre, "len")));
-		if (!addr_parse(text, &p, why, sizeof(why)) || p.family != family)
+		if (addr_parse(text, &p) != ADDR_OK || p.family != family)
 			return false;
 		*first = addr_first(&p);
 		*last = addr_last(&p);
@@ -250,7 +248,7 @@ static bool elem_range(const json_t *k, int family, u128 *first, u128 *last)
 	u128 ends[2];
 	for (int i = 0; i < 2; i++) {
 		const char *s = json_string_value(json_array_get(range, (size_t)i));
-		if (!s || !addr_parse(s, &p, why, sizeof(why)) || p.family != family)
+		if (!s || addr_parse(s, &p) != ADDR_OK || p.family != family)
 			return false;
 		ends[i] = addr_first(&p);
 	}

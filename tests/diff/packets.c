@@ -330,8 +330,7 @@ void gen_format_pkt(const struct pkt *p, char *buf, size_t len)
 static bool parse_addr(const char *text, int *family, u128 *v)
 {
 	struct prefix p;
-	char err[160];
-	if (!addr_parse(text, &p, err, sizeof(err)) || p.len != addr_bits(p.family))
+	if (addr_parse(text, &p) != ADDR_OK || p.len != addr_bits(p.family))
 		return false;
 	*family = p.family;
 	*v = addr_first(&p);

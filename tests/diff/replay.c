@@ -144,14 +144,14 @@ static bool kernel_at_least(int major, int minor, char *release, size_t len)
  * malformed one (then *bad is set). */
 static bool parse_route(const char *s, struct case_routes *rt, bool *bad)
 {
-	char pfx[ADDR_STRLEN], via[8], ifname[8], err[160];
+	char pfx[ADDR_STRLEN], via[8], ifname[8];
 	int used = 0;
 	int got = sscanf(s, "route %63s %n%7s %7s %n", pfx, &used, via, ifname, &used);
 	if (got < 1)
 		return false;
 	struct prefix p;
 	*bad = s[used] != '\0' || (got != 1 && got != 3) || rt->n == MAX_ROUTES ||
-	       !addr_parse(pfx, &p, err, sizeof(err)) ||
+	       addr_parse(pfx, &p) != ADDR_OK ||
 	       (got == 3 && (strcmp(via, "via") != 0 ||
 			     (strcmp(ifname, "r0") != 0 && strcmp(ifname, "r1") != 0)));
 	if (!*bad)

@@ -52,9 +52,9 @@ static u128 mk(uint64_t hi, uint64_t lo)
 static struct prefix must_parse(const char *text)
 {
 	struct prefix p;
-	char err[256];
-	if (!addr_parse(text, &p, err, sizeof(err)))
-		fail_msg("addr_parse(%s) failed: %s", text, err);
+	enum addr_err e = addr_parse(text, &p);
+	if (e != ADDR_OK)
+		fail_msg("addr_parse(%s) failed: error %d", text, e);
 	return p;
 }
 
@@ -116,9 +116,9 @@ static void test_parse_good(void **state)
 	for (size_t i = 0; i < sizeof(good_cases) / sizeof(good_cases[0]); i++) {
 		const struct good *c = &good_cases[i];
 		struct prefix p;
-		char err[256] = "";
-		if (!addr_parse(c->text, &p, err, sizeof(err)))
-			fail_msg("addr_parse(%s) failed: %s", c->text, err);
+		enum addr_err e = addr_parse(c->text, &p);
+		if (e != ADDR_OK)
+			fail_msg("addr_parse(%s) failed: error %d", c->text, e);
 		if (p.family != c->family || p.len != c->len)
 			fail_msg("addr_parse(%s): family %d len %d, want %d %d", c->text, p.family,
 				 p.len, c->family, c->len);
@@ -137,35 +137,38 @@ static void test_parse_good(void **state)
 
 struct bad {
 	const char *text;
+	enum addr_err err;
 	const char *msg;  /* substring of the message */
 };
 
 static const struct bad bad_cases[] = {
-	{ "192.0.2.010", "'192.0.2.010' is not a valid IPv4 address" },
-	{ "2001:db8:::1", "'2001:db8:::1' is not a valid IPv6 address" },
-	{ "2001:db8:::1/64", "'2001:db8:::1' is not a valid IPv6 address" },
-	{ "256.1.1.1", "is not a valid IPv4 address" },
-	{ "1.2.3", "is not a valid IPv4 address" },
-	{ "1.2.3.4.5", "is not a valid IPv4 address" },
-	{ "1:2:3:4:5:6:7:8:9", "is not a valid IPv6 address" },
-	{ "2001:db8::g", "is not a valid IPv6 address" },
-	{ ":", "is not a valid IPv6 address" },
-	{ "2001:db8::/129", "prefix length '/129' is out of range for IPv6 (0-128)" },
-	{ "::/1000", "is out of range for IPv6 (0-128)" },
-	{ "2001:db8::/", "prefix length is missing after '/' in 2001:db8::/" },
-	{ "192.0.2.0/0033", "prefix length '/0033' is out of range for IPv4 (0-32)" },
-	{ "192.0.2.0/33", "prefix length '/33' is out of range for IPv4 (0-32)" },
-	{ "192.0.2.0/", "prefix length is missing after '/' in 192.0.2.0/" },
-	{ "192.0.2.0/2a", "is out of range for IPv4" },
-	{ "192.0.2.0/-1", "is out of range for IPv4" },
-	{ "2001:db8::1/64", "host bits set in 2001:db8::1/64; did you mean 2001:db8::/64?" },
-	{ "2001:db8:0:1::/63", "did you mean 2001:db8::/63?" },
-	{ "::1/0", "did you mean ::/0?" },
-	{ "::ffff:192.0.2.1/96", "did you mean ::ffff:0.0.0.0/96?" },
-	{ "2001:db8::1/127", "did you mean 2001:db8::/127?" },
-	{ "192.0.2.1/24", "host bits set in 192.0.2.1/24; did you mean 192.0.2.0/24?" },
-	{ "10.1.2.3/0", "did you mean 0.0.0.0/0?" },
-	{ "192.0.2.129/25", "did you mean 192.0.2.128/25?" },
+	{ "192.0.2.010", ADDR_ERR_INVALID, "'192.0.2.010' is not a valid IPv4 address" },
+	{ "2001:db8:::1", ADDR_ERR_INVALID, "'2001:db8:::1' is not a valid IPv6 address" },
+	{ "2001:db8:::1/64", ADDR_ERR_INVALID, "'2001:db8:::1' is not a valid IPv6 address" },
+	{ "256.1.1.1", ADDR_ERR_INVALID, "is not a valid IPv4 address" },
+	{ "1.2.3", ADDR_ERR_INVALID, "is not a valid IPv4 address" },
+	{ "1.2.3.4.5", ADDR_ERR_INVALID, "is not a valid IPv4 address" },
+	{ "1:2:3:4:5:6:7:8:9", ADDR_ERR_INVALID, "is not a valid IPv6 address" },
+	{ "2001:db8::g", ADDR_ERR_INVALID, "is not a valid IPv6 address" },
+	{ ":", ADDR_ERR_INVALID, "is not a valid IPv6 address" },
+	{ "2001:db8::/129", ADDR_ERR_LEN_RANGE, "prefix length '/129' is out of range for IPv6 (0-128)" },
+	{ "::/1000", ADDR_ERR_LEN_RANGE, "is out of range for IPv6 (0-128)" },
+	{ "2001:db8::/", ADDR_ERR_LEN_MISSING, "prefix length is missing after '/' in 2001:db8::/" },
+	{ "192.0.2.0/0033", ADDR_ERR_LEN_RANGE, "prefix length '/0033' is out of range for IPv4 (0-32)" },
+	{ "192.0.2.0/33", ADDR_ERR_LEN_RANGE, "prefix length '/33' is out of range for IPv4 (0-32)" },
+	{ "192.0.2.0/", ADDR_ERR_LEN_MISSING, "prefix length is missing after '/' in 192.0.2.0/" },
+	{ "192.0.2.0/2a", ADDR_ERR_LEN_RANGE, "is out of range for IPv4" },
+	{ "192.0.2.0/-1", ADDR_ERR_LEN_RANGE, "is out of range for IPv4" },
+	{ "2001:db8::1/64", ADDR_ERR_HOST_BITS,
+	  "host bits set in 2001:db8::1/64; did you mean 2001:db8::/64?" },
+	{ "2001:db8:0:1::/63", ADDR_ERR_HOST_BITS, "did you mean 2001:db8::/63?" },
+	{ "::1/0", ADDR_ERR_HOST_BITS, "did you mean ::/0?" },
+	{ "::ffff:192.0.2.1/96", ADDR_ERR_HOST_BITS, "did you mean ::ffff:0.0.0.0/96?" },
+	{ "2001:db8::1/127", ADDR_ERR_HOST_BITS, "did you mean 2001:db8::/127?" },
+	{ "192.0.2.1/24", ADDR_ERR_HOST_BITS,
+	  "host bits set in 192.0.2.1/24; did you mean 192.0.2.0/24?" },
+	{ "10.1.2.3/0", ADDR_ERR_HOST_BITS, "did you mean 0.0.0.0/0?" },
+	{ "192.0.2.129/25", ADDR_ERR_HOST_BITS, "did you mean 192.0.2.128/25?" },
 };
 
 static void test_parse_bad(void **state)
@@ -174,9 +177,13 @@ static void test_parse_bad(void **state)
 	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
 		const struct bad *c = &bad_cases[i];
 		struct prefix p;
-		char err[256] = "";
-		if (addr_parse(c->text, &p, err, sizeof(err)))
+		enum addr_err e = addr_parse(c->text, &p);
+		if (e == ADDR_OK)
 			fail_msg("addr_parse(%s) accepted it", c->text);
+		if (e != c->err)
+			fail_msg("addr_parse(%s): error %d, want %d", c->text, e, c->err);
+		char err[256];
+		addr_error_message(e, c->text, err, sizeof(err));
 		if (!strstr(err, c->msg))
 			fail_msg("addr_parse(%s): message '%s' lacks '%s'", c->text, err, c->msg);
 	}

@@ -241,10 +241,9 @@ static void test_table(void **state)
 	assert_non_null(d6);
 	assert_int_equal(d6->n, 4);   /* the IPv4 element of a v6 map is skipped */
 	struct prefix p;
-	char why[100];
-	assert_true(addr_parse("2001:db8:e::5", &p, why, sizeof(why)));
+	assert_int_equal(addr_parse("2001:db8:e::5", &p), ADDR_OK);
 	assert_true(d6->v[1].first == addr_first(&p) && d6->v[1].last == addr_first(&p));
-	assert_true(addr_parse("2001:db8:f::/48", &p, why, sizeof(why)));
+	assert_int_equal(addr_parse("2001:db8:f::/48", &p), ADDR_OK);
 	assert_true(d6->v[3].first == addr_first(&p) && d6->v[3].last == addr_last(&p));
 	assert_int_equal(fa.protect[DOCTOR_IP4]->n, 1);
 
@@ -318,9 +317,9 @@ struct host {
 static struct prefix pfx(const char *text)
 {
 	struct prefix p;
-	char why[100];
-	if (!addr_parse(text, &p, why, sizeof(why)))
-		fail_msg("%s: %s", text, why);
+	enum addr_err e = addr_parse(text, &p);
+	if (e != ADDR_OK)
+		fail_msg("addr_parse(%s): error %d", text, e);
 	return p;
 }
 

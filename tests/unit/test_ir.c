@@ -33,9 +33,9 @@ static const u128 ALL6 = ~(u128)0;
 static struct prefix pfx(const char *text)
 {
 	struct prefix p;
-	char err[256];
-	if (!addr_parse(text, &p, err, sizeof(err)))
-		fail_msg("addr_parse(%s): %s", text, err);
+	enum addr_err e = addr_parse(text, &p);
+	if (e != ADDR_OK)
+		fail_msg("addr_parse(%s): error %d", text, e);
 	return p;
 }
 

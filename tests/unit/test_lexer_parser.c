@@ -17,6 +17,9 @@
 #include "compiler/ast.h"
 #include "compiler/diag.h"
 #include "compiler/parse.h"
+#include "compiler/source.h"
+#include "parser.h"
+#include "lexer.h"
 
 #include "fixture.h"
 
@@ -223,6 +226,46 @@ static void test_token_spans(void **state)
 	/* The rule spans from its verdict to its ';'. */
 	assert_int_equal(r->loc.first_column, 3);
 	assert_int_equal(r->loc.last_column, 18);
+}
+
+/* ---- the scanner alone, comments kept (d6c fmt) ---- */
+
+static void test_comment_tokens(void **state)
+{
+	struct fx *f = *state;
+	const char *text = "# top\ndefine a = 1;  # one \r\n\t#\n";
+	struct src_file *file = src_from_string(&f->a, "t.pol", text, strlen(text));
+	struct parse_ctx ctx = { .a = &f->a, .dl = &f->dl, .file = file, .keep_comments = true };
+	void *scanner = parse_scanner_open(&ctx);
+	assert_non_null(scanner);
+	static const struct {
+		int kind;
+		const char *text;
+		int line, column;
+	} want[] = {
+		{ TOK_COMMENT, "# top", 1, 1 }, { TOK_DEFINE, "define", 2, 1 }, { TOK_NAME, "a", 2, 8 },
+		{ '=', "=", 2, 10 }, { TOK_NUMBER, "1", 2, 12 }, { ';', ";", 2, 13 },
+		{ TOK_COMMENT, "# one \r", 2, 16 }, { TOK_COMMENT, "#", 3, 2 },
+	};
+	D6C_YYSTYPE val;
+	struct loc loc;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_int_equal(d6c_yylex(&val, &loc, scanner), want[i].kind);
+		assert_int_equal(d6c_yyget_leng(scanner), strlen(want[i].text));
+		assert_memory_equal(d6c_yyget_text(scanner), want[i].text, strlen(want[i].text));
+		assert_int_equal(loc.first_line, want[i].line);
+		assert_int_equal(loc.first_column, want[i].column);
+	}
+	assert_int_equal(d6c_yylex(&val, &loc, scanner), TOK_YYEOF);
+	parse_scanner_close(scanner);
+	assert_no_diags(f);
+	assert_memory_equal(file->text, text, strlen(text) + 1);
+
+	/* Without the mode comments are skipped: the parser never sees one. */
+	ctx = (struct parse_ctx){ .a = &f->a, .dl = &f->dl, .file = file };
+	scanner = parse_scanner_open(&ctx);
+	assert_int_equal(d6c_yylex(&val, &loc, scanner), TOK_DEFINE);
+	parse_scanner_close(scanner);
 }
 
 /* ---- includes ---- */
@@ -453,6 +496,7 @@ int main(void)
 		T(test_from_and_default),
 		T(test_empty_and_comment_only),
 		T(test_token_spans),
+		T(test_comment_tokens),
 		T(test_include_node),
 		T(test_include_missing),
 		T(test_include_cycle),

@@ -62,9 +62,9 @@ static struct probe *need_root(void **state)
 static u128 ad(const char *text, int *family)
 {
 	struct prefix p;
-	char err[128];
-	if (!addr_parse(text, &p, err, sizeof(err)))
-		fail_msg("%s: %s", text, err);
+	enum addr_err e = addr_parse(text, &p);
+	if (e != ADDR_OK)
+		fail_msg("addr_parse(%s): error %d", text, e);
 	*family = p.family;
 	return addr_first(&p);
 }
@@ -370,9 +370,9 @@ static void test_run_refuses(void **state)
 static struct eval_route rt(const char *text, const char *ifname)
 {
 	struct eval_route r = { .ifname = ifname };
-	char err[128];
-	if (!addr_parse(text, &r.pfx, err, sizeof(err)))
-		fail_msg("%s: %s", text, err);
+	enum addr_err e = addr_parse(text, &r.pfx);
+	if (e != ADDR_OK)
+		fail_msg("addr_parse(%s): error %d", text, e);
 	return r;
 }
 

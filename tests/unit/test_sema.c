@@ -70,9 +70,9 @@ static const struct diag *expect_diag(struct fx *f, enum diag_severity sev, cons
 static struct prefix pfx(const char *text)
 {
 	struct prefix p;
-	char err[256];
-	if (!addr_parse(text, &p, err, sizeof(err)))
-		fail_msg("addr_parse(%s): %s", text, err);
+	enum addr_err e = addr_parse(text, &p);
+	if (e != ADDR_OK)
+		fail_msg("addr_parse(%s): error %d", text, e);
 	return p;
 }
 
