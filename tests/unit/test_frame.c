@@ -116,15 +116,15 @@ static void build(struct built *b, enum pkt_proto proto, const char *src, const 
 {
 	memset(b, 0, sizeof(*b));
 	struct prefix ps, pd;
-	char err[160];
-	if (!addr_parse(src, &ps, err, sizeof(err)) || !addr_parse(dst, &pd, err, sizeof(err)))
-		fail_msg("%s", err);
+	if (addr_parse(src, &ps) != ADDR_OK || addr_parse(dst, &pd) != ADDR_OK)
+		fail_msg("bad address %s or %s", src, dst);
 	b->p = (struct pkt){ .family = ps.family, .proto = proto, .src = addr_first(&ps),
 			     .dst = addr_first(&pd), .port = n, .icmp_type = n };
 	int dlen;
 	bytes_of(src, b->src, &b->af_len);
 	bytes_of(dst, b->dst, &dlen);
 	assert_int_equal(b->af_len, dlen);
+	char err[160];
 	if (frame_describe(&b->p, 0, tag, &b->s, err, sizeof(err)) != 0)
 		fail_msg("frame_describe: %s", err);
 	b->len = frame_build(&b->p, &b->s, to_mac, from_mac, b->f);
