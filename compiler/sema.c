@@ -1,73 +1,19 @@
 /*
- * sema.c - name resolution and every check that makes a policy an error.
+ * sema.c - name resolution and every check that makes a policy an error
+ * (the values in it: sema_value.c).
  *
  * One walk in reading order: a define must come before its use, and that
  * is what a reader expects too.  Errors never stop the walk; a rule with an
  * error is kept but marked bad so later checks do not pile onto it.
  * Warnings that need the whole policy (shadowing, coverage) are in lint.c.
  */
-#include "sema.h"
+#include "sema_impl.h"
 #include "arena.h"
 #include "misspell.h"
 #include "names.h"
-#include "docker_state.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-enum define_kind {
-	DEF_UNKNOWN,  /* only bad values: uses stay quiet */
-	DEF_PORTS,
-	DEF_ADDRS,
-};
-
-struct define {
-	const char *name;
-	struct loc loc;
-	enum define_kind kind;
-	struct port_range *ports;
-	int nports, capports;
-	struct sema_prefix *addrs;
-	int naddrs, capaddrs;
-	bool used;
-	struct define *next_hash;
-};
-
-/* Every define name in the policy, so that a use before its definition can
- * say where the definition is. */
-struct later_name {
-	const char *name;
-	struct loc loc;
-	bool used_early;  /* already reported as used before its definition */
-};
-
-#define HASH_SIZE 1024
-
-/* LANGUAGE.md, Limits: far above real policies, low enough that a policy
- * at every limit still compiles in bounded memory and time.  At a limit
- * the policy is an error (exit 1), said once; what is past it is left out. */
-#define MAX_BLOCKS 1000000
-#define MAX_RULES 1000000          /* in all blocks */
-#define MAX_PREFIXES 1000000       /* in all blocks' lists */
-#define MAX_BLOCK_PREFIXES 10000   /* in one block's list: its duplicates are found pairwise */
-#define MAX_VALUES 4000000         /* ports and addresses resolved, defines spliced in */
-
-struct sema {
-	struct arena *a;
-	struct diag_list *dl;
-	struct define *hash[HASH_SIZE];
-	struct define **defs;          /* in order, for the unused warning */
-	size_t ndefs, capdefs;
-	struct later_name *later;
-	size_t nlater, caplater;
-	struct sema_block *blocks;
-	size_t nblocks, capblocks;
-	size_t nrules, nprefixes, nvalues;  /* against the limits */
-	bool said_blocks, said_rules, said_prefixes, said_values;
-	const struct sema_docker *docker;  /* NULL: not asked for */
-	bool docker_said;                  /* why no name resolves: said once */
-	int docker_missing;                /* names not there yet (missing_ok) */
-};
 
 static unsigned hash_name(const char *s)
 {
@@ -77,7 +23,7 @@ static unsigned hash_name(const char *s)
 	return h % HASH_SIZE;
 }
 
-static struct define *lookup(struct sema *s, const char *name)
+struct define *sema_lookup(struct sema *s, const char *name)
 {
 	for (struct define *d = s->hash[hash_name(name)]; d; d = d->next_hash)
 		if (strcmp(d->name, name) == 0)
@@ -102,8 +48,8 @@ static const char *closest_name(const struct sema *s, const char *name, enum def
 
 /* A use of an undefined name: say whether it is defined further down, or
  * which known name of the kind is close to it. */
-static void undefined(struct sema *s, struct loc loc, const char *name, const char *what,
-		      enum define_kind kind)
+void sema_undefined(struct sema *s, struct loc loc, const char *name, const char *what,
+		    enum define_kind kind)
 {
 	/* Past the cap the error is only counted: skip the searches, which
 	 * cost the number of defines for every use. */
@@ -158,326 +104,17 @@ static bool over(struct sema *s, bool *said, size_t n, size_t max, struct loc lo
 
 /* Values spliced from defines are copies: a define of defines of a large
  * list multiplies it, so every resolved value counts. */
-static bool over_values(struct sema *s, struct loc loc)
+bool sema_over_values(struct sema *s, struct loc loc)
 {
 	return over(s, &s->said_values, s->nvalues++, MAX_VALUES, loc,
 		    "ports and addresses (counting each define's values at every use)");
-}
-
-/* ---- ports ---- */
-
-static void push_port(struct sema *s, struct port_range **v, int *n, int *cap,
-		      unsigned long lo, unsigned long hi, struct loc loc)
-{
-	if (over_values(s, loc))
-		return;
-	size_t nn = (size_t)*n, cc = (size_t)*cap;
-	ARENA_PUSH(s->a, *v, nn, cc);
-	(*v)[nn - 1] = (struct port_range){ (uint16_t)lo, (uint16_t)hi, loc };
-	*n = (int)nn;
-	*cap = (int)cc;
-}
-
-static bool check_port_number(struct sema *s, const struct ast_value *v)
-{
-	/* Quoted as written: a number too big to read has no value to print. */
-	if (v->kind == VAL_NUMBER && v->lo > 65535) {
-		diag_error(s->dl, DC_PORT_RANGE, v->loc, "port %s is out of range (0-65535)",
-			   src_text(s->a, &v->loc));
-		return false;
-	}
-	if (v->kind == VAL_RANGE) {
-		if (v->lo > 65535 || v->hi > 65535) {
-			diag_error(s->dl, DC_PORT_RANGE_RANGE, v->loc, "port range %s is out of range (0-65535)",
-				   src_text(s->a, &v->loc));
-			return false;
-		}
-		if (v->lo > v->hi) {
-			diag_error(s->dl, DC_PORT_BACKWARDS, v->loc,
-				   "port range %lu-%lu is backwards; did you mean %lu-%lu?",
-				   v->lo, v->hi, v->hi, v->lo);
-			return false;
-		}
-	}
-	return true;
-}
-
-/* Resolves one port-list value into ports; false when it is wrong. */
-static bool resolve_port(struct sema *s, const struct ast_value *v,
-			 struct port_range **out, int *n, int *cap)
-{
-	switch (v->kind) {
-	case VAL_NUMBER:
-	case VAL_RANGE:
-		if (!check_port_number(s, v))
-			return false;
-		push_port(s, out, n, cap, v->lo, v->kind == VAL_RANGE ? v->hi : v->lo, v->loc);
-		return true;
-	case VAL_NAME: {
-		struct define *d = lookup(s, v->name);
-		if (d) {
-			d->used = true;
-			if (d->kind == DEF_ADDRS) {
-				struct diag *e = diag_error(s->dl, DC_ADDRS_AS_PORTS, v->loc,
-					"'%s' is a list of addresses, not ports", v->name);
-				diag_note(s->dl, e, d->loc, "'%s' is defined here", v->name);
-				return false;
-			}
-			if (d->kind == DEF_UNKNOWN)
-				return false;
-			for (int i = 0; i < d->nports; i++)
-				push_port(s, out, n, cap, d->ports[i].lo, d->ports[i].hi, v->loc);
-			return true;
-		}
-		int port = names_service_port(v->name);
-		if (port >= 0) {
-			push_port(s, out, n, cap, (unsigned long)port, (unsigned long)port, v->loc);
-			return true;
-		}
-		undefined(s, v->loc, v->name, "a port, a service name or a define of ports",
-			  DEF_PORTS);
-		return false;
-	}
-	default:
-		diag_error(s->dl, DC_PORT_EXPECTED, v->loc, "a port is expected here");
-		return false;
-	}
-}
-
-static int cmp_port(const void *pa, const void *pb)
-{
-	const struct port_range *a = pa, *b = pb;
-	if (a->lo != b->lo)
-		return a->lo < b->lo ? -1 : 1;
-	return (a->hi > b->hi) - (a->hi < b->hi);
-}
-
-/* Sorts and merges ports; warns once for each value that repeats or
- * overlaps one written before it in the list. */
-static void normalise_ports(struct sema *s, struct port_range *v, int *n, bool warn)
-{
-	for (int j = 1; warn && j < *n; j++) {
-		for (int i = 0; i < j; i++) {
-			if (v[j].hi < v[i].lo || v[j].lo > v[i].hi)
-				continue;
-			char what[32], earlier[32];
-			if (v[j].lo == v[j].hi)
-				snprintf(what, sizeof(what), "port %u", v[j].lo);
-			else
-				snprintf(what, sizeof(what), "ports %u-%u", v[j].lo, v[j].hi);
-			if (v[i].lo == v[i].hi)
-				snprintf(earlier, sizeof(earlier), "port %u", v[i].lo);
-			else
-				snprintf(earlier, sizeof(earlier), "ports %u-%u", v[i].lo, v[i].hi);
-			if (v[j].lo >= v[i].lo && v[j].hi <= v[i].hi)
-				diag_warning(s->dl, DC_W_DUPLICATE_PORT, v[j].loc, "%s %s already in this rule", what,
-					     v[j].lo == v[j].hi ? "is" : "are");
-			else
-				diag_warning(s->dl, DC_W_DUPLICATE_PORT, v[j].loc, "%s overlap %s, already in this rule",
-					     what, earlier);
-			break;
-		}
-	}
-	if (*n == 0)
-		return;
-	qsort(v, (size_t)*n, sizeof(*v), cmp_port);
-	int k = 0;
-	for (int i = 0; i < *n; i++) {
-		if (k > 0 && (unsigned)v[i].lo <= (unsigned)v[k - 1].hi + 1) {
-			if (v[i].hi > v[k - 1].hi)
-				v[k - 1].hi = v[i].hi;
-		} else {
-			v[k++] = v[i];
-		}
-	}
-	*n = k;
-}
-
-/* ---- addresses ---- */
-
-static void push_addr(struct sema *s, struct sema_prefix **v, int *n, int *cap,
-		      const struct prefix *p, struct loc loc, const char *docker)
-{
-	if (over_values(s, loc))
-		return;
-	size_t nn = (size_t)*n, cc = (size_t)*cap;
-	ARENA_PUSH(s->a, *v, nn, cc);
-	(*v)[nn - 1] = (struct sema_prefix){ *p, loc, docker };
-	*n = (int)nn;
-	*cap = (int)cc;
-}
-
-/* Removes repeated prefixes, keeping the first of each in written order.
- * Sorting a copy keeps this n log n for defines of thousands of addresses. */
-struct pfx_index {
-	const struct prefix *p;
-	int i;
-};
-
-static int cmp_pfx_index(const void *pa, const void *pb)
-{
-	const struct pfx_index *a = pa, *b = pb;
-	int c = memcmp(a->p, b->p, sizeof(*a->p));
-	return c ? c : a->i - b->i;
-}
-
-static void dedupe_prefixes(struct sema_prefix *v, int *n)
-{
-	if (*n < 2)
-		return;
-	struct arena scratch;
-	arena_init(&scratch);
-	struct pfx_index *idx = arena_alloc(&scratch, sizeof(*idx) * (size_t)*n);
-	bool *dup = arena_alloc(&scratch, sizeof(bool) * (size_t)*n);
-	for (int i = 0; i < *n; i++)
-		idx[i] = (struct pfx_index){ &v[i].pfx, i };
-	qsort(idx, (size_t)*n, sizeof(*idx), cmp_pfx_index);
-	for (int i = 1; i < *n; i++)
-		if (memcmp(idx[i].p, idx[i - 1].p, sizeof(*idx[i].p)) == 0)
-			dup[idx[i].i] = true;
-	int k = 0;
-	for (int i = 0; i < *n; i++)
-		if (!dup[i])
-			v[k++] = v[i];
-	*n = k;
-	arena_free(&scratch);
-}
-
-/* Docker's networks in the order to offer them for a name it does not
- * know: closest first, at most a few. */
-static const char *closest_networks(struct sema *s, const struct docker_state *st,
-				    const char *name)
-{
-	enum { OFFER = 5 };
-	int best[OFFER], dist[OFFER], k = 0;
-	for (int i = 0; i < st->n; i++) {
-		int d = misspell_distance(name, st->nets[i].name, 64);
-		int at = k < OFFER ? k++ : OFFER;
-		/* Docker lists its networks in no fixed order: ties go by name, so
-		 * that the message is the same every time. */
-		while (at > 0 && (dist[at - 1] > d || (dist[at - 1] == d &&
-			strcmp(st->nets[best[at - 1]].name, st->nets[i].name) > 0))) {
-			if (at < OFFER) {
-				best[at] = best[at - 1];
-				dist[at] = dist[at - 1];
-			}
-			at--;
-		}
-		if (at < OFFER) {
-			best[at] = i;
-			dist[at] = d;
-		}
-	}
-	const char *list = "";
-	for (int i = 0; i < k; i++)
-		list = arena_printf(s->a, "%s%s\"%s\"", list, i ? ", " : "", st->nets[best[i]].name);
-	if (st->n > k)
-		list = arena_printf(s->a, "%s and %d more", list, st->n - k);
-	return list;
-}
-
-/* docker "NAME": the network's IPAM subnets, both families. */
-static bool resolve_docker(struct sema *s, const struct ast_value *v,
-			   struct sema_prefix **out, int *n, int *cap)
-{
-	if (!*v->name) {
-		diag_error(s->dl, DC_DOCKER_EMPTY, v->loc,
-			   "docker needs a network name, as in docker \"myapp_default\"");
-		return false;
-	}
-	if (!s->docker) {
-		if (s->docker_said)
-			return false;
-		s->docker_said = true;
-		diag_error(s->dl, DC_DOCKER_UNRESOLVED, v->loc,
-			   "docker \"%s\" names a Docker network, which is resolved only when "
-			   "asked: add --docker (ask the Docker daemon) or --docker-state FILE "
-			   "(a saved copy of its GET /networks)", v->name);
-		return false;
-	}
-	const struct docker_state *st = s->docker->state;
-	if (!st) {
-		if (!s->docker_said)
-			diag_error(s->dl, DC_DOCKER_UNAVAILABLE, v->loc, "cannot resolve docker \"%s\": %s",
-				   v->name, s->docker->error);
-		s->docker_said = true;
-		return false;
-	}
-	const struct docker_network *net = docker_state_find(st, v->name);
-	if (!net && s->docker->missing_ok) {
-		diag_warning(s->dl, DC_W_DOCKER_MISSING, v->loc, "Docker has no network named \"%s\" "
-			     "(yet): it is protected as soon as Docker creates it", v->name);
-		s->docker_missing++;
-		return true;
-	}
-	if (!net) {
-		struct diag *e = diag_error(s->dl, DC_DOCKER_UNKNOWN, v->loc,
-					    "Docker has no network named \"%s\"", v->name);
-		if (st->n)
-			diag_note(s->dl, e, (struct loc){ 0 }, "Docker's networks (from %s), closest first: %s", st->source,
-				  closest_networks(s, st, v->name));
-		else
-			diag_note(s->dl, e, (struct loc){ 0 }, "Docker has no networks at all (from %s)", st->source);
-		return false;
-	}
-	if (net->nsubnets == 0) {
-		diag_error(s->dl, DC_DOCKER_NO_SUBNET, v->loc,
-			   "Docker network \"%s\" has no IP subnet to protect (its IPAM "
-			   "configuration lists none)", v->name);
-		return false;
-	}
-	for (int i = 0; i < net->nsubnets; i++)
-		push_addr(s, out, n, cap, &net->subnets[i], v->loc, net->name);
-	return true;
-}
-
-static bool resolve_addr(struct sema *s, const struct ast_value *v,
-			 struct sema_prefix **out, int *n, int *cap)
-{
-	switch (v->kind) {
-	case VAL_ADDR:
-		if (v->bad)
-			return false;
-		push_addr(s, out, n, cap, &v->pfx, v->loc, NULL);
-		return true;
-	case VAL_DOCKER:
-		return !v->bad && resolve_docker(s, v, out, n, cap);
-	case VAL_NAME: {
-		struct define *d = lookup(s, v->name);
-		if (d) {
-			d->used = true;
-			if (d->kind == DEF_PORTS) {
-				struct diag *e = diag_error(s->dl, DC_PORTS_AS_ADDRS, v->loc,
-					"'%s' is a list of ports, not addresses", v->name);
-				diag_note(s->dl, e, d->loc, "'%s' is defined here", v->name);
-				return false;
-			}
-			if (d->kind == DEF_UNKNOWN)
-				return false;
-			for (int i = 0; i < d->naddrs; i++)
-				push_addr(s, out, n, cap, &d->addrs[i].pfx, v->loc, d->addrs[i].docker);
-			return true;
-		}
-		if (names_service_port(v->name) >= 0) {
-			diag_error(s->dl, DC_SERVICE_AS_ADDR, v->loc, "'%s' is a service (a port), not an address",
-				   v->name);
-			return false;
-		}
-		undefined(s, v->loc, v->name, "an address or a define of addresses",
-			  DEF_ADDRS);
-		return false;
-	}
-	default:
-		diag_error(s->dl, DC_ADDR_EXPECTED, v->loc, "an address or prefix is expected here, not a port");
-		return false;
-	}
 }
 
 /* ---- define := 'define' NAME '=' value (',' value)* ';' ---- */
 
 static void check_define(struct sema *s, const struct ast_item *it)
 {
-	struct define *old = lookup(s, it->name);
+	struct define *old = sema_lookup(s, it->name);
 	if (old) {
 		struct diag *d = diag_error(s->dl, DC_DEFINED_TWICE, it->name_loc, "'%s' is defined twice", it->name);
 		diag_note(s->dl, d, old->loc, "first definition of '%s' is here", it->name);
@@ -496,20 +133,20 @@ static void check_define(struct sema *s, const struct ast_item *it)
 	for (const struct ast_value *v = it->values->head; v; v = v->next) {
 		enum define_kind k = DEF_UNKNOWN;
 		if (v->kind == VAL_ADDR || v->kind == VAL_DOCKER) {
-			k = resolve_addr(s, v, &d->addrs, &d->naddrs, &d->capaddrs) ? DEF_ADDRS
+			k = sema_resolve_addr(s, v, &d->addrs, &d->naddrs, &d->capaddrs) ? DEF_ADDRS
 										   : DEF_UNKNOWN;
 		} else if (v->kind == VAL_NAME) {
-			struct define *inner = lookup(s, v->name);
+			struct define *inner = sema_lookup(s, v->name);
 			if (inner && inner->kind == DEF_ADDRS)
-				k = resolve_addr(s, v, &d->addrs, &d->naddrs, &d->capaddrs)
+				k = sema_resolve_addr(s, v, &d->addrs, &d->naddrs, &d->capaddrs)
 					    ? DEF_ADDRS : DEF_UNKNOWN;
 			else if (inner && inner->kind == DEF_UNKNOWN)
 				inner->used = true;
 			else
-				k = resolve_port(s, v, &d->ports, &d->nports, &d->capports)
+				k = sema_resolve_port(s, v, &d->ports, &d->nports, &d->capports)
 					    ? DEF_PORTS : DEF_UNKNOWN;
 		} else {
-			k = resolve_port(s, v, &d->ports, &d->nports, &d->capports) ? DEF_PORTS
+			k = sema_resolve_port(s, v, &d->ports, &d->nports, &d->capports) ? DEF_PORTS
 										   : DEF_UNKNOWN;
 		}
 		if (k == DEF_PORTS && !first_port)
@@ -531,8 +168,8 @@ static void check_define(struct sema *s, const struct ast_item *it)
 									    : DEF_UNKNOWN;
 	/* A define holds a set: without this, defines naming defines grow
 	 * exponentially with their depth. */
-	normalise_ports(s, d->ports, &d->nports, false);
-	dedupe_prefixes(d->addrs, &d->naddrs);
+	sema_normalise_ports(s, d->ports, &d->nports, false);
+	sema_dedupe_prefixes(d->addrs, &d->naddrs);
 	unsigned h = hash_name(d->name);
 	d->next_hash = s->hash[h];
 	s->hash[h] = d;
@@ -657,7 +294,7 @@ static void check_sources(struct sema *s, const struct sema_block *b,
 	struct sema_prefix *all = NULL;
 	int nall = 0;
 	for (const struct ast_value *v = ar->from->head; v; v = v->next)
-		if (!resolve_addr(s, v, &all, &nall, &cap))
+		if (!sema_resolve_addr(s, v, &all, &nall, &cap))
 			r->bad = true;
 	if (r->bad || b->families == 0)
 		goto keep;
@@ -688,7 +325,7 @@ keep:
 		r->sources = arena_alloc(s->a, sizeof(*r->sources));
 		return;
 	}
-	dedupe_prefixes(all, &nall);
+	sema_dedupe_prefixes(all, &nall);
 	/* Only sources of the block's families can match; keep those. */
 	r->sources = arena_alloc(s->a, sizeof(*r->sources) * (size_t)(nall ? nall : 1));
 	for (int i = 0; i < nall; i++)
@@ -710,9 +347,9 @@ static void check_rule(struct sema *s, const struct sema_block *b,
 		} else {
 			int cap = 0;
 			for (const struct ast_value *v = ar->ports->head; v; v = v->next)
-				if (!resolve_port(s, v, &r->ports, &r->nports, &cap))
+				if (!sema_resolve_port(s, v, &r->ports, &r->nports, &cap))
 					r->bad = true;
-			normalise_ports(s, r->ports, &r->nports, true);
+			sema_normalise_ports(s, r->ports, &r->nports, true);
 		}
 	}
 	if (ar->proto == PROTO_ICMP)
@@ -836,7 +473,7 @@ static void check_network(struct sema *s, const struct ast_item *it)
 			diag_error(s->dl, DC_NETWORK_EXPECTED, v->loc, "a network address or prefix is expected here");
 			continue;
 		}
-		resolve_addr(s, v, &tmp, &n, &cap);
+		sema_resolve_addr(s, v, &tmp, &n, &cap);
 		for (int i = 0; i < n; i++)
 			add_block_prefix(s, b, &pcap, &tmp[i], &said_block_prefixes);
 	}
@@ -991,7 +628,7 @@ struct sema_policy *sema_check_docker(struct arena *a, struct diag_list *dl,
 	check_duplicate_prefixes(&s);
 	for (size_t i = 0; i < s.nlater; i++)
 		if (s.later[i].used_early) {
-			struct define *d = lookup(&s, s.later[i].name);
+			struct define *d = sema_lookup(&s, s.later[i].name);
 			if (d)
 				d->used = true;
 		}
