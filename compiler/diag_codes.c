@@ -7,7 +7,7 @@
  * addresses, includes, blocks, files, packets, test files, Docker, limits;
  * warnings apart) and a number is never
  * reused: a diagnostic that goes away leaves its number empty.  LANGUAGE.md
- * lists this table (`d6c check --list-codes`); tests/format checks that the
+ * lists this table (`d6c check --list-codes`); tests/diag-formats checks that the
  * two agree.
  */
 #include "diag.h"

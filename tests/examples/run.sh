@@ -1,5 +1,5 @@
 #!/bin/sh
-# Golden: every examples/*.pol compiles to exactly its reviewed examples/*.nft
+# Examples: every examples/*.pol compiles to exactly its reviewed examples/*.nft
 # (and examples/*.json for the JSON backend),
 # twice in a row (byte-identical output), with no diagnostics.
 . "$(dirname "$0")/../lib.sh"

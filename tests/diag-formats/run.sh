@@ -9,7 +9,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 PY=/usr/bin/python3
 # OASIS's SARIF 2.1.0 schema, kept beside this suite so that a clone alone
 # can run it (the same file as the team's shared/reference copy).
-SCHEMA=tests/format/sarif-schema-2.1.0.json
+SCHEMA=tests/diag-formats/sarif-schema-2.1.0.json
 if ! $PY -c 'import jsonschema' 2>/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-jsonschema >/dev/null 2>&1
 fi
