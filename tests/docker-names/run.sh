@@ -52,7 +52,11 @@ has resolve out 'comment "network at '"$tmp"'/p.pol:3 (docker pool6)"'
 has resolve out 'ip6 saddr 2001:db8:d0d::/64 tcp dport 80 accept'
 has resolve out 'ip saddr 192.0.2.0/24 tcp dport 80 accept'
 [ -s "$tmp/err" ] && fail "resolve: diagnostics: $(head -3 "$tmp/err")" || ok "resolve: quiet"
-if unshare -rn $NFT -c -f "$tmp/p.nft" 2>"$tmp/nft.err"; then ok "resolve: nft takes it"; else
+# nft -c needs a network namespace: a user may make one only where the
+# kernel lets users have user namespaces (make check runs as anyone).
+if ! unshare -rn true 2>/dev/null; then
+	echo "SKIP resolve: nft -c: no user namespaces here"
+elif unshare -rn $NFT -c -f "$tmp/p.nft" 2>"$tmp/nft.err"; then ok "resolve: nft takes it"; else
 	fail "resolve: nft refuses: $(head -3 "$tmp/nft.err")"; fi
 run json 0 $D6C compile -f json --docker-state $STATE "$tmp/p.pol"
 has json out '"addr": "2001:db8:d0c::"'
