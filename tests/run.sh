@@ -1,6 +1,7 @@
 #!/bin/sh
-# Runs every suite: the cmocka unit binaries given as arguments, then each
-# tests/*/run.sh.  Adds up what each reported and prints the closing line.
+# Runs the cmocka unit binaries given as arguments, then each tests/*/run.sh
+# (or only the suites D6C_SUITES names, e.g. "bad warn": make check's).
+# Adds up what each reported and prints the closing line (tests/README.md).
 # D6C names the binary under test (so D6C='valgrind ./d6c' works).
 set -u
 cd "$(dirname "$0")/.."
@@ -23,8 +24,15 @@ for t in "$@"; do
 	count
 	[ "$rc" -eq 0 ] || broken="$broken $t"
 done
-for suite in tests/*/run.sh; do
-	[ -f "$suite" ] || continue
+if [ -n "${D6C_SUITES:-}" ]; then
+	suites=$(for s in $D6C_SUITES; do echo "tests/$s/run.sh"; done)
+else
+	suites=$(echo tests/*/run.sh)
+fi
+for suite in $suites; do
+	if [ ! -f "$suite" ]; then
+		echo "== $suite: no such suite"; broken="$broken $suite"; continue
+	fi
 	echo "== $suite"
 	sh "$suite" >"$log" 2>&1; rc=$?
 	cat "$log"
