@@ -3,7 +3,7 @@
 #   make            build ./d6c
 #   make test       install what is missing (as root), build, run every suite
 #   make check      build, run the suites that need neither root nor a daemon
-#                   (tests/README.md), as any user: the edit-compile-test loop
+#                   (tests/README.md), as any user, in about 80 s
 #   make demo       build and print the ruleset of examples/site.pol
 #   make SANITIZE=1 test   (AddressSanitizer + UBSan; or SANITIZE=address,...)
 #   make bench      compile time and memory for growing policies
