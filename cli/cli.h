@@ -148,6 +148,9 @@ bool cli_trusted(struct arena *a, const char *policy);
  * summary and what followed, on standard output (flushed) and standard
  * error. */
 void cli_apply_report(int rc, const struct apply_result *res, const char *err);
+/* The warning when Docker's accept rule could not be put in place (apply
+ * and follow alike): err says why. */
+void cli_docker_rule_warning(const char *err);
 
 /* one function per command */
 int cmd_compile(struct cli *c);

@@ -23,6 +23,12 @@ bool cli_trusted(struct arena *a, const char *policy)
 	return false;
 }
 
+void cli_docker_rule_warning(const char *err)
+{
+	cli_error("warning: cannot put the rule that accepts d6c's mark into Docker's chains "
+		  "(%s); Docker may drop what d6c allows", err);
+}
+
 static void print_notices(const struct apply_notices *nt)
 {
 	for (int i = 0; i < nt->n; i++)
@@ -48,8 +54,7 @@ void cli_apply_report(int rc, const struct apply_result *res, const char *err)
 	       res->networks, res->networks == 1 ? "" : "s", res->rules, res->rules == 1 ? "" : "s",
 	       res->ranges6, res->ranges4);
 	if (res->docker_error[0])
-		cli_error("warning: cannot put the rule that accepts d6c's mark into Docker's chains "
-			  "(%s); Docker may drop what d6c allows", res->docker_error);
+		cli_docker_rule_warning(res->docker_error);
 	else if (res->docker_done[0])
 		printf("Docker's accept rule for mark 0x%x/0x%x: %s\n", ir->accept_mark,
 		       ir->accept_mask, res->docker_done);

@@ -89,8 +89,7 @@ static void keep_docker_rule(struct follower *f)
 	if (docker_rule_ensure(f->ir->accept_mark, f->ir->accept_mask, done, sizeof(done), err,
 			       sizeof(err)) != 0) {
 		if (strcmp(err, f->rule_err) != 0)
-			cli_error("warning: cannot put the rule that accepts d6c's mark into "
-				  "Docker's chains (%s); Docker may drop what d6c allows", err);
+			cli_docker_rule_warning(err);
 		snprintf(f->rule_err, sizeof(f->rule_err), "%s", err);
 		return;
 	}

@@ -11,12 +11,19 @@
 #include "compiler/docker_state.h"
 #include "runtime/docker_api.h"
 
+/* Keeps what was read (or why nothing was) for the rest of the run. */
+static void keep_state(struct cli *c, const struct docker_state *st, const char *err)
+{
+	c->docker.from = DOCKER_FROM_STATE;
+	c->docker.state = st;
+	c->docker.error = st ? NULL : arena_strdup(&c->a, err);
+}
+
 void cli_fetch_docker(struct cli *c)
 {
 	char err[512] = "";
-	c->docker.from = DOCKER_FROM_STATE;
-	c->docker.state = docker_state_fetch(&c->a, err, sizeof(err));
-	c->docker.error = c->docker.state ? NULL : arena_strdup(&c->a, err);
+	const struct docker_state *st = docker_state_fetch(&c->a, err, sizeof(err));
+	keep_state(c, st, err);
 }
 
 /* Docker's networks for t: NULL when none were asked for, or t names none. */
@@ -29,9 +36,9 @@ static const struct compile_docker *docker_for(struct cli *c, const struct compi
 		cli_fetch_docker(c);
 	} else if (c->docker.from == DOCKER_FROM_FILE) {
 		char err[512] = "";
-		c->docker.from = DOCKER_FROM_STATE;
-		c->docker.state = docker_state_load(&c->a, c->docker.path, err, sizeof(err));
-		c->docker.error = c->docker.state ? NULL : arena_strdup(&c->a, err);
+		const struct docker_state *st = docker_state_load(&c->a, c->docker.path, err,
+								  sizeof(err));
+		keep_state(c, st, err);
 	}
 	*dk = (struct compile_docker){
 		.view = { .state = c->docker.state,
