@@ -7,7 +7,10 @@
  *   report.c       diagnostics in the run's format, colour, usage errors
  *   policy.c       compiling the policy operands, Docker's networks read once
  *   cmd_compile.c  compile, check
- *   cmd_apply.c    apply, confirm, remove
+ *   cmd_apply.c    apply, confirm, rollback, remove
+ *   cmd_diff.c     diff (and apply --dry-run's comparison)
+ *   cmd_status.c   status
+ *   compare.c      the live table against a compiled policy
  *   cmd_doctor.c   doctor
  *   cmd_explain.c  explain, test
  *   cmd_fmt.c      fmt
@@ -93,6 +96,7 @@ struct cli {
 	bool json;                  /* explain --json, doctor --json */
 	const char *daemon_json;    /* doctor --daemon-json */
 	bool kernel;                /* test --kernel */
+	bool nft;                   /* diff --nft */
 	int fmt_modes;              /* fmt -w, --check, --diff: how many given */
 	enum fmt_mode fmt_mode;
 	int npolicies;              /* operands after the options */
@@ -102,7 +106,7 @@ struct cli {
 /* usage.c */
 extern const char usage_main[], usage_compile[], usage_check[], usage_apply[],
 	usage_confirm[], usage_remove[], usage_doctor[], usage_explain[], usage_test[],
-	usage_fmt[];
+	usage_fmt[], usage_status[], usage_diff[], usage_rollback[];
 
 /* options.c: parses argv into c; returns -1 to go on, or the exit status. */
 int cli_parse_options(struct cli *c, int argc, char **argv);
@@ -162,5 +166,14 @@ int cmd_doctor(struct cli *c);
 int cmd_explain(struct cli *c);
 int cmd_test(struct cli *c);
 int cmd_fmt(struct cli *c);
+int cmd_status(struct cli *c);
+int cmd_diff(struct cli *c);
+int cmd_rollback(struct cli *c);
+
+/* cmd_diff.c, for apply --dry-run too */
+struct compare;
+/* What is compared, the difference (policy terms, or nft's unified diff)
+ * and the summary line, on standard output. */
+void cli_print_compare(const struct compare *k, const char *policy, bool nft);
 
 #endif

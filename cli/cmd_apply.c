@@ -5,12 +5,15 @@
  * follow.c says too.
  */
 #include "cli.h"
+#include "compare.h"
 #include "follow.h"
 #include "runtime/docker_rule.h"
 #include "runtime/doctor.h"
 #include "runtime/trust.h"
 
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool cli_trusted(struct arena *a, const char *policy)
@@ -65,6 +68,31 @@ void cli_apply_report(int rc, const struct apply_result *res, const char *err)
 	fflush(stdout);
 }
 
+/* The policy's path for the table's record: absolute, so that status
+ * finds it from any directory. */
+static const char *record_path(struct cli *c, const char *policy)
+{
+	char buf[PATH_MAX];
+	if (strcmp(policy, "-") == 0 || !realpath(policy, buf))
+		return policy;
+	return arena_strdup(&c->a, buf);
+}
+
+/* apply --dry-run: what the commit would change, as d6c diff says it.
+ * The kernel has accepted the ruleset already; a comparison that cannot be
+ * made is a warning. */
+static void dry_run_diff(struct cli *c, const struct ir_policy *ir)
+{
+	struct compare k;
+	char err[4096];
+	if (compare_read_live(c, &k, err, sizeof(err)) != 0 ||
+	    compare_policy(c, ir, &k, err, sizeof(err)) != 0) {
+		cli_error("warning: cannot compare with the table in force: %s", err);
+		return;
+	}
+	cli_print_compare(&k, c->policies[0], false);
+}
+
 int cmd_apply(struct cli *c)
 {
 	int rc;
@@ -76,6 +104,9 @@ int cmd_apply(struct cli *c)
 	if (c->apply.docker_accept && !c->ir.accept_mask)
 		c->ir.accept_mark = c->ir.accept_mask = IR_DEFAULT_ACCEPT_MARK;
 	c->apply.report = cli_apply_report;
+	c->apply.version = D6C_VERSION;
+	if (c->npolicies == 1)
+		c->apply.policy_path = record_path(c, c->policies[0]);
 	if (c->follow_docker) {
 		if (c->npolicies != 1)
 			return cli_usage_error(c->cmd, c->npolicies ? "give one POLICY" : "no POLICY given");
@@ -103,7 +134,9 @@ int cmd_apply(struct cli *c)
 	char *err = arena_alloc(&c->a, APPLY_ERRLEN);
 	if (apply_policy(ir, &c->apply, &res, err, APPLY_ERRLEN) != 0)
 		return EXIT_USAGE;   /* cli_apply_report said why */
-	if (!c->apply.dry_run) {
+	if (c->apply.dry_run)
+		dry_run_diff(c, ir);
+	else {
 		/* what on this host makes the policy not what happens, a line each */
 		struct doctor_report r;
 		struct doctor_options o = { .table = ir->table, .ir = ir, .cheap = true,
@@ -138,6 +171,21 @@ int cmd_remove(struct cli *c)
 	if (n > 0)
 		printf("removed %d rule%s accepting d6c's mark from Docker's chains\n", n,
 		       n == 1 ? "" : "s");
+	return EXIT_OK;
+}
+
+int cmd_rollback(struct cli *c)
+{
+	if (c->npolicies != 0)
+		return cli_usage_error(c->cmd, "rollback takes no POLICY");
+	char *err = arena_alloc(&c->a, APPLY_ERRLEN);
+	char done[1200];
+	if (apply_rollback(c->ir.table, cli_rundir(), done, sizeof(done), err, APPLY_ERRLEN) != 0) {
+		cli_error("%s", err);
+		return EXIT_USAGE;
+	}
+	/* the watcher's own words, without its "d6c: " */
+	printf("%s\n", strncmp(done, "d6c: ", 5) == 0 ? done + 5 : done);
 	return EXIT_OK;
 }
 

@@ -166,6 +166,18 @@ int follow_docker(const char *policy, const struct ir_options *ir,
 		  const struct apply_options *apply, bool werror)
 {
 	struct follower f = { policy, ir, apply, werror, NULL, "" };
+	/* one follower per table; the lock it holds tells `d6c status` it runs */
+	long other;
+	int claim = apply_follow_claim(ir->table, apply->rundir, &other);
+	if (claim < 0 && other != 0) {
+		if (other > 0)
+			cli_error("another 'd6c apply --follow-docker' of table inet %s is running "
+				  "(pid %ld)", ir->table, other);
+		else
+			cli_error("another 'd6c apply --follow-docker' of table inet %s is running",
+				  ir->table);
+		return EXIT_USAGE;
+	}
 	catch_signals();
 	bool first = true, lost = false;
 	int backoff = 250;

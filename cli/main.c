@@ -32,7 +32,10 @@ static const struct command {
 	{ "check", usage_check, cmd_check },
 	{ "apply", usage_apply, cmd_apply },
 	{ "confirm", usage_confirm, cmd_confirm },
+	{ "rollback", usage_rollback, cmd_rollback },
 	{ "remove", usage_remove, cmd_remove },
+	{ "status", usage_status, cmd_status },
+	{ "diff", usage_diff, cmd_diff },
 	{ "doctor", usage_doctor, cmd_doctor },
 	{ "explain", usage_explain, cmd_explain },
 	{ "test", usage_test, cmd_test },
@@ -66,6 +69,10 @@ int main(int argc, char **argv)
 		};
 		arena_init(&c.a);
 		int rc = cli_parse_options(&c, argc - 1, argv + 1);
+		/* diff's 2 means "a change", status's 2 "absent": a usage error
+		 * there is 3, "cannot tell" */
+		if (rc == EXIT_USAGE && (strcmp(c.cmd, "diff") == 0 || strcmp(c.cmd, "status") == 0))
+			rc = 3;
 		if (rc < 0)
 			rc = commands[i].run(&c);
 		arena_free(&c.a);

@@ -33,6 +33,7 @@ enum {
 	OPT_DOCKER_ACCEPT,
 	OPT_NO_DOCKER_ACCEPT,
 	OPT_DAEMON_JSON,
+	OPT_NFT,
 };
 
 static const struct option all_options[] = {
@@ -58,6 +59,7 @@ static const struct option all_options[] = {
 	{ "write", no_argument, NULL, 'w' },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "diff", no_argument, NULL, OPT_DIFF },
+	{ "nft", no_argument, NULL, OPT_NFT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -74,6 +76,9 @@ static bool takes(const char *cmd, int opt)
 		{ "apply", { 'n', OPT_CONFIRM, OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, OPT_WERROR,
 			     OPT_FOLLOW_DOCKER, OPT_DOCKER_ACCEPT, OPT_NO_DOCKER_ACCEPT, 'h' } },
 		{ "confirm", { OPT_TABLE, 'h' } },
+		{ "rollback", { OPT_TABLE, 'h' } },
+		{ "status", { OPT_JSON, OPT_TABLE, 'h' } },
+		{ "diff", { OPT_NFT, OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, 'h' } },
 		{ "remove", { OPT_TABLE, 'h' } },
 		{ "doctor", { OPT_JSON, OPT_TABLE, OPT_DAEMON_JSON, 'h' } },
 		{ "explain", { OPT_JSON, OPT_DOCKER, OPT_DOCKER_STATE, 'h' } },
@@ -178,6 +183,9 @@ int cli_parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_JSON:
 			c->json = true;
+			break;
+		case OPT_NFT:
+			c->nft = true;
 			break;
 		case OPT_DAEMON_JSON:
 			c->daemon_json = arg;

@@ -15,6 +15,9 @@ const char usage_main[] =
 	"  check     parse and check policies only; diagnostics on standard error\n"
 	"  apply     compile and commit to the running kernel (needs CAP_NET_ADMIN)\n"
 	"  confirm   keep a ruleset applied with 'apply --confirm'\n"
+	"  rollback  put the previous table back now, during 'apply --confirm'\n"
+	"  status    what is in force, from which policy, and whether it still is\n"
+	"  diff      what 'apply' would change against the live table\n"
 	"  remove    delete d6c's table and its rule in Docker's chains\n"
 	"  doctor    say whether the host (Docker, other tables) does what d6c says\n"
 	"  explain   say what a policy does to packets, and which rule decides\n"
@@ -85,7 +88,8 @@ const char usage_apply[] =
 	"transaction that replaces d6c's own table and touches no other.  On any failure\n"
 	"the running ruleset stays exactly as it was.\n"
 	"\n"
-	"  -n, --dry-run         let the kernel check the ruleset; change nothing\n"
+	"  -n, --dry-run         let the kernel check the ruleset; change nothing; say\n"
+	"                        what would change, as 'd6c diff' does\n"
 	"      --confirm SECONDS restore the previous table unless 'd6c confirm' runs\n"
 	"                        within SECONDS (for remote sessions)\n"
 	"      --table NAME      name of d6c's own table (default: d6c)\n"
@@ -111,6 +115,46 @@ const char usage_apply[] =
 const char usage_confirm[] =
 	"Usage: d6c confirm [--table NAME]\n"
 	"Keep the ruleset of the last 'd6c apply --confirm'; stop its automatic restore.\n";
+
+const char usage_rollback[] =
+	"Usage: d6c rollback [--table NAME]\n"
+	"Put the table that the pending 'd6c apply --confirm' replaced back now,\n"
+	"instead of when its timeout passes; without one pending, say so (exit 2).\n";
+
+const char usage_status[] =
+	"Usage: d6c status [OPTION]... [POLICY]\n"
+	"Say whether d6c's table is loaded, which policy it was applied from and when\n"
+	"(the record in the table's own comment), whether that policy file still\n"
+	"compiles to what is in force, a pending 'apply --confirm' and its time left,\n"
+	"and whether 'apply --follow-docker' runs.  With POLICY, compare with that file\n"
+	"instead of the recorded one.  Needs root (the policy is loaded into a scratch\n"
+	"network namespace to be compared).\n"
+	"\n"
+	"      --json            the same as one JSON object\n"
+	"      --table NAME      name of d6c's own table (default: d6c)\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status, as a monitoring check's: 0 current, 1 drifted (the policy changed\n"
+	"since the apply, has errors or is gone, or the table was changed in the\n"
+	"kernel), 2 absent (no table loaded), 3 unknown (cannot tell: no privilege, a\n"
+	"table without d6c's record and no POLICY, usage).\n";
+
+const char usage_diff[] =
+	"Usage: d6c diff [OPTION]... POLICY\n"
+	"Say what 'd6c apply POLICY' would change in the live table: networks added,\n"
+	"removed or changed, with the policy's FILE:LINE and lines, and table-wide rules.\n"
+	"The options the table was applied with (its record) are used unless given.\n"
+	"Needs root (POLICY is loaded into a scratch network namespace to be compared).\n"
+	"\n"
+	"      --nft             nft's own lines instead: a unified diff of the two tables\n"
+	"      --table NAME      name of d6c's own table (default: d6c)\n"
+	"      --priority PRIO   forward hook priority, as apply takes it\n"
+	"      --accept-mark VALUE[/MASK]\n"
+	"                        the accept mark, as apply takes it\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status: 0 no change, 2 a change (as terraform plan -detailed-exitcode),\n"
+	"1 the policy has errors, 3 cannot tell (no privilege, usage).\n";
 
 const char usage_remove[] =
 	"Usage: d6c remove [--table NAME]\n"

@@ -21,8 +21,10 @@
  */
 #include "apply.h"
 #include "docker_rule.h"
+#include "live.h"
 #include "compiler/arena.h"
 #include "compiler/emit_text.h"
+#include "compiler/record.h"
 #include "output.h"
 
 #include <errno.h>
@@ -92,7 +94,7 @@ static void errf(char *err, size_t errlen, const char *fmt, ...)
 /* ---- run-directory files ---- */
 
 struct paths {
-	char *lock, *pending, *outcome;
+	char *lock, *pending, *outcome, *follow;
 };
 
 static char *path_of(const char *rundir, const char *key, const char *ext)
@@ -114,6 +116,7 @@ static void make_paths(struct paths *p, const char *rundir, const char *table)
 	p->lock = path_of(rundir, key, "lock");
 	p->pending = path_of(rundir, key, "pending");
 	p->outcome = path_of(rundir, key, "outcome");
+	p->follow = path_of(rundir, key, "follow");
 }
 
 static void free_paths(struct paths *p)
@@ -121,6 +124,7 @@ static void free_paths(struct paths *p)
 	free(p->lock);
 	free(p->pending);
 	free(p->outcome);
+	free(p->follow);
 }
 
 /* mkdir -p, private to root. */
@@ -247,28 +251,14 @@ enum saved_state {
 /* SAVED_FAILED with the reason in err. */
 static enum saved_state save_table(const char *table, char **text, char *err, size_t errlen)
 {
-	*text = NULL;
-	struct nft_ctx *nft = new_ctx();
-	if (!nft) {
-		errf(err, errlen, "cannot read the current table inet %s: cannot set up libnftables",
-		    table);
+	switch (live_list(table, 0, text, err, errlen)) {
+	case LIVE_TABLE:
+		return SAVED_TABLE;
+	case LIVE_ABSENT:
+		return SAVED_ABSENT;
+	default:
 		return SAVED_FAILED;
 	}
-	char cmd[128];
-	snprintf(cmd, sizeof(cmd), "list table inet %s", table);
-	enum saved_state st = SAVED_FAILED;
-	if (nft_run_cmd_from_buffer(nft, cmd) == 0) {
-		const char *out = nft_ctx_get_output_buffer(nft);
-		size_t n = strlen(out) + 1;
-		*text = memcpy(xmalloc(n), out, n);
-		st = SAVED_TABLE;
-	} else if (strstr(nft_error(nft), "No such file or directory")) {
-		st = SAVED_ABSENT;
-	} else {
-		errf(err, errlen, "cannot read the current table inet %s:\n%s", table, nft_error(nft));
-	}
-	nft_ctx_free(nft);
-	return st;
 }
 
 /* Puts the saved table (or its absence) back, in one transaction.  On
@@ -299,12 +289,22 @@ static int restore(const char *table, const char *saved, char *why, size_t whyle
 
 /* ---- the watcher ---- */
 
+/* SIGUSR1 (`d6c rollback`): restore now instead of at the timeout. */
+static volatile sig_atomic_t rollback_now;
+
+static void on_rollback(int sig)
+{
+	(void)sig;
+	rollback_now = 1;
+}
+
 static void watch(const struct paths *p, const char *table, const char *saved, int seconds)
 {
 	struct timespec end;
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += seconds;
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &end, NULL) == EINTR)
+	while (!rollback_now &&
+	       clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &end, NULL) == EINTR)
 		;
 	/* Not while an apply is between reading and committing the table. */
 	int lock = open(p->lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -313,16 +313,20 @@ static void watch(const struct paths *p, const char *table, const char *saved, i
 	/* `d6c confirm` removes the pending file before it stops us. */
 	if (unlink(p->pending) != 0)
 		_exit(0);
-	char why[1024];
-	if (restore(table, saved, why, sizeof(why)) != 0)
-		record_outcome(p->outcome, "d6c: not confirmed within %d s, and restoring the "
-			       "previous table inet %s FAILED: %s", seconds, table, why);
-	else if (saved)
-		record_outcome(p->outcome, "d6c: not confirmed within %d s: the previous table "
-			       "inet %s was put back", seconds, table);
+	char why[1024], cause[64];
+	if (rollback_now)
+		snprintf(cause, sizeof(cause), "rolled back by 'd6c rollback'");
 	else
-		record_outcome(p->outcome, "d6c: not confirmed within %d s: table inet %s was "
-			       "removed again (there was none before)", seconds, table);
+		snprintf(cause, sizeof(cause), "not confirmed within %d s", seconds);
+	if (restore(table, saved, why, sizeof(why)) != 0)
+		record_outcome(p->outcome, "d6c: %s, and restoring the previous table inet %s "
+			       "FAILED: %s", cause, table, why);
+	else if (saved)
+		record_outcome(p->outcome, "d6c: %s: the previous table inet %s was put back",
+			       cause, table);
+	else
+		record_outcome(p->outcome, "d6c: %s: table inet %s was removed again (there was "
+			       "none before)", cause, table);
 	_exit(0);
 }
 
@@ -353,6 +357,9 @@ static pid_t start_watcher(const struct paths *p, int pending_fd, const char *ta
 	signal(SIGINT, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, SIG_DFL);
+	struct sigaction sa = { .sa_handler = on_rollback };   /* no SA_RESTART */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
 	setsid();
 	if (chdir("/") != 0)
 		_exit(1);
@@ -374,6 +381,28 @@ static pid_t start_watcher(const struct paths *p, int pending_fd, const char *ta
 }
 
 /* ---- apply ---- */
+
+/* The script with its record (compiler/record.h) in the table's comment;
+ * frees script. */
+static char *with_record(const struct ir_policy *ir, const struct apply_options *opt,
+			 char *script, struct apply_result *res)
+{
+	struct table_record r = { .mark = ir->accept_mark, .mask = ir->accept_mask };
+	snprintf(r.version, sizeof(r.version), "%s", opt->version ? opt->version : "unknown");
+	record_time((long long)time(NULL), r.applied);
+	record_hash(script, r.hash);
+	if (strcmp(ir->priority, IR_DEFAULT_PRIORITY) != 0) {
+		r.has_priority = true;
+		r.priority = ir->priority_num;
+	}
+	snprintf(r.policy, sizeof(r.policy), "%s", opt->policy_path ? opt->policy_path : ir->source);
+	char comment[RECORD_MAX];
+	record_format(&r, comment, sizeof(comment));
+	snprintf(res->hash, sizeof(res->hash), "%s", r.hash);
+	char *out = record_insert(script, ir->table, comment);
+	free(script);
+	return out;
+}
 
 static void count(const struct ir_policy *ir, struct apply_result *res)
 {
@@ -462,6 +491,8 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 	}
 
 	text = output_string(ir, emit_text);
+	if (text && !opt->dry_run)
+		text = with_record(ir, opt, text, res);
 	nft = text ? new_ctx() : NULL;
 	if (!nft) {
 		errf(err, errlen, "cannot set up libnftables; nothing was applied");
@@ -501,7 +532,9 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 			unlink(p.pending);
 			goto out;
 		}
-		dprintf(pending_fd, "%ld\n", (long)pid);
+		/* the pid, and when the watcher restores (d6c status) */
+		dprintf(pending_fd, "%ld %lld\n", (long)pid,
+			(long long)time(NULL) + opt->confirm_seconds);
 		unlink(p.outcome);
 	}
 	res->existed = st == SAVED_TABLE;
@@ -545,8 +578,9 @@ int apply_confirm(const char *table, const char *rundir, struct apply_notices *n
 			fclose(f);
 		}
 		if (last[0])
-			errf(err, errlen, "nothing to confirm for table inet %s; the last one was "
-			     "not confirmed in time:\n%s", table, last);
+			errf(err, errlen, "nothing to confirm for table inet %s; the last one %s:\n%s",
+			     table, strstr(last, "by 'd6c rollback'") ? "was rolled back"
+								       : "was not confirmed in time", last);
 		else
 			errf(err, errlen, "nothing to confirm for table inet %s (no pending "
 			     "apply --confirm)", table);
@@ -575,6 +609,149 @@ int apply_confirm(const char *table, const char *rundir, struct apply_notices *n
 		       "running); table inet %s stays as it is", table);
 	rc = 0;
 out:
+	free_paths(&p);
+	return rc;
+}
+
+/* ---- what is pending, and rolling it back ---- */
+
+int apply_pending_state(const char *table, const char *rundir, struct apply_pending *st)
+{
+	*st = (struct apply_pending){ 0 };
+	struct paths p;
+	make_paths(&p, rundir, table);
+	int fd = open(p.pending, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		char buf[64] = "";
+		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n > 0)
+			sscanf(buf, "%ld %lld", &st->pid, &st->deadline);
+		st->pending = flock(fd, LOCK_SH | LOCK_NB) != 0;
+		st->stale = !st->pending;
+		close(fd);
+	}
+	FILE *f = fopen(p.outcome, "r");
+	if (f) {
+		if (!fgets(st->last, sizeof(st->last), f))
+			st->last[0] = '\0';
+		st->last[strcspn(st->last, "\n")] = '\0';
+		fclose(f);
+	}
+	free_paths(&p);
+	return 0;
+}
+
+/* Waits (at most seconds) for the watcher holding fd's lock to end. */
+static bool wait_watcher(int fd, int seconds)
+{
+	for (int i = 0; i < seconds * 50; i++) {
+		if (flock(fd, LOCK_SH | LOCK_NB) == 0)
+			return true;
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
+int apply_rollback(const char *table, const char *rundir, char *done, size_t donelen,
+		   char *err, size_t errlen)
+{
+	done[0] = '\0';
+	struct paths p;
+	make_paths(&p, rundir, table);
+	int rc = -1;
+	int fd = open(p.pending, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		errf(err, errlen, "nothing to roll back: no 'apply --confirm' of table inet %s is "
+		     "waiting for 'd6c confirm'", table);
+		goto out;
+	}
+	long pid = pending_pid(fd);
+	bool alive = flock(fd, LOCK_SH | LOCK_NB) != 0;
+	if (!alive) {
+		errf(err, errlen, "nothing to roll back: the pending confirmation of table inet %s "
+		     "is stale (its watcher, pid %ld, is no longer running, and the table it "
+		     "saved went with it); the table stays as it is", table, pid);
+		goto out;
+	}
+	if (pid <= 0) {
+		errf(err, errlen, "the 'apply --confirm' of table inet %s is still starting; run "
+		     "'d6c rollback' again in a moment", table);
+		goto out;
+	}
+	if (kill((pid_t)pid, SIGUSR1) != 0) {
+		errf(err, errlen, "cannot signal the confirm watcher (pid %ld): %s", pid,
+		     strerror(errno));
+		goto out;
+	}
+	if (!wait_watcher(fd, 30)) {
+		errf(err, errlen, "the confirm watcher (pid %ld) has not finished restoring table "
+		     "inet %s after 30 s; see the system log", pid, table);
+		goto out;
+	}
+	FILE *f = fopen(p.outcome, "r");
+	if (f) {
+		if (!fgets(done, (int)donelen, f))
+			done[0] = '\0';
+		done[strcspn(done, "\n")] = '\0';
+		fclose(f);
+	}
+	if (!strstr(done, "rolled back by")) {
+		/* it timed out, or was confirmed, just before our signal */
+		errf(err, errlen, "the pending confirmation ended before the rollback: %s",
+		     done[0] ? done : "it was confirmed");
+		goto out;
+	}
+	rc = strstr(done, "FAILED") ? -1 : 0;
+	if (rc != 0)
+		errf(err, errlen, "%s", done);
+out:
+	if (fd >= 0)
+		close(fd);
+	free_paths(&p);
+	return rc;
+}
+
+int apply_follow_claim(const char *table, const char *rundir, long *other)
+{
+	*other = 0;
+	struct paths p;
+	make_paths(&p, rundir, table);
+	int fd = -1;
+	if (make_rundir(rundir) == 0) {
+		fd = open_locked(p.follow, O_RDWR, LOCK_EX);
+		if (fd < 0 && errno == EWOULDBLOCK) {
+			int r = open(p.follow, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			if (r >= 0) {
+				*other = pending_pid(r);
+				close(r);
+			}
+			if (*other <= 0)
+				*other = -1;
+		} else if (fd >= 0 && (ftruncate(fd, 0) != 0 ||
+				       dprintf(fd, "%ld\n", (long)getpid()) < 0)) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	free_paths(&p);
+	return fd;
+}
+
+int apply_follow_state(const char *table, const char *rundir, long *pid)
+{
+	*pid = 0;
+	struct paths p;
+	make_paths(&p, rundir, table);
+	int rc = 0;
+	int fd = open(p.follow, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		if (flock(fd, LOCK_SH | LOCK_NB) != 0) {
+			*pid = pending_pid(fd);
+			rc = 1;
+		}
+		close(fd);
+	}
 	free_paths(&p);
 	return rc;
 }

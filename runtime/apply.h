@@ -53,6 +53,7 @@ struct apply_result {
 	bool unread;
 	/* the summary line's facts, when it succeeded */
 	bool existed;                        /* the table was there: replaced, not created */
+	char hash[17];                       /* the record's RULESET (compiler/record.h) */
 	int networks, rules, ranges6, ranges4;
 	/* opt->docker_accept, after a commit with an accept mark: what
 	 * docker_rule_ensure() changed ("" nothing), or why it could not put
@@ -76,6 +77,10 @@ struct apply_options {
 	 * iptables chains (docker_rule.h). */
 	bool docker_accept;
 	apply_report_fn *report;   /* NULL: none */
+	/* for the record in the table's comment (compiler/record.h): the
+	 * policy's absolute path (NULL: ir->source) and d6c's version */
+	const char *policy_path;
+	const char *version;
 };
 
 /* Commits ir (with opt->dry_run, has the kernel check it only).  0 with
@@ -93,6 +98,27 @@ int apply_remove(const char *table, bool *existed, char *err, size_t errlen);
  * notices; -1 with the reason in err when there is nothing to confirm. */
 int apply_confirm(const char *table, const char *rundir, struct apply_notices *notices,
 		  char *err, size_t errlen);
+/* A pending apply --confirm of a table, as `d6c status` says it. */
+struct apply_pending {
+	bool pending;        /* a watcher waits for `d6c confirm` */
+	bool stale;          /* a pending file whose watcher is gone */
+	long pid;            /* the watcher */
+	long long deadline;  /* when it restores, seconds since the epoch (0: unknown) */
+	char last[1200];     /* what the last watcher did, "" when unknown */
+};
+int apply_pending_state(const char *table, const char *rundir, struct apply_pending *st);
+/* d6c rollback: has the watcher of a pending apply --confirm of table put
+ * the previous table back now, and waits for it.  0 with what it did in
+ * done; -1 with the reason in err (nothing pending, among others). */
+int apply_rollback(const char *table, const char *rundir, char *done, size_t donelen,
+		   char *err, size_t errlen);
+/* apply --follow-docker holds a lock on a file of the run directory for as
+ * long as it runs, so that status can tell: returns its descriptor (keep it
+ * open), or -1 with *other the pid of a follower already running (-1 when
+ * unknown; 0: no run directory, nothing to hold). */
+int apply_follow_claim(const char *table, const char *rundir, long *other);
+/* 1 with *pid when a follower of table runs, 0 when none does. */
+int apply_follow_state(const char *table, const char *rundir, long *pid);
 /* True when this process may change the ruleset (CAP_NET_ADMIN). */
 bool apply_have_cap(void);
 
