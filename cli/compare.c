@@ -133,6 +133,13 @@ static const char *line_text(struct sources *s, const char *where)
 	return arena_strndup(s->a, p, n);
 }
 
+/* Whether a comment is "FILE:LINE", possibly followed by a word. */
+static bool at_line(const char *where)
+{
+	const char *colon = strrchr(where, ':');
+	return colon && colon[1] >= '0' && colon[1] <= '9';
+}
+
 /* The rules of one side only: a policy line once for the new side (with
  * its text from the file when it can be read), nft's text for the live. */
 static void print_lines(FILE *out, struct sources *src, const struct td_line *v, int n,
@@ -147,9 +154,11 @@ static void print_lines(FILE *out, struct sources *src, const struct td_line *v,
 			? line_text(src, l->where) : NULL;
 		if (text)
 			fprintf(out, "%s%c %s: %s\n", indent, l->sign, l->where, text);
-		else if (*l->where)
+		else if (at_line(l->where))
 			fprintf(out, "%s%c %s%s: %s\n", indent, l->sign, l->where,
 				l->sign == '-' ? " (as applied)" : "", l->text);
+		else if (*l->where)   /* a table-wide rule: its comment says what for */
+			fprintf(out, "%s%c %s    # %s\n", indent, l->sign, l->text, l->where);
 		else
 			fprintf(out, "%s%c %s\n", indent, l->sign, l->text);
 	}

@@ -120,7 +120,7 @@ int listing_parse(struct arena *a, const char *text, struct listing *l)
 	l->table = arena_strndup(a, line + 6, n - 8);
 	struct listing_chain *chain = NULL;
 	struct listing_set *set = NULL;
-	char *elems = NULL;   /* an elements list being gathered */
+	bool elems = false;   /* in an elements list that runs over lines */
 	bool closed = false;
 	while ((line = next_line(a, &p))) {
 		if (!*line)
@@ -128,12 +128,10 @@ int listing_parse(struct arena *a, const char *text, struct listing *l)
 		if (closed)
 			return -1;   /* one table only */
 		if (elems) {
+			/* nft breaks the list between elements */
 			size_t k = strcspn(line, "}");
-			elems = arena_printf(a, "%s %.*s", elems, (int)k, line);
-			if (line[k] == '}') {
-				add_elems(a, set, elems);
-				elems = NULL;
-			}
+			add_elems(a, set, arena_strndup(a, line, k));
+			elems = line[k] != '}';
 			continue;
 		}
 		if (strcmp(line, "}") == 0) {
@@ -159,11 +157,8 @@ int listing_parse(struct arena *a, const char *text, struct listing *l)
 			if (strncmp(line, "elements = {", 12) == 0) {
 				const char *rest = line + 12;
 				size_t k = strcspn(rest, "}");
-				elems = arena_strndup(a, rest, k);
-				if (rest[k] == '}') {
-					add_elems(a, set, elems);
-					elems = NULL;
-				}
+				add_elems(a, set, arena_strndup(a, rest, k));
+				elems = rest[k] != '}';
 			} else {
 				set->head = *set->head ? arena_printf(a, "%s; %s", set->head, line) : line;
 			}

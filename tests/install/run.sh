@@ -100,7 +100,7 @@ check_comp() {  # $1: command line, $2: expected completions (sorted, spaces)
 }
 if command -v bash >/dev/null; then
 	check_comp "d6c c" "check compile confirm"
-	check_comp "d6c " "apply check compile confirm doctor explain fmt remove test"
+	check_comp "d6c " "apply check compile confirm diff doctor explain fmt remove rollback status test"
 	check_comp "d6c --v" "--version"
 	check_comp "d6c check --f" "--format"
 	check_comp "d6c check --l" "--list-codes"
@@ -129,6 +129,11 @@ if command -v bash >/dev/null; then
 	check_comp "d6c test --kernel -f json $tmp/c/a.pol $tmp/c/" "$tmp/c/a.pol.test $tmp/c/sub"
 	check_comp "d6c explain $tmp/c/a.pol $tmp/c/" ""
 	check_comp "d6c confirm " ""
+	check_comp "d6c rollback " ""
+	check_comp "d6c status --j" "--json"
+	check_comp "d6c diff --n" "--nft"
+	check_comp "d6c diff $tmp/c/" "$tmp/c/a.pol $tmp/c/sub"
+	check_comp "d6c status $tmp/c/a.pol $tmp/c/" ""
 	check_comp "d6c remove " ""
 	check_comp "d6c doctor --daemon-json $tmp/c/" "$tmp/c/a.pol $tmp/c/a.pol.test $tmp/c/b.txt $tmp/c/sub"
 	check_comp "d6c doctor --json $tmp/c/" "$tmp/c/a.pol $tmp/c/sub"
