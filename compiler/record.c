@@ -123,7 +123,7 @@ void record_hash(const char *script, char out[RECORD_HASH_HEX + 1])
 	if (!EVP_Digest(p, strlen(p), md, &mdlen, EVP_sha256(), NULL) || mdlen < 8)
 		memset(md, 0, 8);   /* not reached: SHA-256 of memory cannot fail */
 	for (int i = 0; i < RECORD_HASH_HEX / 2; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+		snprintf(out + (size_t)2 * (size_t)i, 3, "%02x", md[i]);
 }
 
 char *record_insert(const char *script, const char *table, const char *comment)

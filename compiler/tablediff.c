@@ -42,7 +42,7 @@ static const struct listing_chain *find_chain(const struct side *s, const char *
 	struct listing_chain key = { .name = name };
 	const struct listing_chain *kp = &key;
 	const struct listing_chain **hit =
-		bsearch(&kp, s->by_name, (size_t)s->l->nchains, sizeof(*s->by_name), cmp_chain_name);
+		bsearch(&kp, s->by_name, (size_t)s->l->nchains, sizeof(const struct listing_chain *), cmp_chain_name);
 	return hit ? *hit : NULL;
 }
 
@@ -55,6 +55,8 @@ static int cmp_route(const void *x, const void *y)
 static const struct route *find_route(const struct side *s, const char *range)
 {
 	struct route key = { .range = range };
+	if (!s->nroutes)
+		return NULL;   /* no table: routes is NULL */
 	return bsearch(&key, s->routes, (size_t)s->nroutes, sizeof(*s->routes), cmp_route);
 }
 
@@ -65,12 +67,9 @@ static bool split_elem(struct arena *a, const char *e, const char **range, const
 	if (!sep)
 		return false;
 	const char *v = sep + 3;
-	if (strncmp(v, "jump ", 5) == 0)
-		v += 5;
-	else if (strncmp(v, "goto ", 5) == 0)
-		v += 5;
-	else
+	if (strncmp(v, "jump ", 5) != 0 && strncmp(v, "goto ", 5) != 0)
 		return false;
+	v += 5;
 	*range = arena_strndup(a, e, (size_t)(sep - e));
 	*chain = v;
 	return true;
@@ -115,10 +114,10 @@ static void index_side(struct arena *a, const struct listing *l, struct side *s)
 {
 	size_t nc = (size_t)l->nchains + 1;
 	*s = (struct side){ .l = l };
-	s->by_name = arena_alloc(a, sizeof(*s->by_name) * nc);
+	s->by_name = arena_alloc(a, sizeof(const struct listing_chain *) * nc);
 	for (int i = 0; i < l->nchains; i++)
 		s->by_name[i] = &l->chains[i];
-	qsort(s->by_name, (size_t)l->nchains, sizeof(*s->by_name), cmp_chain_name);
+	qsort(s->by_name, (size_t)l->nchains, sizeof(const struct listing_chain *), cmp_chain_name);
 	s->is_block = arena_alloc(a, sizeof(bool) * nc);
 	s->is_routed = arena_alloc(a, sizeof(bool) * nc);
 	s->nranges = arena_alloc(a, sizeof(int) * nc);
@@ -147,11 +146,12 @@ static void index_side(struct arena *a, const struct listing *l, struct side *s)
 		}
 	}
 	free(cap);
-	qsort(s->routes, (size_t)s->nroutes, sizeof(*s->routes), cmp_route);
 	s->byaddr = arena_alloc(a, sizeof(*s->byaddr) * (size_t)(s->nroutes + 1));
-	if (s->nroutes)
+	if (s->nroutes) {
+		qsort(s->routes, (size_t)s->nroutes, sizeof(*s->routes), cmp_route);
 		memcpy(s->byaddr, s->routes, sizeof(*s->byaddr) * (size_t)s->nroutes);
-	qsort(s->byaddr, (size_t)s->nroutes, sizeof(*s->byaddr), cmp_addr);
+		qsort(s->byaddr, (size_t)s->nroutes, sizeof(*s->byaddr), cmp_addr);
+	}
 }
 
 /* Calls fn for each route of s that overlaps r (the ranges of one side
@@ -290,7 +290,7 @@ static void count_overlap(const struct route *r, void *arg)
 		}
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 4;
-		t->chain = xrealloc(t->chain, sizeof(*t->chain) * (size_t)t->cap);
+		t->chain = xrealloc(t->chain, sizeof(const struct listing_chain *) * (size_t)t->cap);
 		t->count = xrealloc(t->count, sizeof(*t->count) * (size_t)t->cap);
 	}
 	t->chain[t->n] = r->chain;

@@ -624,8 +624,11 @@ int apply_pending_state(const char *table, const char *rundir, struct apply_pend
 	if (fd >= 0) {
 		char buf[64] = "";
 		ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
-		if (n > 0)
-			sscanf(buf, "%ld %lld", &st->pid, &st->deadline);
+		if (n > 0) {
+			char *end;
+			st->pid = strtol(buf, &end, 10);
+			st->deadline = strtoll(end, NULL, 10);
+		}
 		st->pending = flock(fd, LOCK_SH | LOCK_NB) != 0;
 		st->stale = !st->pending;
 		close(fd);
@@ -647,7 +650,7 @@ static bool wait_watcher(int fd, int seconds)
 	for (int i = 0; i < seconds * 50; i++) {
 		if (flock(fd, LOCK_SH | LOCK_NB) == 0)
 			return true;
-		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		struct timespec ts = { 0, 20000000L };   /* 20 ms */
 		nanosleep(&ts, NULL);
 	}
 	return false;

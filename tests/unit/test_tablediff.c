@@ -23,12 +23,12 @@ static void test_record_round_trip(void **state)
 	(void)state;
 	struct table_record r = { .has_priority = true, .priority = -5, .mark = 0x10000000,
 				  .mask = 0x10000000, .counters = true };
-	strcpy(r.version, "1.2.3");
+	snprintf(r.version, sizeof(r.version), "%s", "1.2.3");
 	record_time(1796012345, r.applied);
 	assert_string_equal(r.applied, "2026-11-30T04:19:05Z");
 	assert_int_equal(record_time_parse(r.applied), 1796012345);
-	strcpy(r.hash, "0123456789abcdef");
-	strcpy(r.policy, "/etc/d6c/site.pol");
+	snprintf(r.hash, sizeof(r.hash), "%s", "0123456789abcdef");
+	snprintf(r.policy, sizeof(r.policy), "%s", "/etc/d6c/site.pol");
 	char c[RECORD_MAX];
 	record_format(&r, c, sizeof(c));
 	assert_string_equal(c, "d6c/1 1.2.3 2026-11-30T04:19:05Z 0123456789abcdef p=-5 "
@@ -52,11 +52,11 @@ static void test_record_long_path(void **state)
 {
 	(void)state;
 	struct table_record r = { 0 };
-	strcpy(r.version, "1.2.3");
-	strcpy(r.applied, "2026-11-30T04:19:05Z");
-	strcpy(r.hash, "0123456789abcdef");
+	snprintf(r.version, sizeof(r.version), "%s", "1.2.3");
+	snprintf(r.applied, sizeof(r.applied), "%s", "2026-11-30T04:19:05Z");
+	snprintf(r.hash, sizeof(r.hash), "%s", "0123456789abcdef");
 	memset(r.policy, 'a', 100);
-	strcpy(r.policy + 100, "/site.pol");
+	memcpy(r.policy + 100, "/site.pol", 10);
 	char c[RECORD_MAX];
 	record_format(&r, c, sizeof(c));
 	assert_int_equal(strlen(c), RECORD_MAX - 1);   /* nftables' limit, whole */
@@ -208,7 +208,7 @@ static void test_same_and_moved(void **state)
 	/* chains renamed: networks are matched by range */
 	t = edit("jump net_1,", "jump net_7,");
 	char *t2 = malloc(strlen(t) + 1);
-	strcpy(t2, t);
+	memcpy(t2, t, strlen(t) + 1);
 	char *c = strstr(t2, "chain net_1 {");
 	c[10] = '7';
 	parse(&a, t2, &n);
