@@ -15,7 +15,7 @@
 #include "sema_impl.h"
 #include "misspell.h"
 
-#include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
 const char *const sema_log_unit[] = {
@@ -153,7 +153,7 @@ static void read_limit(struct sema *s, struct log_opts *o, const struct ast_log_
 	}
 }
 
-/* burst N | group N: a number, within [min, max]. */
+/* burst N | group N: the value must be a number (its range is the caller's). */
 static bool read_number(struct sema *s, struct log_opts *o, const struct ast_log_opt *opt,
 			const char *what)
 {

@@ -507,7 +507,7 @@ static const char *pick(struct gen_rng *r, const char *const *v, unsigned n)
 {
 	return v[gen_below(r, n)];
 }
-#define PICK(r, v) pick(r, v, sizeof(v) / sizeof(v[0]))
+#define PICK(r, v) pick((r), (v), sizeof(v) / sizeof((v)[0]))
 
 static void gen_rule(struct gctx *g, struct gen_rule *r, int bf)
 {
