@@ -69,6 +69,22 @@ struct ast_rule *ast_rule(struct arena *a, struct loc loc)
 	return r;
 }
 
+struct ast_log *ast_log(struct arena *a, struct loc loc)
+{
+	struct ast_log *l = arena_alloc(a, sizeof(*l));
+	l->loc = loc;
+	return l;
+}
+
+void ast_log_append(struct ast_log *l, struct ast_log_opt *o)
+{
+	if (l->tail)
+		l->tail->next = o;
+	else
+		l->head = o;
+	l->tail = o;
+}
+
 static const char *const verdict_word[] = {
 	[VERDICT_ACCEPT] = "accept",
 	[VERDICT_DROP] = "drop",
@@ -103,6 +119,20 @@ static void print_list(const struct ast_list *l, FILE *out)
 		case VAL_BASIC: fputs("basic", out); break;
 		case VAL_ALL: fputs("all", out); break;
 		case VAL_DOCKER: fprintf(out, "docker \"%s\"", v->name); break;
+		}
+	}
+}
+
+static void print_log(const struct ast_log *l, FILE *out)
+{
+	if (!l)
+		return;
+	fputs(" log", out);
+	for (const struct ast_log_opt *o = l->head; o; o = o->next) {
+		switch (o->arg) {
+		case LOGARG_NUMBER: fprintf(out, " %s %lu", o->word, o->num); break;
+		case LOGARG_RATE: fprintf(out, " %s %lu/%s", o->word, o->num, o->name); break;
+		case LOGARG_WORD: fprintf(out, " %s %s", o->word, o->name); break;
 		}
 	}
 }
@@ -147,8 +177,14 @@ void ast_print(const struct ast_item *items, FILE *out)
 						print_list(r->from, out);
 					}
 				}
-				fputs(r->log ? " log\n" : "\n", out);
+				print_log(r->log, out);
+				fputc('\n', out);
 			}
+			break;
+		case ITEM_LOG:
+			fputs("default", out);
+			print_log(it->log, out);
+			fputc('\n', out);
 			break;
 		}
 	}

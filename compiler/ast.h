@@ -55,11 +55,39 @@ enum proto {
 	PROTO_ICMP,
 };
 
+/* One option after `log`: a word and its value, as written.  The words
+ * (limit, burst, group, none, the units) are no keywords; sema_log.c
+ * checks them, so that `limt` can be answered with a suggestion. */
+enum log_arg {
+	LOGARG_NUMBER,   /* WORD N: group 2, burst 20 */
+	LOGARG_RATE,     /* WORD N/UNIT: limit 5/second */
+	LOGARG_WORD,     /* WORD WORD: limit none */
+};
+
+struct ast_log_opt {
+	struct loc loc;           /* the whole option */
+	const char *word;
+	struct loc word_loc;
+	enum log_arg arg;
+	unsigned long num;        /* NUMBER, RATE (ULONG_MAX: too big to read) */
+	const char *name;         /* RATE: the unit; WORD: the word */
+	struct loc arg_loc;       /* the number, or the word */
+	struct loc unit_loc;      /* RATE */
+	struct ast_log_opt *next;
+};
+
+/* `log [option...]`, after a rule or as a statement of its own (the
+ * policy's default for every `log`). */
+struct ast_log {
+	struct loc loc;
+	struct ast_log_opt *head, *tail;
+};
+
 struct ast_rule {
 	struct loc loc;
 	bool is_default;
 	enum verdict verdict;
-	bool log;
+	struct ast_log *log;      /* NULL: the rule does not log */
 	enum proto proto;
 	struct loc proto_loc;
 	struct ast_list *ports;   /* tcp/udp; NULL: every port */
@@ -77,6 +105,7 @@ enum item_kind {
 	ITEM_DEFINE,
 	ITEM_INCLUDE,
 	ITEM_NETWORK,
+	ITEM_LOG,       /* `log option...;` at top level: the policy's default */
 };
 
 struct ast_item {
@@ -96,6 +125,8 @@ struct ast_item {
 	struct ast_list *via;           /* `via "IF", ...`: VAL_NAME strings; NULL: none */
 	struct ast_rules rules;
 	struct loc close_loc;           /* the '>' */
+	/* log */
+	struct ast_log *log;
 	struct ast_item *next;
 };
 
@@ -110,6 +141,8 @@ void ast_rules_append(struct ast_rules *l, struct ast_rule *r);
 void ast_items_append(struct ast_items *l, struct ast_item *it);
 struct ast_item *ast_item(struct arena *a, enum item_kind kind, struct loc loc);
 struct ast_rule *ast_rule(struct arena *a, struct loc loc);
+struct ast_log *ast_log(struct arena *a, struct loc loc);
+void ast_log_append(struct ast_log *l, struct ast_log_opt *o);
 /* Prints the tree, one node a line, for tests and `d6c dump`-style debugging. */
 void ast_print(const struct ast_item *items, FILE *out);
 

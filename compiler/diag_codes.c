@@ -101,6 +101,14 @@ static const struct diag_code_info table[DC_COUNT] = {
 	E(DC_TOO_MANY_ERRORS, "111", "more errors than d6c reports: the rest are not shown"),
 	/* the source check */
 	E(DC_VIA_IFNAME, "112", "a `via` interface name that is not valid"),
+	/* log options */
+	E(DC_LOG_OPTION, "120", "a log option other than limit, burst or group, or a value of the wrong kind"),
+	E(DC_LOG_RATE, "121", "a log rate of 0, or faster than nftables can limit"),
+	E(DC_LOG_BURST, "122", "a log burst of 0, or more than the kernel's token bucket holds"),
+	E(DC_LOG_GROUP, "123", "an nflog group above 65535"),
+	E(DC_LOG_UNIT, "124", "a log rate without a unit, or a unit other than second, minute or hour"),
+	E(DC_LOG_TWICE, "125", "a log option given twice in one log"),
+	E(DC_LOG_DEFAULT_TWICE, "126", "a policy-wide log option set a second time"),
 	/* warnings */
 	W(DC_W_SHADOWED, "001", "a rule an earlier rule decides every packet of"),
 	W(DC_W_SHADOWED_UNION, "002", "a rule earlier rules together decide every packet of"),

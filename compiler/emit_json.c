@@ -94,6 +94,20 @@ static void append_mark(json_t *e, const struct ir_policy *ir)
 					   "value", "|", old, (json_int_t)ir->accept_mark));
 }
 
+/* As emit_text.c's print_log(): the limit, then the log. */
+static void append_log(json_t *e, const struct ir_rule *r)
+{
+	const struct log_spec *ls = &r->log_spec;
+	if (ls->rate)
+		json_array_append_new(e, json_pack("{s:{s:I, s:s, s:I}}", "limit", "rate",
+						   (json_int_t)ls->rate, "per", sema_log_unit[ls->unit],
+						   "burst", (json_int_t)ls->burst));
+	json_t *log = json_pack("{s:s}", "prefix", r->log_prefix);
+	if (ls->group >= 0)
+		json_object_set_new(log, "group", json_integer(ls->group));
+	json_array_append_new(e, json_pack("{s:o}", "log", log));
+}
+
 /* The same statements, in the same order, as emit_text.c's print_rule(). */
 static json_t *rule_expr(const struct ir_policy *ir, const struct ir_rule *r)
 {
@@ -134,7 +148,9 @@ static json_t *rule_expr(const struct ir_policy *ir, const struct ir_rule *r)
 		json_array_append_new(e, match(meta("l4proto"), "==", json_string(ir_l4_name[r->l4])));
 	}
 	if (r->log)
-		json_array_append_new(e, json_pack("{s:{s:s}}", "log", "prefix", r->log_prefix));
+		append_log(e, r);
+	if (r->log_only)
+		return e;
 	if (ir_accept_any(ir, r)) {
 		json_array_append_new(e, json_pack("{s:{s:s}}", "goto", "target", IR_ACCEPT_ANY_CHAIN));
 		return e;

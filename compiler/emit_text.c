@@ -92,6 +92,18 @@ static void print_mark(FILE *out, const struct ir_policy *ir)
 			ir->accept_mark);
 }
 
+/* The limit first: past it the rule stops before logging (ir.h, log_only). */
+static void print_log(FILE *out, const struct ir_rule *r)
+{
+	const struct log_spec *ls = &r->log_spec;
+	if (ls->rate)
+		fprintf(out, "limit rate %llu/%s burst %u packets ", (unsigned long long)ls->rate,
+			sema_log_unit[ls->unit], ls->burst);
+	fprintf(out, "log prefix \"%s\" ", r->log_prefix);
+	if (ls->group >= 0)
+		fprintf(out, "group %d ", ls->group);
+}
+
 static void print_rule(FILE *out, const struct ir_policy *ir, const struct ir_rule *r)
 {
 	fputs("\t\t", out);
@@ -113,7 +125,11 @@ static void print_rule(FILE *out, const struct ir_policy *ir, const struct ir_ru
 		fprintf(out, "meta l4proto %s ", ir_l4_name[r->l4]);
 	}
 	if (r->log)
-		fprintf(out, "log prefix \"%s\" ", r->log_prefix);
+		print_log(out, r);
+	if (r->log_only) {
+		fprintf(out, "comment \"%s\"\n", r->comment);
+		return;
+	}
 	if (ir_accept_any(ir, r)) {
 		fputs("goto " IR_ACCEPT_ANY_CHAIN " ", out);
 	} else {

@@ -198,11 +198,13 @@ struct eval_result eval_packet_routed(const struct sema_policy *pol, const struc
 		res.rule_index = i;
 		res.verdict = res.rule->verdict;
 		res.log = res.rule->log;
+		res.log_spec = &res.rule->log_spec;
 		return res;
 	}
 	res.reason = EVAL_DEFAULT;
 	res.verdict = b->default_verdict;
 	res.log = b->default_log;
+	res.log_spec = &b->default_log_spec;
 	return res;
 }
 

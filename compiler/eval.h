@@ -65,6 +65,7 @@ struct eval_result {
 	enum verdict verdict;
 	enum eval_reason reason;
 	bool log;
+	const struct log_spec *log_spec;         /* when log: its limit and group */
 	const struct sema_block *block;          /* the owner; NULL: unprotected */
 	const struct sema_prefix *prefix;        /* its longest prefix holding dst */
 	const struct sema_block *broader;        /* another block with a shorter

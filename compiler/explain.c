@@ -37,7 +37,26 @@ const char *explain_verdict(struct arena *a, const struct pkt *p, const struct e
 	const char *v = eval_verdict_word[r->verdict];
 	if (r->verdict == VERDICT_REJECT)
 		v = arena_printf(a, "reject (%s)", eval_reject_kind(p));
-	return r->log ? arena_printf(a, "%s, logged", v) : v;
+	if (!r->log)
+		return v;
+	const struct log_spec *ls = r->log_spec;
+	const char *limit = ls->rate
+		? arena_printf(a, "at most %llu/%s, burst %u", (unsigned long long)ls->rate,
+			       sema_log_unit[ls->unit], ls->burst)
+		: "no limit";
+	if (ls->group >= 0)
+		return arena_printf(a, "%s, sent to nflog group %d (%s)", v, ls->group, limit);
+	return arena_printf(a, "%s, logged (%s)", v, limit);
+}
+
+/* "log": {"group": N or null, "limit": {"rate", "per", "burst"} or null} */
+static json_t *log_json(const struct log_spec *ls)
+{
+	json_t *limit = ls->rate ? json_pack("{s:I, s:s, s:I}", "rate", (json_int_t)ls->rate, "per",
+					     sema_log_unit[ls->unit], "burst", (json_int_t)ls->burst)
+				 : json_null();
+	return json_pack("{s:o, s:o}", "group", ls->group >= 0 ? json_integer(ls->group) : json_null(),
+			 "limit", limit);
 }
 
 const char *explain_decider(struct arena *a, const struct eval_result *r)
@@ -210,6 +229,8 @@ json_t *explain_json(struct arena *a, const struct pkt *p, const struct eval_res
 	if (r->verdict == VERDICT_REJECT)
 		json_object_set_new(o, "reject_with", json_string(eval_reject_kind(p)));
 	json_object_set_new(o, "logged", json_boolean(r->log));
+	if (r->log)
+		json_object_set_new(o, "log", log_json(r->log_spec));
 	json_object_set_new(o, "decided_by", json_string(reason[r->reason]));
 	if (r->reason == EVAL_RULE)
 		json_object_set_new(o, "rule", place_json(a, &r->rule->loc));

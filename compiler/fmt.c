@@ -12,7 +12,7 @@
  *
  * The layout (LANGUAGE.md, "Formatting: d6c fmt"): one statement a line;
  * single spaces between words, none before ',' and ';' and none around the
- * '-' of a range; a block stays on one line when it was written on one line,
+ * '-' of a range or the '/' of a rate; a block stays on one line when it was written on one line,
  * holds at most 3 rules and fits in 100 columns, otherwise its rules go one
  * a line indented by 4 and '>' stands alone; a line break the user made
  * after a ',' is kept (the rest of the statement is indented by 4 more), as is
@@ -148,11 +148,17 @@ static void start_line(struct printer *p, int indent, bool blank)
 	p->last = 0;
 }
 
+/* No space around the '-' of a range or the '/' of a rate (5/second). */
+static bool tight(int kind)
+{
+	return kind == '-' || kind == '/';
+}
+
 /* Appends a token to the current line with the spacing of the layout. */
 static void put(struct printer *p, const struct tok *t)
 {
-	bool space = p->last != 0 && t->kind != ',' && t->kind != ';' && t->kind != '-' &&
-		     p->last != '-';
+	bool space = p->last != 0 && t->kind != ',' && t->kind != ';' && !tight(t->kind) &&
+		     !tight(p->last);
 	if (space)
 		buf_add(p, " ", 1);
 	buf_add(p, t->s, t->len);
@@ -206,8 +212,8 @@ static size_t run_width(const struct printer *p, const struct tok *t, size_t i, 
 	size_t w = (size_t)p->indent + p->len;
 	int last = p->last;
 	for (size_t k = i; k <= j; k++) {
-		if (last != 0 && t[k].kind != ',' && t[k].kind != ';' && t[k].kind != '-' &&
-		    last != '-')
+		if (last != 0 && t[k].kind != ',' && t[k].kind != ';' && !tight(t[k].kind) &&
+		    !tight(last))
 			w++;
 		w += t[k].len;
 		last = t[k].kind;

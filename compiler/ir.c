@@ -201,6 +201,14 @@ static void add_verdict(struct arena *a, struct ir_chain *c, const struct ir_rul
 	struct ir_rule base = *m;
 	/* Sources and ICMP type matches imply their family; nothing else does. */
 	base.match_family = m->family && !m->nsaddr && !m->ntypes;
+	/* Over its limit a rule stops, so a limited log cannot share the rule
+	 * of the verdict: the packets past the limit would skip the verdict. */
+	if (m->log && m->log_spec.rate) {
+		struct ir_rule *l = add_rule(a, c);
+		*l = base;
+		l->log_only = true;
+		base.log = false;
+	}
 	if (v == VERDICT_REJECT && m->l4 == IR_L4_ANY) {
 		struct ir_rule *tcp = add_rule(a, c);
 		*tcp = base;
@@ -255,6 +263,7 @@ static void lower_rule(struct arena *a, const struct sema_block *b,
 	bool split = r->proto == PROTO_ICMP || !r->any_source || r->families != b->families;
 	struct ir_rule m = { 0 };
 	m.log = r->log;
+	m.log_spec = r->log_spec;
 	m.comment = ir_place(a, &r->loc, "", "", COMMENT_MAX);
 	if (r->log)
 		m.log_prefix = ir_place(a, &r->loc, "d6c ", " ", LOG_PREFIX_MAX);
@@ -318,6 +327,7 @@ static void lower_block(struct arena *a, const struct sema_block *b, int nblocks
 
 	struct ir_rule d = { 0 };
 	d.log = b->default_log;
+	d.log_spec = b->default_log_spec;
 	d.comment = ir_place(a, &b->default_loc, "", b->has_default ? "" : " default", COMMENT_MAX);
 	if (d.log)
 		d.log_prefix = ir_place(a, &b->default_loc, "d6c ", " ", LOG_PREFIX_MAX);
@@ -333,27 +343,32 @@ static uint64_t mix(uint64_t h, uint64_t v)
 }
 
 /* Where a logging rule was written is part of what it does: its log
- * prefix names that line. */
-static uint64_t mix_place(uint64_t h, bool log, const struct loc *l)
+ * prefix names that line.  So are its limit and group. */
+static uint64_t mix_place(uint64_t h, bool log, const struct loc *l, const struct log_spec *ls)
 {
-	return log ? mix(mix(h, (uintptr_t)l->file), (uint64_t)l->first_line) : h;
+	if (!log)
+		return h;
+	h = mix(mix(h, (uintptr_t)l->file), (uint64_t)l->first_line);
+	return mix(mix(mix(h, ls->rate), (uint64_t)ls->group), ls->rate ? ls->burst : 0);
 }
 
-static bool same_place(bool log, const struct loc *x, const struct loc *y)
+static bool same_place(bool log, const struct loc *x, const struct loc *y,
+		       const struct log_spec *lx, const struct log_spec *ly)
 {
-	return !log || (x->file == y->file && x->first_line == y->first_line);
+	return !log || (x->file == y->file && x->first_line == y->first_line &&
+			sema_log_equal(lx, ly));
 }
 
 static uint64_t hash_rules(const struct sema_block *b)
 {
 	uint64_t h = mix((uint64_t)b->families, (uint64_t)b->nrules);
 	h = mix(mix(h, b->default_verdict), b->default_log);
-	h = mix_place(h, b->default_log, &b->default_loc);
+	h = mix_place(h, b->default_log, &b->default_loc, &b->default_log_spec);
 	for (int i = 0; i < b->nrules; i++) {
 		const struct sema_rule *r = &b->rules[i];
 		h = mix(mix(mix(h, r->verdict), r->proto), (uint64_t)r->families);
 		h = mix(mix(mix(h, r->log), r->nports), r->nsources);
-		h = mix_place(h, r->log, &r->loc);
+		h = mix_place(h, r->log, &r->loc, &r->log_spec);
 		for (int j = 0; j < r->nports; j++)
 			h = mix(h, (uint64_t)r->ports[j].lo << 16 | r->ports[j].hi);
 		for (int j = 0; j < 4; j++)
@@ -376,7 +391,7 @@ static bool same_rule(const struct sema_rule *x, const struct sema_rule *y)
 	    x->any_source != y->any_source || x->nsources != y->nsources ||
 	    memcmp(&x->icmp4, &y->icmp4, sizeof(x->icmp4)) != 0 ||
 	    memcmp(&x->icmp6, &y->icmp6, sizeof(x->icmp6)) != 0 ||
-	    !same_place(x->log, &x->loc, &y->loc))
+	    !same_place(x->log, &x->loc, &y->loc, &x->log_spec, &y->log_spec))
 		return false;
 	for (int i = 0; i < x->nports; i++)
 		if (x->ports[i].lo != y->ports[i].lo || x->ports[i].hi != y->ports[i].hi)
@@ -391,7 +406,8 @@ static bool same_rules(const struct sema_block *x, const struct sema_block *y)
 {
 	if (x->families != y->families || x->nrules != y->nrules ||
 	    x->default_verdict != y->default_verdict || x->default_log != y->default_log ||
-	    !same_place(x->default_log, &x->default_loc, &y->default_loc))
+	    !same_place(x->default_log, &x->default_loc, &y->default_loc,
+			&x->default_log_spec, &y->default_log_spec))
 		return false;
 	for (int i = 0; i < x->nrules; i++)
 		if (!same_rule(&x->rules[i], &y->rules[i]))

@@ -46,6 +46,11 @@ struct ir_rule {
 	int nsaddr;
 	enum ir_verdict verdict;
 	bool log;
+	struct log_spec log_spec;     /* when log: its limit and nflog group */
+	/* A limited log is a rule of its own, with the same match and no
+	 * verdict, just before the rule that decides: in nftables a limit
+	 * that does not match ends the rule, verdict included. */
+	bool log_only;
 	const char *comment;          /* "FILE:LINE" */
 	const char *log_prefix;       /* "d6c FILE:LINE ", within nftables' limit */
 };

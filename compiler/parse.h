@@ -34,6 +34,9 @@ struct parse_ctx {
 	int syntax_errors;
 	struct loc this_token, prev_token;  /* the last two tokens scanned */
 	const char *last_text;     /* of the last NAME, NUMBER or STRING, for messages */
+	struct loc last_name;      /* the last NAME: whether last_text is the token before */
+	bool after_log;            /* between 'log' and ';': a name is a log option */
+	bool log_before_semicolon; /* after_log as the last ';' found it */
 	struct parse_budget *budget;  /* of the compile; NULL: no limit (d6c fmt) */
 	bool keep_comments;        /* d6c fmt's scan: a comment is a TOK_COMMENT */
 };

@@ -333,13 +333,15 @@ keep:
 			r->sources[r->nsources++] = all[i];
 }
 
-/* rule := verdict match ['log'] ';' */
+/* rule := verdict match [log] ';' */
 static void check_rule(struct sema *s, const struct sema_block *b,
 		       const struct ast_rule *ar, struct sema_rule *r)
 {
 	r->loc = ar->loc;
 	r->verdict = ar->verdict;
-	r->log = ar->log;
+	r->log = ar->log != NULL;
+	if (ar->log && !sema_log_spec(s, ar->log, &r->log_spec))
+		r->bad = true;
 	r->proto = ar->proto;
 	if (ar->proto == PROTO_TCP || ar->proto == PROTO_UDP) {
 		if (!ar->ports) {
@@ -498,7 +500,9 @@ static void check_network(struct sema *s, const struct ast_item *it)
 			first_default = r;
 			b->has_default = true;
 			b->default_verdict = r->verdict;
-			b->default_log = r->log;
+			b->default_log = r->log != NULL;
+			if (r->log)
+				sema_log_spec(s, r->log, &b->default_log_spec);
 			b->default_loc = r->loc;
 			continue;
 		}
@@ -524,6 +528,8 @@ static void walk(struct sema *s, const struct ast_item *items)
 			break;
 		case ITEM_NETWORK:
 			check_network(s, it);
+			break;
+		case ITEM_LOG:   /* read before the walk: sema_log_defaults() */
 			break;
 		}
 	}
@@ -624,6 +630,7 @@ struct sema_policy *sema_check_docker(struct arena *a, struct diag_list *dl,
 {
 	struct sema s = { .a = a, .dl = dl, .docker = dk };
 	collect_names(&s, items);
+	sema_log_defaults(&s, items);
 	walk(&s, items);
 	check_duplicate_prefixes(&s);
 	for (size_t i = 0; i < s.nlater; i++)

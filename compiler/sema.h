@@ -33,10 +33,34 @@ struct icmp_set {
 	uint64_t bits[4];
 };
 
+/* How a `log` logs (LANGUAGE.md, log): through a token bucket that holds
+ * `burst` packets and refills at `rate` a `unit` (rate 0: no limit), to the
+ * kernel log or to an nflog group.  Every `log` has one, its own options
+ * over the policy's (`log ...;` at top level) over d6c's defaults. */
+enum log_unit {
+	LOG_SECOND,
+	LOG_MINUTE,
+	LOG_HOUR,
+};
+
+struct log_spec {
+	uint64_t rate;                 /* packets a unit; 0: no limit */
+	enum log_unit unit;
+	uint32_t burst;
+	int group;                     /* nflog group 0-65535; -1: the kernel log */
+};
+
+/* d6c's defaults: a port scan writes 10 lines at once, then 5 a second. */
+#define LOG_DEFAULT_RATE 5
+#define LOG_DEFAULT_BURST 10
+extern const char *const sema_log_unit[];   /* nftables' words: second, minute, hour */
+bool sema_log_equal(const struct log_spec *x, const struct log_spec *y);
+
 struct sema_rule {
 	struct loc loc;
 	enum verdict verdict;
 	bool log;
+	struct log_spec log_spec;      /* when log */
 	enum proto proto;
 	int families;                  /* FAM_* this rule can match; never 0 */
 	bool all_ports;                /* tcp/udp without a port list */
@@ -61,6 +85,7 @@ struct sema_block {
 	int nrules;
 	enum verdict default_verdict;
 	bool default_log;
+	struct log_spec default_log_spec;  /* when default_log */
 	struct loc default_loc;        /* the `default` rule, else the block */
 	bool has_default;
 	/* `via "IF", ...`: packets with a source in this block's prefixes must

@@ -61,6 +61,10 @@ struct sema {
 	const struct sema_docker *docker;  /* NULL: not asked for */
 	bool docker_said;                  /* why no name resolves: said once */
 	int docker_missing;                /* names not there yet (missing_ok) */
+	/* The policy's `log ...;`: what a log that does not say gets, and
+	 * where each part was set (NULL: d6c's default), for "set twice". */
+	struct log_spec log_default;
+	const struct ast_log_opt *log_default_limit, *log_default_group;
 };
 
 /* sema.c */
@@ -68,6 +72,14 @@ struct define *sema_lookup(struct sema *s, const char *name);
 void sema_undefined(struct sema *s, struct loc loc, const char *name, const char *what,
 		    enum define_kind kind);
 bool sema_over_values(struct sema *s, struct loc loc);
+
+/* sema_log.c */
+/* The policy's own log options, from every top-level `log ...;` (includes
+ * in place), into s->log_default: read before any rule, wherever they stand. */
+void sema_log_defaults(struct sema *s, const struct ast_item *items);
+/* A rule's or default's `log` options over the policy's into *out; false
+ * when one is wrong (an error is queued). */
+bool sema_log_spec(struct sema *s, const struct ast_log *log, struct log_spec *out);
 
 /* sema_value.c */
 /* Resolves one port-list value (a number, range, service or define) into

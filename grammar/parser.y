@@ -106,6 +106,19 @@ static struct ast_list *via_list(struct parse_ctx *ctx, const char *word, struct
 		   "its own packets arrive on, or ',' between networks", word, names->head->name);
 	return NULL;
 }
+
+/* One option after 'log'; sema_log.c judges its words and numbers. */
+static struct ast_log_opt *log_opt(struct parse_ctx *ctx, struct loc loc, const char *word,
+				   struct loc word_loc, enum log_arg arg, struct loc arg_loc)
+{
+	struct ast_log_opt *o = arena_alloc(ctx->a, sizeof(*o));
+	o->loc = loc;
+	o->word = word;
+	o->word_loc = word_loc;
+	o->arg = arg;
+	o->arg_loc = arg_loc;
+	return o;
+}
 }
 
 %union {
@@ -116,7 +129,8 @@ static struct ast_list *via_list(struct parse_ctx *ctx, const char *word, struct
 	struct ast_rule *rule;
 	struct ast_item *item;
 	int verdict;
-	int log;
+	struct ast_log *log;
+	struct ast_log_opt *logopt;
 	struct ast_rules rules;
 }
 
@@ -134,9 +148,10 @@ static struct ast_list *via_list(struct parse_ctx *ctx, const char *word, struct
 %type <val> value port icmp_item source target
 %type <list> values ports icmp_items sources targets opt_from opt_via ifnames
 %type <rule> rule match proto_match
-%type <item> define include network
+%type <item> define include network log_default
 %type <verdict> verdict default_verdict
-%type <log> opt_log
+%type <log> opt_log log_opts
+%type <logopt> log_opt
 %type <rules> rules
 
 %%
@@ -150,6 +165,7 @@ item
 	: define   { ast_items_append(&ctx->items, $1); }
 	| include  { ast_items_append(&ctx->items, $1); }
 	| network  { ast_items_append(&ctx->items, $1); }
+	| log_default  { ast_items_append(&ctx->items, $1); }
 	| error ';' { yyerrok; }
 	| error '>' { yyerrok; ctx->in_block = false; }
 	/* Resynchronise at a statement keyword, so that a missing ';' costs
@@ -199,6 +215,17 @@ include
 			$$ = ast_item(ctx->a, ITEM_INCLUDE, @$);
 			$$->path = $2;
 			$$->path_loc = @2;
+		}
+	;
+
+/* log_default := 'log' log_opt* ';': the options of every log of the policy
+ * that does not set them itself */
+log_default
+	: LOG log_opts ';'
+		{
+			$$ = ast_item(ctx->a, ITEM_LOG, @$);
+			$$->log = $2;
+			$$->log->loc = @$;
 		}
 	;
 
@@ -290,9 +317,31 @@ default_verdict
 	| ACCEPT  { $$ = VERDICT_ACCEPT; }
 	;
 
+/* log := 'log' log_opt* */
 opt_log
-	: %empty  { $$ = 0; }
-	| LOG     { $$ = 1; }
+	: %empty        { $$ = NULL; }
+	| LOG log_opts  { $$ = $2; $$->loc = @$; }
+	;
+
+log_opts
+	: %empty            { $$ = ast_log(ctx->a, @$); }
+	| log_opts log_opt  { $$ = $1; ast_log_append($$, $2); }
+	;
+
+/* limit 5/second, limit none, burst 20, group 2.  The words are no
+ * keywords (a define may still be called limit): a word and its value. */
+log_opt
+	: NAME NUMBER
+		{ $$ = log_opt(ctx, @$, $1, @1, LOGARG_NUMBER, @2); $$->num = $2; }
+	| NAME NUMBER '/' NAME
+		{
+			$$ = log_opt(ctx, @$, $1, @1, LOGARG_RATE, @2);
+			$$->num = $2;
+			$$->name = $4;
+			$$->unit_loc = @4;
+		}
+	| NAME NAME
+		{ $$ = log_opt(ctx, @$, $1, @1, LOGARG_WORD, @2); $$->name = $2; }
 	;
 
 match
@@ -376,6 +425,34 @@ static const char *const keywords[] = {
 	"drop", "accept", "log", "from", "tcp", "udp", "icmp", "basic", "all",
 };
 
+static bool same_loc(struct loc x, struct loc y)
+{
+	return x.file == y.file && x.first_line == y.first_line &&
+	       x.first_column == y.first_column;
+}
+
+/* What a log option's word takes, when a syntax error stands where its
+ * value should: right after the word, with a number expected. */
+static const char *log_opt_hint(const struct parse_ctx *ctx, yysymbol_kind_t got,
+				const yysymbol_kind_t *expected, int n)
+{
+	static const char *const hint[][2] = {
+		{ "limit", "'limit' takes a rate, e.g. limit 5/second, or none" },
+		{ "burst", "'burst' takes a number of packets, e.g. burst 10" },
+		{ "group", "'group' takes an nflog group number 0-65535" },
+	};
+	bool wants_number = false;
+	for (int i = 0; i < n; i++)
+		wants_number |= expected[i] == YYSYMBOL_NUMBER;
+	if (!wants_number || got == YYSYMBOL_NAME || got == YYSYMBOL_NUMBER ||
+	    got == YYSYMBOL_STRING || !ctx->last_text || !same_loc(ctx->prev_token, ctx->last_name))
+		return NULL;
+	for (size_t i = 0; i < sizeof(hint) / sizeof(hint[0]); i++)
+		if (strcmp(ctx->last_text, hint[i][0]) == 0)
+			return hint[i][1];
+	return NULL;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 				     struct parse_ctx *ctx)
 {
@@ -410,11 +487,22 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 	for (int i = 0; i < n; i++)
 		if (strcmp(yysymbol_name(expected[i]), "'<'") == 0)
 			block_next = true;
+	/* Where ';' may end a log, a name can only start its next option.  A
+	 * ';' ends the log as it is scanned, before it is reported. */
+	bool in_log = ctx->after_log ||
+		      (strcmp(yysymbol_name(got), "';'") == 0 && ctx->log_before_semicolon);
+	bool log_next = false;
+	for (int i = 0; i < n && in_log; i++)
+		if (strcmp(yysymbol_name(expected[i]), "';'") == 0)
+			log_next = true;
 	if (n > 0 && n <= 5) {
 		ADD("; expected ");
 		for (int i = 0; i < n; i++)
 			ADD("%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ",
 			    block_next && expected[i] == YYSYMBOL_NAME ? "'via'"
+			    : log_next && expected[i] == YYSYMBOL_NAME ? "a log option (limit, burst, group)"
+			    : in_log && n == 1 && expected[i] == YYSYMBOL_NAME
+				? "a unit (second, minute, hour)"   /* after the '/' of a rate */
 								       : yysymbol_name(expected[i]));
 	}
 	/* A bare word where only a string may stand (an interface after via,
@@ -433,6 +521,10 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 			wants_semicolon = true;
 	if (wants_semicolon && ctx->prev_token.file && loc.first_line > ctx->prev_token.last_line)
 		ADD(" (is a ';' missing at the end of line %d?)", ctx->prev_token.last_line);
+	/* `log limit;`: the word just before needed its value. */
+	const char *opt_hint = log_opt_hint(ctx, got, expected, n);
+	if (opt_hint)
+		ADD(" (%s)", opt_hint);
 	if (got == YYSYMBOL_NAME) {
 		bool cased = false;
 		for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
@@ -464,7 +556,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 			char quoted[32];
 			snprintf(quoted, sizeof(quoted), "'%s'", keywords[i]);
 			if (strcmp(yysymbol_name(got), quoted) == 0) {
-				for (int k = 0; k < n; k++)
+				for (int k = 0; k < n && !log_next; k++)
 					if (expected[k] == YYSYMBOL_NAME)
 						ADD("; '%s' is a keyword and cannot be used as a name",
 						    keywords[i]);

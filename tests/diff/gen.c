@@ -491,6 +491,24 @@ static void from_list(struct gctx *g, struct gen_rule *r, int bf)
 		r->from[gen_below(&g->r, (unsigned)r->nfrom)] = source_value(g, family_in(g, need));
 }
 
+/* A log's options never change a verdict: the kernel must agree with the
+ * evaluator whatever they are, tight limits (one packet an hour) included,
+ * since a limited log is a rule of its own before the verdict's. */
+static const char *const log_options[] = {
+	NULL, NULL, " limit none", " limit 1/hour burst 1", " limit 2/second", " group 3",
+	" limit 1/minute burst 2 group 4", " group 5 limit none", " limit 100/seconds burst 1000",
+};
+static const char *const log_defaults[] = {
+	NULL, NULL, NULL, "log limit 1/hour burst 1;", "log group 6;", "log limit none;",
+	"log limit 3/minutes group 7;",
+};
+
+static const char *pick(struct gen_rng *r, const char *const *v, unsigned n)
+{
+	return v[gen_below(r, n)];
+}
+#define PICK(r, v) pick((r), (v), sizeof(v) / sizeof((v)[0]))
+
 static void gen_rule(struct gctx *g, struct gen_rule *r, int bf)
 {
 	static const enum verdict verdicts[] = { VERDICT_ACCEPT, VERDICT_ACCEPT, VERDICT_ACCEPT,
@@ -598,6 +616,11 @@ void gen_policy(uint64_t seed, struct gen_model *m)
 	m->seed = seed;
 	gen_rng_init(&g.r, seed);
 	gen_rng_init(&via_r, seed ^ 0x5be0cd19137e2179ull);
+	/* Log options from a generator of their own, so that a seed still
+	 * makes the policy it made before they existed, options aside. */
+	struct gen_rng log_r;
+	gen_rng_init(&log_r, seed ^ 0x1f83d9abfb41bd6bull);
+	m->log_default = PICK(&log_r, log_defaults);
 	g.owned = malloc(sizeof(*g.owned) * (size_t)OWNED_MAX);
 	if (!g.owned) {
 		fputs("difftest: out of memory\n", stderr);
@@ -616,6 +639,8 @@ void gen_policy(uint64_t seed, struct gen_model *m)
 		int nrules = gen_chance(&g.r, 8) ? 0 : 1 + (int)gen_below(&g.r, GEN_MAX_RULES - 1);
 		for (int j = 0; j < nrules; j++)
 			gen_rule(&g, &b->rules[b->nrules++], bf);
+		for (int j = 0; j < b->nrules; j++)
+			b->rules[j].log_options = PICK(&log_r, log_options);
 		if (gen_chance(&g.r, 40) && b->nrules < GEN_MAX_RULES) {
 			static const enum verdict defs[] = { VERDICT_DROP, VERDICT_REJECT,
 							     VERDICT_ACCEPT };
@@ -625,7 +650,8 @@ void gen_policy(uint64_t seed, struct gen_model *m)
 			b->nrules++;
 			b->rules[at] = (struct gen_rule){ .is_default = true,
 							  .verdict = defs[gen_below(&g.r, 3)],
-							  .log = gen_chance(&g.r, 20) };
+							  .log = gen_chance(&g.r, 20),
+							  .log_options = PICK(&log_r, log_options) };
 		}
 		struct prefix p[GEN_MAX_RESOLVED];
 		int np = gen_resolve_addrs(m, b->targets, b->ntargets, p, GEN_MAX_RESOLVED);
@@ -680,10 +706,18 @@ static const char *const default_word[] = {
 	[VERDICT_ACCEPT] = "accept", [VERDICT_DROP] = "drop", [VERDICT_REJECT] = "reject",
 };
 
+static void put_log(FILE *f, const struct gen_rule *r)
+{
+	if (r->log)
+		fprintf(f, " log%s", r->log_options ? r->log_options : "");
+}
+
 static void put_rule(FILE *f, const struct gen_model *m, const struct gen_rule *r)
 {
 	if (r->is_default) {
-		fprintf(f, "\tdefault %s%s;\n", default_word[r->verdict], r->log ? " log" : "");
+		fprintf(f, "\tdefault %s", default_word[r->verdict]);
+		put_log(f, r);
+		fputs(";\n", f);
 		return;
 	}
 	fprintf(f, "\t%s", rule_word[r->verdict]);
@@ -717,7 +751,8 @@ static void put_rule(FILE *f, const struct gen_model *m, const struct gen_rule *
 		fputs(" from ", f);
 		put_list(f, m, r->from, r->nfrom);
 	}
-	fprintf(f, "%s;\n", r->log ? " log" : "");
+	put_log(f, r);
+	fputs(";\n", f);
 }
 
 char *gen_render(const struct gen_model *m)
@@ -730,6 +765,8 @@ char *gen_render(const struct gen_model *m)
 		exit(2);
 	}
 	fprintf(f, "# difftest seed %llu\n", (unsigned long long)m->seed);
+	if (m->log_default)
+		fprintf(f, "%s\n", m->log_default);
 	for (int i = 0; i < m->ndefines; i++) {
 		const struct gen_define *d = &m->defines[i];
 		fprintf(f, "define %s%d = ", d->addrs ? "nets" : "ports", d->id);

@@ -80,6 +80,7 @@ struct gen_rule {
 	bool is_default;
 	enum verdict verdict;
 	bool log;
+	const char *log_options;      /* static, after `log` (" limit 1/hour burst 1"); NULL: none */
 	enum proto proto;             /* PROTO_ANY: a `from`-only rule */
 	int nports;                   /* tcp/udp; 0: every port */
 	struct gen_value ports[GEN_MAX_ITEMS];
@@ -105,6 +106,7 @@ struct gen_model {
 	struct gen_define defines[GEN_MAX_DEFINES];
 	int nblocks;
 	struct gen_block blocks[GEN_MAX_BLOCKS];
+	const char *log_default;      /* static, a top-level `log ...;`; NULL: none */
 };
 
 /* Builds the policy of seed into m. */

@@ -156,12 +156,15 @@ if command -v vim >/dev/null && vim --version | grep -q '+syntax'; then
 # comment
 define admins = 2001:db8:ffff::/48, 198.51.100.7;
 network 2001:db8::/64, 192.0.2.0/24 < allow tcp ssh, 8000-8100 from admins; include "x.pol"; >
+network 2001:db8:1::/64 < reject tcp 25 log group 2 limit 3/second; >
+define limit = 22;
 EOS
 	cat >"$tmp/probe.vim" <<'EOS'
 let out = [&filetype, v:errmsg]
 for [l, pat] in [[1, 'comment'], [2, 'define'], [2, '2001:db8:ffff'], [2, '198\.51'],
 \   [3, 'network'], [3, '192\.0'], [3, 'allow'], [3, 'tcp'], [3, 'ssh'],
-\   [3, '8000'], [3, 'from'], [3, '"x'], [3, 'admins;']]
+\   [3, '8000'], [3, 'from'], [3, '"x'], [3, 'admins;'],
+\   [4, 'log'], [4, 'group'], [4, '3/'], [5, 'limit']]
   call cursor(l, 1)
   let c = search(pat, 'c', l)
   call add(out, pat . ' ' . synIDattr(synID(l, col('.'), 1), 'name'))
@@ -175,7 +178,8 @@ EOS
 	printf '%s\n' d6c '' 'comment d6cComment' 'define d6cStatement' \
 		'2001:db8:ffff d6cIPv6' '198\.51 d6cIPv4' 'network d6cStatement' \
 		'192\.0 d6cIPv4' 'allow d6cVerdict' 'tcp d6cProtocol' 'ssh d6cService' \
-		'8000 d6cNumber' 'from d6cKeyword' '"x d6cString' 'admins; ' >"$tmp/probe.exp"
+		'8000 d6cNumber' 'from d6cKeyword' '"x d6cString' 'admins; ' \
+		'log d6cKeyword' 'group d6cLogWord' '3/ d6cRate' 'limit ' >"$tmp/probe.exp"
 	if cmp -s "$tmp/probe.exp" "$tmp/probe.out"; then ok "vim: filetype d6c and syntax groups"
 	else fail "vim: filetype or syntax groups differ:"; diff "$tmp/probe.exp" "$tmp/probe.out" 2>&1 | head -20; fi
 else

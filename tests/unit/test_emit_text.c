@@ -265,9 +265,12 @@ static void test_rule_shapes(void **state)
 		"\tchain net_1 {\n"
 		"\t\tcomment \"network at t.pol:1\"\n"
 		"\t\tct state invalid drop comment \"t.pol:1\"\n"
-		"\t\tip saddr 198.51.100.0/24 tcp dport 22 log prefix \"d6c t.pol:2 \" accept comment \"t.pol:2\"\n"
-		"\t\tip6 saddr 2001:db8:1::/48 tcp dport 22 log prefix \"d6c t.pol:2 \" accept comment \"t.pol:2\"\n"
-		"\t\tip6 saddr 2001:db8:2::/48 tcp dport 22 log prefix \"d6c t.pol:2 \" accept comment \"t.pol:2\"\n"
+		"\t\tip saddr 198.51.100.0/24 tcp dport 22 limit rate 5/second burst 10 packets log prefix \"d6c t.pol:2 \" comment \"t.pol:2\"\n"
+		"\t\tip saddr 198.51.100.0/24 tcp dport 22 accept comment \"t.pol:2\"\n"
+		"\t\tip6 saddr 2001:db8:1::/48 tcp dport 22 limit rate 5/second burst 10 packets log prefix \"d6c t.pol:2 \" comment \"t.pol:2\"\n"
+		"\t\tip6 saddr 2001:db8:1::/48 tcp dport 22 accept comment \"t.pol:2\"\n"
+		"\t\tip6 saddr 2001:db8:2::/48 tcp dport 22 limit rate 5/second burst 10 packets log prefix \"d6c t.pol:2 \" comment \"t.pol:2\"\n"
+		"\t\tip6 saddr 2001:db8:2::/48 tcp dport 22 accept comment \"t.pol:2\"\n"
 		"\t\tip saddr 203.0.113.7 meta l4proto tcp reject with tcp reset comment \"t.pol:3\"\n"
 		"\t\tip saddr 203.0.113.7 reject with icmpx admin-prohibited comment \"t.pol:3\"\n"
 		"\t\tmeta l4proto udp accept comment \"t.pol:4\"\n"
@@ -301,9 +304,40 @@ static void test_default_log(void **state)
 		"  allow tcp 22;\n"
 		"  default drop log;\n"
 		">\n", NULL);
-	expect_line(out, "\t\tlog prefix \"d6c t.pol:3 \" drop comment \"t.pol:3\"\n");
+	/* Limited by default: the log is a rule of its own, before the verdict. */
+	expect_line(out, "\t\tlimit rate 5/second burst 10 packets log prefix \"d6c t.pol:3 \" "
+			 "comment \"t.pol:3\"\n\t\tdrop comment \"t.pol:3\"\n");
 	/* The default is the chain's last rule. */
 	assert_non_null(strstr(out, "drop comment \"t.pol:3\"\n\t}\n}\n"));
+}
+
+/* A log's own options over the policy's over d6c's (a limit without burst has
+ * d6c's burst: the burst belongs to its limit); unlimited stays one rule. */
+static void test_log_options(void **state)
+{
+	struct fx *f = *state;
+	const char *out = emit(f,
+		"log group 1;\n"
+		"network 2001:db8::/64 <\n"
+		"  allow tcp 22 log limit none;\n"
+		"  reject tcp 25 log group 2 limit 3/second;\n"
+		"  deny tcp 80 log limit 10/minutes burst 20;\n"
+		"  default drop log limit 1/hour;\n"
+		">\n"
+		"log limit 2/second burst 4;\n"
+		"network 2001:db8:1::/64 < deny udp 53 log; >\n", NULL);
+	expect_line(out, "\t\ttcp dport 22 log prefix \"d6c t.pol:3 \" group 1 accept "
+			 "comment \"t.pol:3\"\n");
+	expect_line(out, "\t\ttcp dport 25 limit rate 3/second burst 10 packets log prefix "
+			 "\"d6c t.pol:4 \" group 2 comment \"t.pol:4\"\n"
+			 "\t\ttcp dport 25 reject with tcp reset comment \"t.pol:4\"\n");
+	expect_line(out, "\t\ttcp dport 80 limit rate 10/minute burst 20 packets log prefix "
+			 "\"d6c t.pol:5 \" group 1 comment \"t.pol:5\"\n"
+			 "\t\ttcp dport 80 drop comment \"t.pol:5\"\n");
+	expect_line(out, "\t\tlimit rate 1/hour burst 10 packets log prefix \"d6c t.pol:6 \" "
+			 "group 1 comment \"t.pol:6\"\n\t\tdrop comment \"t.pol:6\"\n");
+	expect_line(out, "\t\tudp dport 53 limit rate 2/second burst 4 packets log prefix "
+			 "\"d6c t.pol:9 \" group 1 comment \"t.pol:9\"\n");
 }
 
 static void test_custom_table_and_priority(void **state)
@@ -346,8 +380,9 @@ static void test_accept_mark(void **state)
 	/* rules that name none: through accept_any_source, which leaves what
 	 * comes from a Docker bridge unmarked (Docker's isolation decides) */
 	expect_line(out, "\t\ttcp dport 22 goto accept_any_source comment \"t.pol:1\"\n");
-	expect_line(out, "\t\ticmpv6 type echo-request log prefix \"d6c t.pol:1 \" goto "
-			 "accept_any_source comment \"t.pol:1\"\n");
+	expect_line(out, "\t\ticmpv6 type echo-request limit rate 5/second burst 10 packets "
+			 "log prefix \"d6c t.pol:1 \" comment \"t.pol:1\"\n"
+			 "\t\ticmpv6 type echo-request goto accept_any_source comment \"t.pol:1\"\n");
 	expect_line(out, "\t\tgoto accept_any_source comment \"t.pol:1\"\n");
 	expect_line(out, "\tchain accept_any_source {\n");
 	expect_line(out, "\t\tiifname { \"docker0\", \"br-*\" } accept comment \"t.pol: from a "
@@ -419,6 +454,7 @@ int main(void)
 		T(test_source_check),
 		T(test_rule_shapes),
 		T(test_default_log),
+		T(test_log_options),
 		T(test_custom_table_and_priority),
 		T(test_accept_mark),
 		T(test_deterministic),

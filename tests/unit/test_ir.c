@@ -426,7 +426,7 @@ static void test_from_mixed_families(void **state)
 	struct fx *f = *state;
 	const struct ir_policy *ir = lower(f,
 		"network 2001:db8::/64, 192.0.2.0/24 <\n"
-		"  allow tcp 22 from 2001:db8:1::/48, 198.51.100.0/24, 2001:db8:2::/48 log;\n"
+		"  allow tcp 22 from 2001:db8:1::/48, 198.51.100.0/24, 2001:db8:2::/48 log limit none;\n"
 		"  allow tcp 80;\n"
 		"  deny from 2001:db8:bad::/48;\n"
 		">\n", NULL);
@@ -463,12 +463,66 @@ static void test_from_mixed_families(void **state)
 	assert_int_equal(r[6].verdict, IR_DROP);
 }
 
+/* A limited log is a rule of its own, the same match without a verdict,
+ * before the rule that decides: past the limit that rule still decides.
+ * A reject of every protocol logs once, before its two rules. */
+static void test_log_limit_split(void **state)
+{
+	struct fx *f = *state;
+	const struct ir_policy *ir = lower(f,
+		"network 2001:db8::/64 <\n"
+		"  reject tcp 25 log group 7 limit 1/minute burst 3;\n"
+		"  reject from 2001:db8:bad::/48 log;\n"
+		">\n", NULL);
+	const struct ir_chain *c = &ir->chains[0];
+	assert_int_equal(c->nrules, 7);
+	const struct ir_rule *r = c->rules;
+	assert_true(r[1].log_only);
+	assert_true(r[1].log);
+	assert_int_equal(r[1].l4, IR_L4_TCP);
+	assert_int_equal(r[1].ports[0].lo, 25);
+	assert_int_equal(r[1].log_spec.rate, 1);
+	assert_int_equal(r[1].log_spec.unit, LOG_MINUTE);
+	assert_int_equal(r[1].log_spec.burst, 3);
+	assert_int_equal(r[1].log_spec.group, 7);
+	assert_false(r[2].log_only);
+	assert_false(r[2].log);
+	assert_int_equal(r[2].verdict, IR_REJECT_TCP_RESET);
+	assert_int_equal(r[2].ports[0].lo, 25);
+	assert_string_equal(r[1].comment, r[2].comment);
+	/* d6c's default limit, the kernel log */
+	assert_true(r[3].log_only);
+	assert_int_equal(r[3].l4, IR_L4_ANY);
+	assert_int_equal(r[3].log_spec.rate, LOG_DEFAULT_RATE);
+	assert_int_equal(r[3].log_spec.unit, LOG_SECOND);
+	assert_int_equal(r[3].log_spec.burst, LOG_DEFAULT_BURST);
+	assert_int_equal(r[3].log_spec.group, -1);
+	assert_false(r[4].log);
+	assert_int_equal(r[4].verdict, IR_REJECT_TCP_RESET);
+	assert_false(r[5].log);
+	assert_int_equal(r[5].verdict, IR_REJECT_ICMPX);
+	assert_int_equal(r[6].verdict, IR_DROP);
+}
+
+/* Blocks on one line share a chain only when their logs log alike. */
+static void test_log_options_keep_chains_apart(void **state)
+{
+	struct fx *f = *state;
+	const struct ir_policy *ir = lower(f,
+		"network 2001:db8::/64 < deny tcp 22 log limit 1/second; > "
+		"network 2001:db8:1::/64 < deny tcp 22 log limit 2/second; > "
+		"network 2001:db8:2::/64 < deny tcp 22 log limit 2/second; > "
+		"network 2001:db8:3::/64 < deny tcp 22 log limit 2/second group 1; >\n", NULL);
+	assert_int_equal(ir->nchains, 3);
+	assert_int_equal(ir->chains[1].nblocks, 2);
+}
+
 static void test_ct_invalid_first_default_last(void **state)
 {
 	struct fx *f = *state;
 	const struct ir_policy *ir = lower(f,
 		"network 2001:db8::/64 <\n"
-		"  default accept log;\n"
+		"  default accept log limit none;\n"
 		"  allow tcp 22;\n"
 		">\n"
 		"network 2001:db8:1::/64 < allow udp 53; >\n", NULL);
@@ -791,6 +845,8 @@ int main(void)
 		T(test_icmp_in_mixed_block),
 		T(test_icmp_single_family),
 		T(test_from_mixed_families),
+		T(test_log_limit_split),
+		T(test_log_options_keep_chains_apart),
 		T(test_ct_invalid_first_default_last),
 		T(test_policy_options_and_dispatch),
 		T(test_place_short),

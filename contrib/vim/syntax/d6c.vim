@@ -31,6 +31,11 @@ syn match   d6cIPv4        "\<\d\{1,3}\(\.\d\{1,3}\)\{3}\(/\d\{1,2}\)\?\>"
 syn match   d6cIPv6        "\(\x\{0,4}:\)\{2,7}\(\x\{1,4}\|\d\{1,3}\(\.\d\{1,3}\)\{3}\)\?\(/\d\{1,3}\)\?"
 syn match   d6cIPv6        "::\(/\d\{1,3}\)\?"
 
+" log's options: no keywords, so only after 'log' on the same statement
+syn match   d6cLogOption   "\(\<log\>\)\@<=[^;#]*" contains=d6cLogWord,d6cRate,d6cNumber transparent
+syn keyword d6cLogWord     contained limit burst group none
+syn match   d6cRate        contained "\<\d\+\s*/\s*\(second\|minute\|hour\)s\=\>"
+
 " docker "NAME": a Docker network (docker is no keyword, only before a string)
 syn match   d6cKeyword     "\<docker\>\ze\s*\""
 syn match   d6cArrow       "->"
@@ -46,6 +51,8 @@ hi def link d6cProtocol   Type
 hi def link d6cIcmpGroup  Constant
 hi def link d6cService    Identifier
 hi def link d6cNumber     Number
+hi def link d6cLogWord    Keyword
+hi def link d6cRate       Number
 hi def link d6cIPv4       Constant
 hi def link d6cIPv6       Constant
 hi def link d6cArrow      Operator
