@@ -90,7 +90,8 @@ struct cli {
 	struct cli_docker docker;   /* --docker, --docker-state; apply: the daemon */
 	bool follow_docker;         /* apply --follow-docker */
 	int docker_accept;          /* apply --docker-accept 1, --no-docker-accept -1 */
-	bool json;                  /* explain --json, doctor --json */
+	bool json;                  /* explain --json, doctor --json, stats --json */
+	bool reset;                 /* stats --reset */
 	const char *daemon_json;    /* doctor --daemon-json */
 	bool kernel;                /* test --kernel */
 	int fmt_modes;              /* fmt -w, --check, --diff: how many given */

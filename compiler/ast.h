@@ -77,6 +77,7 @@ enum item_kind {
 	ITEM_DEFINE,
 	ITEM_INCLUDE,
 	ITEM_NETWORK,
+	ITEM_COUNTERS,   /* `counters;`: nothing but its place */
 };
 
 struct ast_item {

@@ -525,6 +525,9 @@ static void walk(struct sema *s, const struct ast_item *items)
 		case ITEM_NETWORK:
 			check_network(s, it);
 			break;
+		case ITEM_COUNTERS:
+			s->counters = true;   /* said twice means the same */
+			break;
 		}
 	}
 }
@@ -601,7 +604,7 @@ const struct ast_value *sema_first_docker(const struct ast_item *items)
 			v = sema_first_docker(it->body);
 		else if (it->kind == ITEM_DEFINE)
 			v = first_docker_in(it->values);
-		else {
+		else if (it->kind == ITEM_NETWORK) {
 			v = first_docker_in(it->targets);
 			for (const struct ast_rule *r = it->rules.head; r && !v; r = r->next)
 				v = first_docker_in(r->from);
@@ -641,5 +644,6 @@ struct sema_policy *sema_check_docker(struct arena *a, struct diag_list *dl,
 	p->blocks = s.blocks;
 	p->nblocks = (int)s.nblocks;
 	p->top_path = top_path;
+	p->counters = s.counters;
 	return p;
 }

@@ -124,6 +124,7 @@ static struct ast_list *via_list(struct parse_ctx *ctx, const char *word, struct
 %token ALLOW "'allow'" DENY "'deny'" REJECT "'reject'" DEFAULT "'default'"
 %token DROP "'drop'" ACCEPT "'accept'" LOG "'log'" FROM "'from'"
 %token TCP "'tcp'" UDP "'udp'" ICMP "'icmp'" BASIC "'basic'" ALL "'all'"
+%token COUNTERS "'counters'"
 %token <num> NUMBER "number"
 %token <str> NAME "name"
 %token <str> STRING "string"
@@ -134,7 +135,7 @@ static struct ast_list *via_list(struct parse_ctx *ctx, const char *word, struct
 %type <val> value port icmp_item source target
 %type <list> values ports icmp_items sources targets opt_from opt_via ifnames
 %type <rule> rule match proto_match
-%type <item> define include network
+%type <item> define include network counters
 %type <verdict> verdict default_verdict
 %type <log> opt_log
 %type <rules> rules
@@ -150,6 +151,7 @@ item
 	: define   { ast_items_append(&ctx->items, $1); }
 	| include  { ast_items_append(&ctx->items, $1); }
 	| network  { ast_items_append(&ctx->items, $1); }
+	| counters { ast_items_append(&ctx->items, $1); }
 	| error ';' { yyerrok; }
 	| error '>' { yyerrok; ctx->in_block = false; }
 	/* Resynchronise at a statement keyword, so that a missing ';' costs
@@ -200,6 +202,11 @@ include
 			$$->path = $2;
 			$$->path_loc = @2;
 		}
+	;
+
+/* counters := 'counters' ';' -- a named counter on every rule of the table */
+counters
+	: COUNTERS ';'  { $$ = ast_item(ctx->a, ITEM_COUNTERS, @$); }
 	;
 
 /* network := 'network' target (',' target)* ['via' STRING (',' STRING)*] '<' rule* '>' */
@@ -373,7 +380,7 @@ static const char *token_words(struct parse_ctx *ctx, yysymbol_kind_t sym)
 
 static const char *const keywords[] = {
 	"define", "include", "network", "allow", "deny", "reject", "default",
-	"drop", "accept", "log", "from", "tcp", "udp", "icmp", "basic", "all",
+	"drop", "accept", "log", "from", "tcp", "udp", "icmp", "basic", "all", "counters",
 };
 
 static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
