@@ -11,6 +11,7 @@
  *   cmd_doctor.c   doctor
  *   cmd_explain.c  explain, test
  *   cmd_fmt.c      fmt
+ *   cmd_stats.c    stats
  *   follow.c       apply --follow-docker
  *
  * cli/ is the only folder that includes both compiler/ and runtime/, and the
@@ -103,7 +104,7 @@ struct cli {
 /* usage.c */
 extern const char usage_main[], usage_compile[], usage_check[], usage_apply[],
 	usage_confirm[], usage_remove[], usage_doctor[], usage_explain[], usage_test[],
-	usage_fmt[];
+	usage_fmt[], usage_stats[];
 
 /* options.c: parses argv into c; returns -1 to go on, or the exit status. */
 int cli_parse_options(struct cli *c, int argc, char **argv);
@@ -163,5 +164,6 @@ int cmd_doctor(struct cli *c);
 int cmd_explain(struct cli *c);
 int cmd_test(struct cli *c);
 int cmd_fmt(struct cli *c);
+int cmd_stats(struct cli *c);
 
 #endif

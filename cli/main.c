@@ -11,9 +11,11 @@
  *   d6c explain [--json] POLICY PACKET...      (PACKET '-': one per line on stdin)
  *   d6c test [--kernel [-f text|json]] POLICY [TESTFILE]
  *   d6c fmt [-w | --check | --diff] POLICY...
+ *   d6c stats [--json] [--reset] [--table NAME] POLICY
  *
  * Exit status: 0 success, 1 the policy has errors, 2 usage, I/O or system
- * errors (doctor: 0 fine, 1 a problem on the host, 2 cannot tell; fmt
+ * errors (stats: 2 also when the table in force is not POLICY's with
+ * counters; doctor: 0 fine, 1 a problem on the host, 2 cannot tell; fmt
  * --check and --diff: 1 a file would change).  The options each command
  * takes are in options.c, its help in usage.c, and the command itself in
  * the cmd_*.c file of its group (cli.h lists them).
@@ -37,6 +39,7 @@ static const struct command {
 	{ "explain", usage_explain, cmd_explain },
 	{ "test", usage_test, cmd_test },
 	{ "fmt", usage_fmt, cmd_fmt },
+	{ "stats", usage_stats, cmd_stats },
 };
 
 int main(int argc, char **argv)

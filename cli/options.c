@@ -81,7 +81,7 @@ static bool takes(const char *cmd, int opt)
 			     'h' } },
 		/* stats compiles POLICY as apply did: the options that change
 		 * the ruleset's shape (a mark adds accept_any_source's rules) */
-		{ "stats", { OPT_JSON, OPT_RESET, OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK,
+		{ "stats", { OPT_JSON, OPT_RESET, OPT_TABLE, OPT_ACCEPT_MARK,
 			     OPT_DOCKER_ACCEPT, 'h' } },
 		{ "confirm", { OPT_TABLE, 'h' } },
 		{ "remove", { OPT_TABLE, 'h' } },
