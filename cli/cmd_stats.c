@@ -50,7 +50,7 @@ static int read_matched(struct cli *c, const struct ir_policy *ir, bool reset,
 			  "not name (%s %s)%s; apply %s again, or give the policy that was applied "
 			  "(with the same --accept-mark or --docker-accept)", ir->table, c->policies[0],
 			  r->nmissing, r->nextra, r->nmissing ? "missing:" : "not the policy's:", which,
-			  c->reset ? "; nothing was reset" : "", c->policies[0]);
+			  c->reset && !reset ? "; nothing was reset" : "", c->policies[0]);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
