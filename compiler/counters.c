@@ -125,7 +125,8 @@ void counters_match(struct arena *a, const struct ir_policy *ir, const struct co
 			while (f < nfiles && files[f] != loc->file)
 				f++;
 			if (f == nfiles) {
-				ARENA_PUSH(a, files, nfiles, capfiles);
+				/* files holds pointers: its element is the pointer */
+				ARENA_PUSH(a, files, nfiles, capfiles); /* NOLINT(bugprone-sizeof-expression) */
 				files[f] = loc->file;
 			}
 			ARENA_PUSH(a, raw, nraw, capraw);
