@@ -80,18 +80,18 @@ endif
 COMPILER_SRC = compiler/arena.c compiler/diag.c compiler/diag_codes.c compiler/diag_json.c \
 	  compiler/source.c compiler/addr.c compiler/names.c compiler/misspell.c \
 	  compiler/ast.c compiler/parse.c compiler/sema.c compiler/sema_value.c compiler/sema_log.c compiler/lint.c compiler/lint_docker.c \
-	  compiler/ir.c compiler/ir_source.c compiler/emit_text.c compiler/emit_json.c \
+	  compiler/ir.c compiler/ir_source.c compiler/ir_counters.c compiler/emit_text.c compiler/emit_json.c \
 	  compiler/compile.c compiler/validate.c compiler/fmt.c compiler/udiff.c \
 	  compiler/eval.c compiler/packet.c compiler/explain.c compiler/testfile.c \
-	  compiler/outcome.c compiler/docker_state.c compiler/frame.c \
+	  compiler/outcome.c compiler/docker_state.c compiler/frame.c compiler/counters.c \
 	  compiler/record.c compiler/listing.c compiler/tablediff.c
 RUNTIME_SRC = runtime/apply.c runtime/trust.c runtime/output.c runtime/netns.c \
 	  runtime/probe.c runtime/testfile_kernel.c runtime/kernel_release.c \
 	  runtime/docker_api.c runtime/docker_rule.c runtime/command.c runtime/live.c \
-	  runtime/doctor_host.c runtime/doctor_parse.c runtime/doctor_judge.c runtime/doctor_print.c
+	  runtime/doctor_host.c runtime/doctor_parse.c runtime/doctor_judge.c runtime/doctor_print.c runtime/stats.c
 CLI_SRC = cli/main.c cli/usage.c cli/options.c cli/report.c cli/policy.c \
 	  cli/cmd_compile.c cli/cmd_apply.c cli/cmd_doctor.c cli/cmd_explain.c cli/cmd_fmt.c \
-	  cli/follow.c cli/compare.c cli/cmd_diff.c cli/cmd_status.c
+	  cli/follow.c cli/compare.c cli/cmd_diff.c cli/cmd_status.c cli/cmd_stats.c
 LIB_SRC = $(COMPILER_SRC) $(RUNTIME_SRC)
 GEN_SRC = $(B)/parser.c $(B)/lexer.c
 LIB_OBJ = $(LIB_SRC:%.c=$(B)/%.o) $(B)/parser.o $(B)/lexer.o

@@ -8,6 +8,8 @@
 #
 # Environment: BENCH_N (default "1 100 1000 10000 100000"), BENCH_PPS_N
 # (default "1 1000 10000"), BENCH_PPS_PAIRS (5), BENCH_PPS_SECONDS (3),
+# BENCH_COUNTERS (1: also the forwarding rate of the ruleset compiled with
+# --counters, a named counter on every rule: column cnt_ratio),
 # D6C (./d6c), CC (cc).  Progress goes to standard error, every raw
 # measurement to the log named at the end (/tmp/d6c-bench-*.log).
 #
@@ -20,6 +22,7 @@ BENCH_N=${BENCH_N:-1 100 1000 10000 100000}
 BENCH_PPS_N=${BENCH_PPS_N:-1 1000 10000}
 BENCH_PPS_PAIRS=${BENCH_PPS_PAIRS:-5}
 BENCH_PPS_SECONDS=${BENCH_PPS_SECONDS:-3}
+BENCH_COUNTERS=${BENCH_COUNTERS:-0}
 LOAD_TIMEOUT=300	# s: any single load slower than this is cut off
 REF_LIMIT=60		# s: the reference shape is not grown past this
 PPS_DESTS=16		# /64s the packets are spread over
@@ -100,7 +103,7 @@ fi
 log "# d6c bench $(date -u +%Y-%m-%dT%H:%M:%SZ), D6C=$D6C ($("$D6C" --version 2>&1 | head -n 1), built $(date -u -r "$D6C" +%H:%M:%SZ))"
 log "# tree: $(git log -1 --oneline 2>/dev/null | cut -c1-100); changed in compiler/ runtime/ cli/ grammar/: $(git status --porcelain compiler runtime cli grammar 2>/dev/null | awk '{ c = c " " $2 } END { print c == "" ? "none" : c }')"
 log "# kernel $(uname -r), $(nft --version 2>/dev/null), $(nproc) cpus"
-log "# BENCH_N=$BENCH_N BENCH_PPS_N=$BENCH_PPS_N pairs=$BENCH_PPS_PAIRS seconds=$BENCH_PPS_SECONDS"
+log "# BENCH_N=$BENCH_N BENCH_PPS_N=$BENCH_PPS_N pairs=$BENCH_PPS_PAIRS seconds=$BENCH_PPS_SECONDS counters=$BENCH_COUNTERS"
 
 # ------------------------------------------------------------ load times
 # timed WHAT CMD...: runs CMD (cut off after LOAD_TIMEOUT), logs it and its
@@ -234,8 +237,8 @@ forwarding() {
 }
 
 # ------------------------------------------------------------ the table
-FMT='%7s %10s %9s %8s %9s %8s %8s %8s %8s %10s\n'
-printf "$FMT" N policy_B compile_s peak_MiB B/block nft_f_s apply_s ref_s fwd_ratio empty_pps >"$tmp/table"
+FMT='%7s %10s %9s %8s %9s %8s %8s %8s %8s %10s %9s %10s\n'
+printf "$FMT" N policy_B compile_s peak_MiB B/block nft_f_s apply_s ref_s fwd_ratio empty_pps cnt_ratio cnt_empty >"$tmp/table"
 [ "$ROOT" = 1 ] && { line a || die "cannot build the forwarding namespaces"; }
 stop_nft=0 stop_apply=0 stop_ref=0
 for n in $BENCH_N; do
@@ -260,7 +263,7 @@ for n in $BENCH_N; do
 	per=$((kib * 1024 / n))
 	log "N=$n: compile ${ct}s, peak ${kib} KiB, output $(wc -c <"$tmp/p.nft") bytes"
 
-	nft_t=- apply_t=- ref_t=- ratio=- empty=-
+	nft_t=- apply_t=- ref_t=- ratio=- empty=- cratio=- cempty=-
 	if [ "$ROOT" = 1 ]; then
 		if [ "$stop_nft" = 0 ]; then
 			say "N=$n: nft -f"
@@ -282,10 +285,16 @@ for n in $BENCH_N; do
 		*" $n "*)
 			set -- $(forwarding "$n" "$tmp/p.nft")
 			ratio=$1 empty=$2
+			if [ "$BENCH_COUNTERS" = 1 ]; then
+				"$D6C" compile --counters -o "$tmp/pc.nft" "$tmp/p.pol" 2>>"$LOG" ||
+					die "N=$n: compile --counters failed (see $LOG)"
+				set -- $(forwarding "$n" "$tmp/pc.nft" "N=$n --counters")
+				cratio=$1 cempty=$2
+			fi
 			;;
 		esac
 	fi
-	printf "$FMT" "$n" "$bytes" "$ct" "$mib" "$per" "$nft_t" "$apply_t" "$ref_t" "$ratio" "$empty" >>"$tmp/table"
+	printf "$FMT" "$n" "$bytes" "$ct" "$mib" "$per" "$nft_t" "$apply_t" "$ref_t" "$ratio" "$empty" "$cratio" "$cempty" >>"$tmp/table"
 	tail -n 1 "$tmp/table" >&2
 done
 
@@ -322,5 +331,8 @@ fwd_ratio  forwarded packets per second with the ruleset / without any ruleset
            over up to $PPS_DESTS allowed IPv6 /64s spread over the policy
            conntrack alone (a ruleset of only "ct state new accept"): $ctonly
 empty_pps  the router without a ruleset: median packets per second at the receiver
+cnt_ratio  BENCH_COUNTERS=1: fwd_ratio of the same policy compiled with --counters (a named
+           counter on every rule), measured against the empty router of its own pairs;
+           cnt_empty that empty router's median pps
 raw log    $LOG
 EOF

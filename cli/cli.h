@@ -14,6 +14,7 @@
  *   cmd_doctor.c   doctor
  *   cmd_explain.c  explain, test
  *   cmd_fmt.c      fmt
+ *   cmd_stats.c    stats
  *   follow.c       apply --follow-docker
  *
  * cli/ is the only folder that includes both compiler/ and runtime/, and the
@@ -93,7 +94,8 @@ struct cli {
 	struct cli_docker docker;   /* --docker, --docker-state; apply: the daemon */
 	bool follow_docker;         /* apply --follow-docker */
 	int docker_accept;          /* apply --docker-accept 1, --no-docker-accept -1 */
-	bool json;                  /* explain --json, doctor --json */
+	bool json;                  /* explain --json, doctor --json, stats --json */
+	bool reset;                 /* stats --reset */
 	const char *daemon_json;    /* doctor --daemon-json */
 	bool kernel;                /* test --kernel */
 	bool nft;                   /* diff --nft */
@@ -106,7 +108,8 @@ struct cli {
 /* usage.c */
 extern const char usage_main[], usage_compile[], usage_check[], usage_apply[],
 	usage_confirm[], usage_remove[], usage_doctor[], usage_explain[], usage_test[],
-	usage_fmt[], usage_status[], usage_diff[], usage_rollback[];
+	usage_fmt[], usage_status[], usage_diff[], usage_rollback[],
+	usage_stats[];
 
 /* options.c: parses argv into c; returns -1 to go on, or the exit status. */
 int cli_parse_options(struct cli *c, int argc, char **argv);
@@ -169,6 +172,7 @@ int cmd_fmt(struct cli *c);
 int cmd_status(struct cli *c);
 int cmd_diff(struct cli *c);
 int cmd_rollback(struct cli *c);
+int cmd_stats(struct cli *c);
 
 /* cmd_diff.c, for apply --dry-run too */
 struct compare;

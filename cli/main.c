@@ -6,14 +6,20 @@
  *   d6c check [--werror] [-f text|json|github|sarif] [--color WHEN] POLICY...
  *   d6c apply [--dry-run] [--confirm SECONDS] [--table NAME] [--priority PRIO] POLICY
  *   d6c confirm [--table NAME]
+ *   d6c rollback [--table NAME]
+ *   d6c status [--json] [--table NAME] [POLICY]
+ *   d6c diff [--nft] [--table NAME] [--priority PRIO] [--accept-mark V[/M]] POLICY
  *   d6c remove [--table NAME]
  *   d6c doctor [--json] [--table NAME] [--daemon-json FILE] [POLICY]
  *   d6c explain [--json] POLICY PACKET...      (PACKET '-': one per line on stdin)
  *   d6c test [--kernel [-f text|json]] POLICY [TESTFILE]
  *   d6c fmt [-w | --check | --diff] POLICY...
+ *   d6c stats [--json] [--reset] [--table NAME] POLICY
  *
  * Exit status: 0 success, 1 the policy has errors, 2 usage, I/O or system
- * errors (doctor: 0 fine, 1 a problem on the host, 2 cannot tell; fmt
+ * errors (stats: 2 also when the table in force is not POLICY's with
+ * counters; status: 0 current, 1 drifted, 2 absent, 3 unknown; diff: 0 no
+ * change, 2 a change, 1 policy errors, 3 cannot tell; doctor: 0 fine, 1 a problem on the host, 2 cannot tell; fmt
  * --check and --diff: 1 a file would change).  The options each command
  * takes are in options.c, its help in usage.c, and the command itself in
  * the cmd_*.c file of its group (cli.h lists them).
@@ -40,6 +46,7 @@ static const struct command {
 	{ "explain", usage_explain, cmd_explain },
 	{ "test", usage_test, cmd_test },
 	{ "fmt", usage_fmt, cmd_fmt },
+	{ "stats", usage_stats, cmd_stats },
 };
 
 int main(int argc, char **argv)

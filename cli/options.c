@@ -34,6 +34,8 @@ enum {
 	OPT_NO_DOCKER_ACCEPT,
 	OPT_DAEMON_JSON,
 	OPT_NFT,
+	OPT_COUNTERS,
+	OPT_RESET,
 };
 
 static const struct option all_options[] = {
@@ -48,6 +50,8 @@ static const struct option all_options[] = {
 	{ "docker-accept", no_argument, NULL, OPT_DOCKER_ACCEPT },
 	{ "no-docker-accept", no_argument, NULL, OPT_NO_DOCKER_ACCEPT },
 	{ "daemon-json", required_argument, NULL, OPT_DAEMON_JSON },
+	{ "counters", no_argument, NULL, OPT_COUNTERS },
+	{ "reset", no_argument, NULL, OPT_RESET },
 	{ "werror", no_argument, NULL, OPT_WERROR },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "confirm", required_argument, NULL, OPT_CONFIRM },
@@ -69,12 +73,18 @@ static bool takes(const char *cmd, int opt)
 {
 	enum { MAXOPTS = 16 };
 	static const struct { const char *cmd; const int opts[MAXOPTS]; } table[] = {
-		{ "compile", { 'o', 'f', OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, OPT_WERROR,
-			       OPT_DIAG_FORMAT, OPT_COLOR, OPT_DOCKER, OPT_DOCKER_STATE, 'h' } },
+		{ "compile", { 'o', 'f', OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, OPT_COUNTERS,
+			       OPT_WERROR, OPT_DIAG_FORMAT, OPT_COLOR, OPT_DOCKER, OPT_DOCKER_STATE,
+			       'h' } },
 		{ "check", { OPT_WERROR, 'f', OPT_COLOR, OPT_LIST_CODES, OPT_DOCKER,
 			     OPT_DOCKER_STATE, 'h' } },
-		{ "apply", { 'n', OPT_CONFIRM, OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, OPT_WERROR,
-			     OPT_FOLLOW_DOCKER, OPT_DOCKER_ACCEPT, OPT_NO_DOCKER_ACCEPT, 'h' } },
+		{ "apply", { 'n', OPT_CONFIRM, OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, OPT_COUNTERS,
+			     OPT_WERROR, OPT_FOLLOW_DOCKER, OPT_DOCKER_ACCEPT, OPT_NO_DOCKER_ACCEPT,
+			     'h' } },
+		/* stats compiles POLICY as apply did: the options that change
+		 * the ruleset's shape (a mark adds accept_any_source's rules) */
+		{ "stats", { OPT_JSON, OPT_RESET, OPT_TABLE, OPT_ACCEPT_MARK,
+			     OPT_DOCKER_ACCEPT, 'h' } },
 		{ "confirm", { OPT_TABLE, 'h' } },
 		{ "rollback", { OPT_TABLE, 'h' } },
 		{ "status", { OPT_JSON, OPT_TABLE, 'h' } },
@@ -146,6 +156,12 @@ int cli_parse_options(struct cli *c, int argc, char **argv)
 				problem = "give one of --docker and --docker-state, once";
 			c->docker.from = o == OPT_DOCKER ? DOCKER_FROM_DAEMON : DOCKER_FROM_FILE;
 			c->docker.path = arg;
+			break;
+		case OPT_COUNTERS:
+			c->ir.counters = true;
+			break;
+		case OPT_RESET:
+			c->reset = true;
 			break;
 		case OPT_FOLLOW_DOCKER:
 			c->follow_docker = true;

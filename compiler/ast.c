@@ -152,6 +152,9 @@ void ast_print(const struct ast_item *items, FILE *out)
 			ast_print(it->body, out);
 			fputs("end include\n", out);
 			break;
+		case ITEM_COUNTERS:
+			fputs("counters\n", out);
+			break;
 		case ITEM_NETWORK:
 			fputs("network ", out);
 			if (it->targets)

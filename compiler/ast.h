@@ -106,6 +106,7 @@ enum item_kind {
 	ITEM_INCLUDE,
 	ITEM_NETWORK,
 	ITEM_LOG,       /* `log option...;` at top level: the policy's default */
+	ITEM_COUNTERS,   /* `counters;`: nothing but its place */
 };
 
 struct ast_item {

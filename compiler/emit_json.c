@@ -108,6 +108,13 @@ static void append_log(json_t *e, const struct ir_rule *r)
 	json_array_append_new(e, json_pack("{s:o}", "log", log));
 }
 
+/* counter name "NAME", where emit_text.c's print_counter() writes it. */
+static void append_counter(json_t *e, const char *name)
+{
+	if (name)
+		json_array_append_new(e, json_pack("{s:s}", "counter", name));
+}
+
 /* The same statements, in the same order, as emit_text.c's print_rule(). */
 static json_t *rule_expr(const struct ir_policy *ir, const struct ir_rule *r)
 {
@@ -147,6 +154,7 @@ static json_t *rule_expr(const struct ir_policy *ir, const struct ir_rule *r)
 	} else if (r->l4 != IR_L4_ANY) {
 		json_array_append_new(e, match(meta("l4proto"), "==", json_string(ir_l4_name[r->l4])));
 	}
+	append_counter(e, r->counter);
 	if (r->log)
 		append_log(e, r);
 	if (r->log_only)
@@ -197,10 +205,19 @@ static json_t *vmap(int family, const char *field, const char *map)
 			 payload(family == FAM_IP4 ? "ip" : "ip6", field), "data", map);
 }
 
+/* A lookup rule: its counter (emit_text.c: before the vmap), the vmap. */
+static json_t *lookup(const char *counter, json_t *vmap_stmt)
+{
+	json_t *e = json_array();
+	append_counter(e, counter);
+	json_array_append_new(e, vmap_stmt);
+	return e;
+}
+
 static json_t *vmap_rule(const struct ir_policy *ir, int family, const char *comment)
 {
-	json_t *expr = json_pack("[o]", vmap(family, "daddr",
-					     family == FAM_IP4 ? "@dispatch4" : "@dispatch6"));
+	json_t *expr = lookup(family == FAM_IP4 ? ir->counter_dispatch4 : ir->counter_dispatch6,
+			      vmap(family, "daddr", family == FAM_IP4 ? "@dispatch4" : "@dispatch6"));
 	return rule(ir, "forward", expr, comment);
 }
 
@@ -208,15 +225,18 @@ static json_t *vmap_rule(const struct ir_policy *ir, int family, const char *com
 static void source_rules(const struct ir_policy *ir, json_t *cmds)
 {
 	if (ir->sources6.n)
-		json_array_append_new(cmds, rule(ir, "forward", json_pack("[o]",
+		json_array_append_new(cmds, rule(ir, "forward", lookup(ir->counter_sources6,
 			vmap(FAM_IP6, "saddr", "@sources6")), ir->comment_sources6));
 	if (ir->sources4.n)
-		json_array_append_new(cmds, rule(ir, "forward", json_pack("[o]",
+		json_array_append_new(cmds, rule(ir, "forward", lookup(ir->counter_sources4,
 			vmap(FAM_IP4, "saddr", "@sources4")), ir->comment_sources4));
-	if (ir->dispatch6.n)
-		json_array_append_new(cmds, rule(ir, "forward", json_pack("[o, o]",
-			match(json_pack("{s:{s:s}}", "exthdr", "name", "rt"), "==", json_true()),
-			vmap(FAM_IP6, "daddr", "@dispatch6")), ir->comment_rthdr));
+	if (ir->dispatch6.n) {
+		json_t *e = json_pack("[o]", match(json_pack("{s:{s:s}}", "exthdr", "name", "rt"),
+						   "==", json_true()));
+		append_counter(e, ir->counter_rthdr);
+		json_array_append_new(e, vmap(FAM_IP6, "daddr", "@dispatch6"));
+		json_array_append_new(cmds, rule(ir, "forward", e, ir->comment_rthdr));
+	}
 }
 
 /* As emit_text.c's print_accept_any(): its two rules (the chain is added
@@ -226,10 +246,12 @@ static void accept_any_rules(const struct ir_policy *ir, json_t *cmds)
 	json_t *names = json_array();
 	for (int i = 0; ir_docker_bridges[i]; i++)
 		json_array_append_new(names, json_string(ir_docker_bridges[i]));
-	json_array_append_new(cmds, rule(ir, IR_ACCEPT_ANY_CHAIN, json_pack("[o, {s:n}]",
-		match(meta("iifname"), "==", json_pack("{s:o}", "set", names)), "accept"),
-		ir->comment_any_docker));
+	json_t *d = json_pack("[o]", match(meta("iifname"), "==", json_pack("{s:o}", "set", names)));
+	append_counter(d, ir->counter_any_docker);
+	json_array_append_new(d, json_pack("{s:n}", "accept"));
+	json_array_append_new(cmds, rule(ir, IR_ACCEPT_ANY_CHAIN, d, ir->comment_any_docker));
 	json_t *e = json_array();
+	append_counter(e, ir->counter_any_mark);
 	append_mark(e, ir);
 	json_array_append_new(e, json_pack("{s:n}", "accept"));
 	json_array_append_new(cmds, rule(ir, IR_ACCEPT_ANY_CHAIN, e, ir->comment_any_mark));
@@ -247,7 +269,10 @@ static json_t *check_rule(const struct ir_policy *ir, const struct ir_check *c)
 			json_array_append_new(names, json_string(c->via[i]));
 		m = match(meta("iifname"), "!=", maybe_set(names));
 	}
-	return rule(ir, c->name, json_pack("[o, {s:n}]", m, "drop"), c->comment);
+	json_t *e = json_pack("[o]", m);
+	append_counter(e, c->counter);
+	json_array_append_new(e, json_pack("{s:n}", "drop"));
+	return rule(ir, c->name, e, c->comment);
 }
 
 json_t *emit_json_build(const struct ir_policy *ir)
@@ -258,6 +283,10 @@ json_t *emit_json_build(const struct ir_policy *ir)
 	json_array_append_new(cmds, add("table", json_deep_copy(table)));
 	json_array_append_new(cmds, json_pack("{s:{s:O}}", "delete", "table", table));
 	json_array_append_new(cmds, add("table", table));
+	/* Counters before the rules that name them, in emit_text.c's order. */
+	for (int i = 0; i < ir->ncounters; i++)
+		json_array_append_new(cmds, add("counter", json_pack("{s:s, s:s, s:s}", "family",
+			"inet", "table", ir->table, "name", ir->counter_list[i].name)));
 	/* Chains before maps: a map element that jumps to a chain needs it. */
 	json_array_append_new(cmds, add("chain", json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "family", "inet", "table", ir->table,
@@ -287,6 +316,7 @@ json_t *emit_json_build(const struct ir_policy *ir)
 
 	json_t *est = json_pack("[o]", match(json_pack("{s:{s:s}}", "ct", "key", "state"), "in",
 					     json_pack("[s, s]", "established", "related")));
+	append_counter(est, ir->counter_replies);
 	append_mark(est, ir);
 	json_array_append_new(est, json_pack("{s:n}", "accept"));
 	json_array_append_new(cmds, rule(ir, "forward", est, ir->comment_replies));

@@ -104,6 +104,13 @@ static void print_log(FILE *out, const struct ir_rule *r)
 		fprintf(out, "group %d ", ls->group);
 }
 
+/* A named counter, before the rule's log and verdict (counters on). */
+static void print_counter(FILE *out, const char *name)
+{
+	if (name)
+		fprintf(out, "counter name \"%s\" ", name);
+}
+
 static void print_rule(FILE *out, const struct ir_policy *ir, const struct ir_rule *r)
 {
 	fputs("\t\t", out);
@@ -124,6 +131,7 @@ static void print_rule(FILE *out, const struct ir_policy *ir, const struct ir_ru
 	} else if (r->l4 != IR_L4_ANY) {
 		fprintf(out, "meta l4proto %s ", ir_l4_name[r->l4]);
 	}
+	print_counter(out, r->counter);
 	if (r->log)
 		print_log(out, r);
 	if (r->log_only) {
@@ -148,7 +156,10 @@ static void print_accept_any(FILE *out, const struct ir_policy *ir)
 	fputs("\n\tchain " IR_ACCEPT_ANY_CHAIN " {\n\t\tiifname { ", out);
 	for (int i = 0; ir_docker_bridges[i]; i++)
 		fprintf(out, "%s\"%s\"", i ? ", " : "", ir_docker_bridges[i]);
-	fprintf(out, " } accept comment \"%s\"\n\t\t", ir->comment_any_docker);
+	fputs(" } ", out);
+	print_counter(out, ir->counter_any_docker);
+	fprintf(out, "accept comment \"%s\"\n\t\t", ir->comment_any_docker);
+	print_counter(out, ir->counter_any_mark);
 	print_mark(out, ir);
 	fprintf(out, "accept comment \"%s\"\n\t}\n", ir->comment_any_mark);
 }
@@ -184,7 +195,9 @@ static void print_check(FILE *out, const struct ir_check *c)
 		if (c->nvia > 1)
 			fputs(" }", out);
 	}
-	fprintf(out, " drop comment \"%s\"\n\t}\n", c->comment);
+	fputc(' ', out);
+	print_counter(out, c->counter);
+	fprintf(out, "drop comment \"%s\"\n\t}\n", c->comment);
 }
 
 int emit_text(const struct ir_policy *ir, FILE *out)
@@ -197,6 +210,9 @@ int emit_text(const struct ir_policy *ir, FILE *out)
 		ir->table);
 	fprintf(out, "table inet %s\ndelete table inet %s\n\n", ir->table, ir->table);
 	fprintf(out, "table inet %s {\n", ir->table);
+	for (int i = 0; i < ir->ncounters; i++)
+		fprintf(out, "\tcounter %s { }\n%s", ir->counter_list[i].name,
+			i == ir->ncounters - 1 ? "\n" : "");
 	if (ir->dispatch6.n)
 		print_map(out, ir, &ir->dispatch6, false);
 	if (ir->dispatch4.n)
@@ -208,20 +224,37 @@ int emit_text(const struct ir_policy *ir, FILE *out)
 
 	fputs("\tchain forward {\n", out);
 	fprintf(out, "\t\ttype filter hook forward priority %s; policy accept;\n", ir->priority);
-	if (ir->sources6.n)
-		fprintf(out, "\t\tip6 saddr vmap @sources6 comment \"%s\"\n", ir->comment_sources6);
-	if (ir->sources4.n)
-		fprintf(out, "\t\tip saddr vmap @sources4 comment \"%s\"\n", ir->comment_sources4);
-	if (ir->dispatch6.n)
-		fprintf(out, "\t\texthdr rt exists ip6 daddr vmap @dispatch6 comment \"%s\"\n",
-			ir->comment_rthdr);
+	/* A lookup's counter stands before it (a vmap is the rule's verdict):
+	 * it counts every packet that reaches the rule. */
+	if (ir->sources6.n) {
+		fputs("\t\t", out);
+		print_counter(out, ir->counter_sources6);
+		fprintf(out, "ip6 saddr vmap @sources6 comment \"%s\"\n", ir->comment_sources6);
+	}
+	if (ir->sources4.n) {
+		fputs("\t\t", out);
+		print_counter(out, ir->counter_sources4);
+		fprintf(out, "ip saddr vmap @sources4 comment \"%s\"\n", ir->comment_sources4);
+	}
+	if (ir->dispatch6.n) {
+		fputs("\t\texthdr rt exists ", out);
+		print_counter(out, ir->counter_rthdr);
+		fprintf(out, "ip6 daddr vmap @dispatch6 comment \"%s\"\n", ir->comment_rthdr);
+	}
 	fputs("\t\tct state established,related ", out);
+	print_counter(out, ir->counter_replies);
 	print_mark(out, ir);
 	fprintf(out, "accept comment \"%s\"\n", ir->comment_replies);
-	if (ir->dispatch6.n)
-		fprintf(out, "\t\tip6 daddr vmap @dispatch6 comment \"%s\"\n", ir->comment_dispatch6);
-	if (ir->dispatch4.n)
-		fprintf(out, "\t\tip daddr vmap @dispatch4 comment \"%s\"\n", ir->comment_dispatch4);
+	if (ir->dispatch6.n) {
+		fputs("\t\t", out);
+		print_counter(out, ir->counter_dispatch6);
+		fprintf(out, "ip6 daddr vmap @dispatch6 comment \"%s\"\n", ir->comment_dispatch6);
+	}
+	if (ir->dispatch4.n) {
+		fputs("\t\t", out);
+		print_counter(out, ir->counter_dispatch4);
+		fprintf(out, "ip daddr vmap @dispatch4 comment \"%s\"\n", ir->comment_dispatch4);
+	}
 	fputs("\t}\n", out);
 
 	print_accept_any(out, ir);

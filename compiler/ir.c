@@ -265,6 +265,7 @@ static void lower_rule(struct arena *a, const struct sema_block *b,
 	m.log = r->log;
 	m.log_spec = r->log_spec;
 	m.comment = ir_place(a, &r->loc, "", "", COMMENT_MAX);
+	m.loc = r->loc;
 	if (r->log)
 		m.log_prefix = ir_place(a, &r->loc, "d6c ", " ", LOG_PREFIX_MAX);
 	if (r->proto == PROTO_TCP || r->proto == PROTO_UDP) {
@@ -321,6 +322,7 @@ static void lower_block(struct arena *a, const struct sema_block *b, int nblocks
 	inv->ct_invalid = true;
 	inv->verdict = IR_DROP;
 	inv->comment = c->comment;
+	inv->loc = b->loc;
 
 	for (int i = 0; i < b->nrules; i++)
 		lower_rule(a, b, &b->rules[i], c);
@@ -329,6 +331,7 @@ static void lower_block(struct arena *a, const struct sema_block *b, int nblocks
 	d.log = b->default_log;
 	d.log_spec = b->default_log_spec;
 	d.comment = ir_place(a, &b->default_loc, "", b->has_default ? "" : " default", COMMENT_MAX);
+	d.loc = b->default_loc;   /* the network line when the default is implicit */
 	if (d.log)
 		d.log_prefix = ir_place(a, &b->default_loc, "d6c ", " ", LOG_PREFIX_MAX);
 	add_verdict(a, c, &d, b->default_verdict);
@@ -517,9 +520,14 @@ struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
 		chain_of[i] = ir->nchains;
 		lower_block(a, &p->blocks[i], users[i], &ir->chains[ir->nchains++]);
 	}
+	ir->blocks = arena_alloc(a, sizeof(*ir->blocks) * (size_t)(p->nblocks + 1));
+	for (int i = 0; i < p->nblocks; i++)
+		ir->blocks[i] = (struct ir_block){ p->blocks[i].loc, chain_of[i] };
 	ir->dispatch4 = ir_flatten_blocks(a, p, FAM_IP4, chain_of);
 	ir->dispatch6 = ir_flatten_blocks(a, p, FAM_IP6, chain_of);
 	ir_lower_sources(a, p, ir);
 	arena_free(&scratch);
+	if (p->counters || (opt && opt->counters))
+		ir_name_counters(a, ir);
 	return ir;
 }

@@ -53,6 +53,8 @@ struct ir_rule {
 	bool log_only;
 	const char *comment;          /* "FILE:LINE" */
 	const char *log_prefix;       /* "d6c FILE:LINE ", within nftables' limit */
+	struct loc loc;               /* the policy line it comes from (comment's) */
+	const char *counter;          /* its named counter; NULL: counters are off */
 };
 
 /* Blocks whose rules are the same (everything but where they were written)
@@ -95,6 +97,27 @@ struct ir_check {
 	const char *comment;          /* of its one rule */
 	const char **via;             /* NULL: the route check */
 	int nvia;
+	const char *counter;          /* of its one rule; NULL: counters are off */
+};
+
+/* With counters on (--counters, `counters;`), every rule of the table has
+ * a named counter (`counter name "NAME"`), declared in the table so that
+ * `reset counters table inet T` resets them all: nftables 1.0.6 resets
+ * named counters only.  NAME is <chain>_<rule number, from 1>, so it
+ * follows from the IR alone and `d6c stats` finds each rule's counter by
+ * compiling the policy again (ir_counters.c). */
+struct ir_counter {
+	const char *name;
+	const struct loc *loc;        /* the policy line of the rule it counts;
+	                                 NULL: a table-wide rule (what says which) */
+	const char *what;             /* table-wide: what its rule does, in words */
+};
+
+/* A block of the policy and the chain it jumps to: blocks that share a
+ * chain share its counters. */
+struct ir_block {
+	struct loc loc;               /* the network statement */
+	int chain;                    /* index into chains */
 };
 
 struct ir_policy {
@@ -116,6 +139,15 @@ struct ir_policy {
 	/* With a mark: the chain IR_ACCEPT_ANY_CHAIN, which an accept of a rule
 	 * that names no source (`from`) goes to instead of accepting itself. */
 	const char *comment_any_docker, *comment_any_mark;
+	struct ir_block *blocks;      /* nblocks of them */
+	/* Counters (NULL names and no list when off): the forward chain's
+	 * rules, those of IR_ACCEPT_ANY_CHAIN, and every counter in the order
+	 * the table declares them. */
+	bool counters;
+	const char *counter_sources6, *counter_sources4, *counter_rthdr, *counter_replies,
+		*counter_dispatch6, *counter_dispatch4, *counter_any_docker, *counter_any_mark;
+	struct ir_counter *counter_list;
+	int ncounters;
 };
 
 /* Docker's isolation between its networks, kept under an accept mark: a
@@ -160,6 +192,7 @@ struct ir_options {
 	 * of its mark set to VALUE, so that a rule in another table on the same
 	 * hook (Docker's) can accept what d6c accepted.  mask 0: no mark. */
 	uint32_t accept_mark, accept_mask;
+	bool counters;         /* --counters: as a `counters;` statement */
 };
 
 /* nftables' names of the layer-4 protocols, for `meta l4proto` and `X dport`. */
@@ -175,6 +208,8 @@ struct ir_dispatch ir_flatten(struct arena *a, int family, const struct prefix *
  * the dispatch maps (owner: chain) and the sources maps (owner: check). */
 struct ir_dispatch ir_flatten_blocks(struct arena *a, const struct sema_policy *p, int family,
 				     const int *owner_of_block);
+/* Names a counter for every rule of ir (ir_counters.c); ir->counters set. */
+void ir_name_counters(struct arena *a, struct ir_policy *ir);
 /* The source check's maps and chains (ir_source.c), into ir. */
 void ir_lower_sources(struct arena *a, const struct sema_policy *p, struct ir_policy *ir);
 /* "PREFIX PATH SUFFIX" within max bytes, the path shortened from the left. */

@@ -531,6 +531,9 @@ static void walk(struct sema *s, const struct ast_item *items)
 			break;
 		case ITEM_LOG:   /* read before the walk: sema_log_defaults() */
 			break;
+		case ITEM_COUNTERS:
+			s->counters = true;   /* said twice means the same */
+			break;
 		}
 	}
 }
@@ -607,7 +610,7 @@ const struct ast_value *sema_first_docker(const struct ast_item *items)
 			v = sema_first_docker(it->body);
 		else if (it->kind == ITEM_DEFINE)
 			v = first_docker_in(it->values);
-		else {
+		else if (it->kind == ITEM_NETWORK) {
 			v = first_docker_in(it->targets);
 			for (const struct ast_rule *r = it->rules.head; r && !v; r = r->next)
 				v = first_docker_in(r->from);
@@ -648,5 +651,6 @@ struct sema_policy *sema_check_docker(struct arena *a, struct diag_list *dl,
 	p->blocks = s.blocks;
 	p->nblocks = (int)s.nblocks;
 	p->top_path = top_path;
+	p->counters = s.counters;
 	return p;
 }

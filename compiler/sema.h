@@ -100,6 +100,7 @@ struct sema_policy {
 	struct sema_block *blocks;
 	int nblocks;
 	const char *top_path;          /* the file named on the command line */
+	bool counters;                 /* `counters;`: a named counter on every rule */
 };
 
 struct docker_state;

@@ -59,6 +59,7 @@ struct sema {
 	size_t nrules, nprefixes, nvalues;  /* against the limits */
 	bool said_blocks, said_rules, said_prefixes, said_values;
 	const struct sema_docker *docker;  /* NULL: not asked for */
+	bool counters;                     /* a `counters;` statement was read */
 	bool docker_said;                  /* why no name resolves: said once */
 	int docker_missing;                /* names not there yet (missing_ok) */
 	/* The policy's `log ...;`: what a log that does not say gets, and

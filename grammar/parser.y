@@ -138,6 +138,7 @@ static struct ast_log_opt *log_opt(struct parse_ctx *ctx, struct loc loc, const 
 %token ALLOW "'allow'" DENY "'deny'" REJECT "'reject'" DEFAULT "'default'"
 %token DROP "'drop'" ACCEPT "'accept'" LOG "'log'" FROM "'from'"
 %token TCP "'tcp'" UDP "'udp'" ICMP "'icmp'" BASIC "'basic'" ALL "'all'"
+%token COUNTERS "'counters'"
 %token <num> NUMBER "number"
 %token <str> NAME "name"
 %token <str> STRING "string"
@@ -148,7 +149,7 @@ static struct ast_log_opt *log_opt(struct parse_ctx *ctx, struct loc loc, const 
 %type <val> value port icmp_item source target
 %type <list> values ports icmp_items sources targets opt_from opt_via ifnames
 %type <rule> rule match proto_match
-%type <item> define include network log_default
+%type <item> define include network log_default counters
 %type <verdict> verdict default_verdict
 %type <log> opt_log log_opts
 %type <logopt> log_opt
@@ -166,6 +167,7 @@ item
 	| include  { ast_items_append(&ctx->items, $1); }
 	| network  { ast_items_append(&ctx->items, $1); }
 	| log_default  { ast_items_append(&ctx->items, $1); }
+	| counters { ast_items_append(&ctx->items, $1); }
 	| error ';' { yyerrok; }
 	| error '>' { yyerrok; ctx->in_block = false; }
 	/* Resynchronise at a statement keyword, so that a missing ';' costs
@@ -227,6 +229,11 @@ log_default
 			$$->log = $2;
 			$$->log->loc = @$;
 		}
+	;
+
+/* counters := 'counters' ';' -- a named counter on every rule of the table */
+counters
+	: COUNTERS ';'  { $$ = ast_item(ctx->a, ITEM_COUNTERS, @$); }
 	;
 
 /* network := 'network' target (',' target)* ['via' STRING (',' STRING)*] '<' rule* '>' */
@@ -422,7 +429,7 @@ static const char *token_words(struct parse_ctx *ctx, yysymbol_kind_t sym)
 
 static const char *const keywords[] = {
 	"define", "include", "network", "allow", "deny", "reject", "default",
-	"drop", "accept", "log", "from", "tcp", "udp", "icmp", "basic", "all",
+	"drop", "accept", "log", "from", "tcp", "udp", "icmp", "basic", "all", "counters",
 };
 
 static bool same_loc(struct loc x, struct loc y)
@@ -461,8 +468,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 		return 0;
 	struct loc loc = *yypcontext_location(yyctx);
 	yysymbol_kind_t got = yypcontext_token(yyctx);
-	yysymbol_kind_t expected[6];
-	int n = yypcontext_expected_tokens(yyctx, expected, 6);
+	/* the top level has six: end of file and five statements */
+	yysymbol_kind_t expected[7];
+	int n = yypcontext_expected_tokens(yyctx, expected, 7);
 
 	char buf[512];
 	size_t len = 0;
@@ -495,7 +503,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 	for (int i = 0; i < n && in_log; i++)
 		if (strcmp(yysymbol_name(expected[i]), "';'") == 0)
 			log_next = true;
-	if (n > 0 && n <= 5) {
+	if (n > 0 && n <= 6) {
 		ADD("; expected ");
 		for (int i = 0; i < n; i++)
 			ADD("%s%s", i == 0 ? "" : i == n - 1 ? " or " : ", ",

@@ -90,7 +90,7 @@ d6c_case "16 MiB of NULs in a comment" 1 65536 '=nulcomment.pol:1:33: error: une
 # ---- size: lines, nesting, lists, defines
 awk 'BEGIN { printf "network ::/0 < allow tcp 22; >"; for (i = 0; i < 10485760 / 16; i++) printf "                "; print " allow" }' >line10m.pol
 d6c_case "10 MB line, error at its end" 1 4096 \
-	"=line10m.pol:1:10485792: error: unexpected 'allow'; expected end of file, 'define', 'include', 'network' or 'log' [D6C-E001]" -- check line10m.pol
+	"=line10m.pol:1:10485792: error: unexpected 'allow'; expected end of file, 'define', 'include', 'network', 'log' or 'counters' [D6C-E001]" -- check line10m.pol
 # The window: the caret stands under the 'a' of allow, "..." at the cut.
 awk 'NR == 2 { src = $0 } NR == 3 { c = index($0, "^"); print substr(src, c, 5) }' err >caret
 [ "$(cat caret)" = allow ] && ok "10 MB line: caret under the token in the window" ||

@@ -100,7 +100,7 @@ check_comp() {  # $1: command line, $2: expected completions (sorted, spaces)
 }
 if command -v bash >/dev/null; then
 	check_comp "d6c c" "check compile confirm"
-	check_comp "d6c " "apply check compile confirm diff doctor explain fmt remove rollback status test"
+	check_comp "d6c " "apply check compile confirm diff doctor explain fmt remove rollback stats status test"
 	check_comp "d6c --v" "--version"
 	check_comp "d6c check --f" "--format"
 	check_comp "d6c check --l" "--list-codes"
@@ -120,6 +120,9 @@ if command -v bash >/dev/null; then
 	check_comp "d6c compile --color=never $tmp/c/" "$tmp/c/a.pol $tmp/c/sub"
 	check_comp "d6c compile --color " "always auto never"
 	check_comp "d6c explain --j" "--json"
+	check_comp "d6c stats --r" "--reset"
+	check_comp "d6c stats --json $tmp/c/" "$tmp/c/a.pol $tmp/c/sub"
+	check_comp "d6c stats $tmp/c/a.pol $tmp/c/" ""
 	check_comp "d6c check $tmp/c/" "$tmp/c/a.pol $tmp/c/sub"
 	check_comp "d6c check $tmp/c/a.pol $tmp/c/a" "$tmp/c/a.pol"
 	check_comp "d6c compile --werror $tmp/c/" "$tmp/c/a.pol $tmp/c/sub"

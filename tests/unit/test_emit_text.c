@@ -444,6 +444,31 @@ static void test_long_list_is_a_set(void **state)
 			 "33 } accept comment \"t.pol:1\"\n");
 }
 
+/* Counters: declared first in the table, then `counter name` in each
+ * rule after its matches, before its log, mark and verdict; nothing of
+ * them without. */
+static void test_counters(void **state)
+{
+	struct fx *f = *state;
+	const char *pol = "network 2001:db8::/64 < allow tcp 22; default drop log; >\n";
+	const char *out = emit(f, pol, NULL);
+	expect_no_line(out, "counter");
+	struct ir_options opt = { .counters = true, .accept_mark = 0x10, .accept_mask = 0x10 };
+	out = emit(f, pol, &opt);
+	expect_line(out, "table inet d6c {\n\tcounter forward_1 { }\n");
+	expect_line(out, "\tcounter net_1_3 { }\n\n");
+	expect_line(out, "\t\tcounter name \"forward_1\" ip6 saddr vmap @sources6 comment");
+	expect_line(out, "\t\texthdr rt exists counter name \"forward_2\" ip6 daddr vmap @dispatch6 comment");
+	expect_line(out, "\t\tct state established,related counter name \"forward_3\" meta mark set "
+		    "meta mark | 0x00000010 accept comment");
+	expect_line(out, "\t\tfib saddr . iif oif missing counter name \"source_route_1\" drop comment");
+	expect_line(out, "\t\tiifname { \"docker0\", \"br-*\" } counter name \"accept_any_source_1\" "
+		    "accept comment");
+	expect_line(out, "\t\tct state invalid counter name \"net_1_1\" drop comment \"t.pol:1\"\n");
+	expect_line(out, "\t\ttcp dport 22 counter name \"net_1_2\" goto accept_any_source comment");
+	expect_line(out, "\t\tcounter name \"net_1_3\" log prefix \"d6c t.pol:1 \" drop comment");
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -460,6 +485,7 @@ int main(void)
 		T(test_deterministic),
 		T(test_write_error),
 		T(test_long_list_is_a_set),
+		T(test_counters),
 	};
 #undef T
 	return cmocka_run_group_tests_name("emit_text", tests, NULL, NULL);

@@ -829,6 +829,81 @@ static void test_expansion_limit(void **state)
 	assert_int_equal(c->rules[21].saddr[0].addr[5], 4);
 }
 
+/* Counters: off unless asked; then every rule named <chain>_<number from
+ * 1>, the forward chain's in the order it is written, each block rule
+ * with the policy line it comes from (the implicit default and the
+ * invalid drop: the network line), and a shared chain counted once. */
+static void test_counters(void **state)
+{
+	struct fx *f = *state;
+	const char *text =
+		"network 2001:db8::/64 <\n"
+		"    allow tcp 22;\n"
+		"    reject tcp 25;\n"
+		">\n"
+		"network 192.0.2.0/24 via \"eth1\" < allow udp 53; default reject; >\n"
+		"network 2001:db8:1::/64 <\n"
+		"    allow tcp 22;\n"
+		"    reject tcp 25;\n"
+		">\n";
+	const struct ir_policy *off = lower(f, text, NULL);
+	assert_false(off->counters);
+	assert_int_equal(off->ncounters, 0);
+	assert_null(off->counter_replies);
+	assert_null(off->chains[0].rules[0].counter);
+
+	const struct ir_policy *ir = lower(f, "counters;\n" "network 2001:db8::/64 < >\n", NULL);
+	assert_true(ir->counters);
+
+	struct ir_options opt = { .counters = true };
+	ir = lower(f, text, &opt);
+	assert_true(ir->counters);
+	assert_int_equal(ir->nchains, 2);            /* blocks 1 and 3 share net_1 */
+	assert_int_equal(ir->blocks[2].chain, 0);
+	assert_int_equal(ir->blocks[2].loc.first_line, 6);
+	/* forward: sources6, sources4, rthdr, replies, dispatch6, dispatch4 */
+	assert_string_equal(ir->counter_sources6, "forward_1");
+	assert_string_equal(ir->counter_sources4, "forward_2");
+	assert_string_equal(ir->counter_rthdr, "forward_3");
+	assert_string_equal(ir->counter_replies, "forward_4");
+	assert_string_equal(ir->counter_dispatch6, "forward_5");
+	assert_string_equal(ir->counter_dispatch4, "forward_6");
+	assert_null(ir->counter_any_docker);         /* no mark, no accept_any_source */
+	assert_int_equal(ir->nchecks, 2);
+	assert_string_equal(ir->checks[0].counter, "source_route_1");
+	assert_string_equal(ir->checks[1].counter, "source_via_2_1");
+	const struct ir_chain *c = &ir->chains[0];
+	assert_int_equal(c->nrules, 4);
+	const char *names[] = { "net_1_1", "net_1_2", "net_1_3", "net_1_4" };
+	const int lines[] = { 1, 2, 3, 1 };
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(c->rules[i].counter, names[i]);
+		assert_int_equal(c->rules[i].loc.first_line, lines[i]);
+	}
+	/* default reject: a TCP reset and an ICMP answer, both from line 5 */
+	c = &ir->chains[1];
+	assert_string_equal(c->rules[c->nrules - 1].counter, "net_2_4");
+	assert_int_equal(c->rules[c->nrules - 1].loc.first_line, 5);
+	assert_int_equal(c->rules[c->nrules - 2].loc.first_line, 5);
+	/* the list: every counter once, table-wide ones without a line */
+	assert_int_equal(ir->ncounters, 6 + 2 + 4 + 4);
+	int tablewide = 0;
+	for (int i = 0; i < ir->ncounters; i++) {
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(ir->counter_list[i].name, ir->counter_list[j].name);
+		if (!ir->counter_list[i].loc) {
+			tablewide++;
+			assert_non_null(ir->counter_list[i].what);
+		}
+	}
+	assert_int_equal(tablewide, 8);
+
+	opt.accept_mark = opt.accept_mask = 0x10;
+	ir = lower(f, text, &opt);
+	assert_string_equal(ir->counter_any_docker, "accept_any_source_1");
+	assert_string_equal(ir->counter_any_mark, "accept_any_source_2");
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -858,6 +933,7 @@ int main(void)
 		T(test_compile_errors_give_no_ir),
 		T(test_shared_chains),
 		T(test_expansion_limit),
+		T(test_counters),
 	};
 #undef T
 	return cmocka_run_group_tests_name("ir", tests, NULL, NULL);

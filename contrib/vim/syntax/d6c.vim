@@ -12,7 +12,7 @@ set cpo&vim
 syn case match
 syn iskeyword @,48-57,_,-
 
-syn keyword d6cStatement   define include network default
+syn keyword d6cStatement   define include network default counters
 syn keyword d6cVerdict     allow deny reject drop accept expect
 syn keyword d6cKeyword     from log port type
 syn keyword d6cProtocol    tcp udp icmp
