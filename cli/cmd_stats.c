@@ -9,6 +9,7 @@
  * then read and zeroed in one step; the counts shown are those zeroed.
  */
 #include "cli.h"
+#include "compare.h"
 #include "compiler/counters.h"
 #include "runtime/stats.h"
 
@@ -133,6 +134,11 @@ int cmd_stats(struct cli *c)
 	c->docker.from = DOCKER_FROM_DAEMON;
 	if (c->docker_accept > 0 && !c->ir.accept_mask)
 		c->ir.accept_mark = c->ir.accept_mask = IR_DEFAULT_ACCEPT_MARK;
+	/* and the options the table was applied with, from its record */
+	struct compare k;
+	char err[4096];
+	if (apply_have_cap() && compare_read_live(c, &k, err, sizeof(err)) == 0)
+		compare_take_options(c, &k);
 	c->ir.counters = true;
 	struct ir_policy *ir = cli_compile_one(c, &rc);
 	if (!ir)

@@ -48,6 +48,8 @@ void compare_take_options(struct cli *c, const struct compare *k)
 		c->ir.accept_mark = k->rec.mark;
 		c->ir.accept_mask = k->rec.mask;
 	}
+	if (k->rec.counters)
+		c->ir.counters = true;
 }
 
 int compare_policy(struct cli *c, const struct ir_policy *ir, struct compare *k, char *err,

@@ -387,7 +387,8 @@ static pid_t start_watcher(const struct paths *p, int pending_fd, const char *ta
 static char *with_record(const struct ir_policy *ir, const struct apply_options *opt,
 			 char *script, struct apply_result *res)
 {
-	struct table_record r = { .mark = ir->accept_mark, .mask = ir->accept_mask };
+	struct table_record r = { .mark = ir->accept_mark, .mask = ir->accept_mask,
+				  .counters = ir->counters };
 	snprintf(r.version, sizeof(r.version), "%s", opt->version ? opt->version : "unknown");
 	record_time((long long)time(NULL), r.applied);
 	record_hash(script, r.hash);
