@@ -73,6 +73,9 @@ void ir_name_counters(struct arena *a, struct ir_policy *ir)
 	for (int i = 0; i < ir->nchains; i++) {
 		struct ir_chain *c = &ir->chains[i];
 		for (int j = 0; j < c->nrules; j++)
-			c->rules[j].counter = add(&l, c->name, j + 1, &c->rules[j].loc, NULL);
+			/* a log of its own decides nothing: the rule after it
+			 * counts the same packets */
+			if (!c->rules[j].log_only)
+				c->rules[j].counter = add(&l, c->name, j + 1, &c->rules[j].loc, NULL);
 	}
 }

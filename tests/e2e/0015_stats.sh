@@ -85,6 +85,13 @@ has "$tmp/err" "d6c: stats needs CAP_NET_ADMIN" "no CAP_NET_ADMIN"
 # the policy with counters: three pings through the router, each its own
 # process and so its own ICMP id and conntrack flow, whose first packet the
 # block's rule decides (the later ones of one flow pass as replies)
+# first, until the router has its neighbours (the links' own addresses are
+# still in duplicate address detection for a while): not counted, the apply
+# below starts the counters afresh
+i=0
+until ip netns exec $s ping -6 -c 1 -W 1 2001:db8:2::2 >/dev/null; do
+	i=$((i + 1)); [ $i -lt 10 ] || { fail "no ping through the router in 10 s"; break; }
+done
 expect 0 "apply --counters" -- $R $D6C apply --counters "$tmp/p.pol"
 for i in 1 2 3; do
 	ip netns exec $s ping -6 -c 1 -W 2 2001:db8:2::2 >/dev/null || fail "ping $i through the router"

@@ -456,7 +456,8 @@ static void test_counters(void **state)
 	struct ir_options opt = { .counters = true, .accept_mark = 0x10, .accept_mask = 0x10 };
 	out = emit(f, pol, &opt);
 	expect_line(out, "table inet d6c {\n\tcounter forward_1 { }\n");
-	expect_line(out, "\tcounter net_1_3 { }\n\n");
+	expect_line(out, "\tcounter net_1_2 { }\n\tcounter net_1_4 { }\n\n");
+	expect_no_line(out, "counter net_1_3");   /* the log of its own */
 	expect_line(out, "\t\tcounter name \"forward_1\" ip6 saddr vmap @sources6 comment");
 	expect_line(out, "\t\texthdr rt exists counter name \"forward_2\" ip6 daddr vmap @dispatch6 comment");
 	expect_line(out, "\t\tct state established,related counter name \"forward_3\" meta mark set "
@@ -466,7 +467,8 @@ static void test_counters(void **state)
 		    "accept comment");
 	expect_line(out, "\t\tct state invalid counter name \"net_1_1\" drop comment \"t.pol:1\"\n");
 	expect_line(out, "\t\ttcp dport 22 counter name \"net_1_2\" goto accept_any_source comment");
-	expect_line(out, "\t\tcounter name \"net_1_3\" log prefix \"d6c t.pol:1 \" drop comment");
+	expect_line(out, "\t\tlimit rate 5/second burst 10 packets log prefix \"d6c t.pol:1 \" comment");
+	expect_line(out, "\t\tcounter name \"net_1_4\" drop comment \"t.pol:1\"\n");
 }
 
 int main(void)
