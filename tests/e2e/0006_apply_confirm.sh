@@ -61,7 +61,7 @@ grep -q 'table inet d6c' "$tmp/t2" && { echo "table stayed although none existed
 cat >"$tmp/inner3.sh" <<INNER
 set -u
 $D6C apply --confirm 30 examples/site.pol >/dev/null || exit 10
-kill -9 \$(cat "$D6C_RUNDIR"/d6c.*.pending)
+kill -9 \$(cut -d" " -f1 "$D6C_RUNDIR"/d6c.*.pending)   # PID DEADLINE
 sleep 0.2
 $D6C confirm >"$tmp/c3" 2>"$tmp/e3"; echo \$? >"$tmp/rc3"
 $NFT list tables >"$tmp/t3"
