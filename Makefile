@@ -87,7 +87,7 @@ COMPILER_SRC = compiler/arena.c compiler/diag.c compiler/diag_codes.c compiler/d
 	  compiler/record.c compiler/listing.c compiler/tablediff.c
 RUNTIME_SRC = runtime/apply.c runtime/trust.c runtime/output.c runtime/netns.c \
 	  runtime/probe.c runtime/testfile_kernel.c runtime/kernel_release.c \
-	  runtime/docker_api.c runtime/docker_rule.c runtime/command.c runtime/live.c \
+	  runtime/docker_api.c runtime/docker_rule.c runtime/command.c runtime/live.c runtime/nftctx.c \
 	  runtime/doctor_host.c runtime/doctor_parse.c runtime/doctor_judge.c runtime/doctor_print.c runtime/stats.c
 CLI_SRC = cli/main.c cli/usage.c cli/options.c cli/report.c cli/policy.c \
 	  cli/cmd_compile.c cli/cmd_apply.c cli/cmd_doctor.c cli/cmd_explain.c cli/cmd_fmt.c \

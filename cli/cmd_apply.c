@@ -178,6 +178,12 @@ int cmd_rollback(struct cli *c)
 {
 	if (c->npolicies != 0)
 		return cli_usage_error(c->cmd, "rollback takes no POLICY");
+	/* without it the run directory is not even readable: "nothing to
+	 * roll back" would be a lie */
+	if (!apply_have_cap()) {
+		cli_error("rollback needs CAP_NET_ADMIN to change the ruleset; run it as root");
+		return EXIT_USAGE;
+	}
 	char *err = arena_alloc(&c->a, APPLY_ERRLEN);
 	char done[1200];
 	if (apply_rollback(c->ir.table, cli_rundir(), done, sizeof(done), err, APPLY_ERRLEN) != 0) {

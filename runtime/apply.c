@@ -22,6 +22,7 @@
 #include "apply.h"
 #include "docker_rule.h"
 #include "live.h"
+#include "nftctx.h"
 #include "compiler/arena.h"
 #include "compiler/emit_text.h"
 #include "compiler/record.h"
@@ -57,38 +58,6 @@ bool apply_have_cap(void)
 		}
 	fclose(f);
 	return (eff >> CAP_NET_ADMIN_BIT) & 1;
-}
-
-static struct nft_ctx *new_ctx(void)
-{
-	struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!nft)
-		return NULL;
-	nft_ctx_buffer_output(nft);
-	nft_ctx_buffer_error(nft);
-	return nft;
-}
-
-static const char *nft_error(struct nft_ctx *nft)
-{
-	const char *err = nft_ctx_get_error_buffer(nft);
-	return err && *err ? err : "(nftables gave no reason)\n";
-}
-
-/* Writes a message into err (apply.h's convention).  nftables ends its
- * message with a newline; a message quoting it at its end loses that one,
- * which the caller's printing puts back. */
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	size_t n = strlen(err);
-	if (n > 0 && err[n - 1] == '\n')
-		err[n - 1] = '\0';
 }
 
 /* ---- run-directory files ---- */
@@ -265,7 +234,7 @@ static enum saved_state save_table(const char *table, char **text, char *err, si
  * failure the reason is copied to why. */
 static int restore(const char *table, const char *saved, char *why, size_t whylen)
 {
-	struct nft_ctx *nft = new_ctx();
+	struct nft_ctx *nft = nftctx_open(0);
 	if (!nft) {
 		snprintf(why, whylen, "cannot set up libnftables");
 		return -1;
@@ -278,7 +247,7 @@ static int restore(const char *table, const char *saved, char *why, size_t whyle
 			 saved ? saved : "");
 		rc = nft_run_cmd_from_buffer(nft, cmd) == 0 ? 0 : -1;
 		if (rc != 0)
-			snprintf(why, whylen, "%s", nft_error(nft));
+			snprintf(why, whylen, "%s", nftctx_error(nft));
 		free(cmd);
 	} else {
 		snprintf(why, whylen, "out of memory");
@@ -418,7 +387,7 @@ int apply_remove(const char *table, bool *existed, char *err, size_t errlen)
 {
 	*existed = false;
 	if (!apply_have_cap()) {
-		errf(err, errlen, "remove needs CAP_NET_ADMIN to change the ruleset; run it as root");
+		nftctx_errf(err, errlen, "remove needs CAP_NET_ADMIN to change the ruleset; run it as root");
 		return -1;
 	}
 	char *saved = NULL;
@@ -429,7 +398,7 @@ int apply_remove(const char *table, bool *existed, char *err, size_t errlen)
 	if (st == SAVED_TABLE) {
 		char why[1024];
 		if (restore(table, NULL, why, sizeof(why)) != 0) {
-			errf(err, errlen, "cannot delete table inet %s:\n%s", table, why);
+			nftctx_errf(err, errlen, "cannot delete table inet %s:\n%s", table, why);
 			return -1;
 		}
 		*existed = true;
@@ -451,7 +420,7 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 	bool masked = false;
 
 	if (!apply_have_cap()) {
-		errf(err, errlen, "apply needs CAP_NET_ADMIN to change the ruleset; run it as root");
+		nftctx_errf(err, errlen, "apply needs CAP_NET_ADMIN to change the ruleset; run it as root");
 		goto out;
 	}
 	make_paths(&p, opt->rundir, ir->table);
@@ -460,18 +429,18 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 	if (!opt->dry_run && make_rundir(opt->rundir) == 0) {
 		lock_fd = open_locked(p.lock, O_RDWR, LOCK_EX);
 		if (lock_fd < 0 && errno == EWOULDBLOCK) {
-			errf(err, errlen, "another d6c apply of table inet %s is running", ir->table);
+			nftctx_errf(err, errlen, "another d6c apply of table inet %s is running", ir->table);
 			goto out;
 		}
 	}
 	if (confirm && lock_fd < 0) {
-		errf(err, errlen, "--confirm needs the run directory '%s' (set D6C_RUNDIR): %s; "
+		nftctx_errf(err, errlen, "--confirm needs the run directory '%s' (set D6C_RUNDIR): %s; "
 		     "nothing was applied", opt->rundir, strerror(errno));
 		goto out;
 	}
 	/* A watcher would later roll this apply back to its own saved table. */
 	if (!opt->dry_run && pending_alive(p.pending)) {
-		errf(err, errlen, "an 'apply --confirm' of table inet %s is waiting for "
+		nftctx_errf(err, errlen, "an 'apply --confirm' of table inet %s is waiting for "
 		     "'d6c confirm'; confirm it (or let it roll back) first", ir->table);
 		goto out;
 	}
@@ -485,7 +454,7 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 	if (confirm) {
 		pending_fd = open_locked(p.pending, O_WRONLY, LOCK_EX);
 		if (pending_fd < 0 || ftruncate(pending_fd, 0) != 0) {
-			errf(err, errlen, "cannot prepare '%s': %s; nothing was applied", p.pending,
+			nftctx_errf(err, errlen, "cannot prepare '%s': %s; nothing was applied", p.pending,
 			     strerror(errno));
 			goto out;
 		}
@@ -494,9 +463,9 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 	text = output_string(ir, emit_text);
 	if (text && !opt->dry_run)
 		text = with_record(ir, opt, text, res);
-	nft = text ? new_ctx() : NULL;
+	nft = text ? nftctx_open(0) : NULL;
 	if (!nft) {
-		errf(err, errlen, "cannot set up libnftables; nothing was applied");
+		nftctx_errf(err, errlen, "cannot set up libnftables; nothing was applied");
 		goto out;
 	}
 	nft_ctx_set_dry_run(nft, opt->dry_run);
@@ -514,8 +483,8 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 	sigprocmask(SIG_BLOCK, &hold, &old_mask);
 	masked = true;
 	if (nft_run_cmd_from_buffer(nft, text) != 0) {
-		errf(err, errlen, "the kernel refused the ruleset; the running ruleset is "
-		     "unchanged\n%s", nft_error(nft));
+		nftctx_errf(err, errlen, "the kernel refused the ruleset; the running ruleset is "
+		     "unchanged\n%s", nftctx_error(nft));
 		goto out;
 	}
 	if (confirm) {
@@ -524,10 +493,10 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 			char why[1024];
 			int e = errno;
 			if (restore(ir->table, saved, why, sizeof(why)) == 0)
-				errf(err, errlen, "cannot start the confirm watcher (%s); the previous "
+				nftctx_errf(err, errlen, "cannot start the confirm watcher (%s); the previous "
 				     "table was put back", strerror(e));
 			else
-				errf(err, errlen, "cannot start the confirm watcher (%s), and putting "
+				nftctx_errf(err, errlen, "cannot start the confirm watcher (%s), and putting "
 				     "the previous table back FAILED; the new ruleset is live:\n%s",
 				     strerror(e), why);
 			unlink(p.pending);
@@ -579,11 +548,11 @@ int apply_confirm(const char *table, const char *rundir, struct apply_notices *n
 			fclose(f);
 		}
 		if (last[0])
-			errf(err, errlen, "nothing to confirm for table inet %s; the last one %s:\n%s",
+			nftctx_errf(err, errlen, "nothing to confirm for table inet %s; the last one %s:\n%s",
 			     table, strstr(last, "by 'd6c rollback'") ? "was rolled back"
 								       : "was not confirmed in time", last);
 		else
-			errf(err, errlen, "nothing to confirm for table inet %s (no pending "
+			nftctx_errf(err, errlen, "nothing to confirm for table inet %s (no pending "
 			     "apply --confirm)", table);
 		goto out;
 	}
@@ -593,7 +562,7 @@ int apply_confirm(const char *table, const char *rundir, struct apply_notices *n
 	int gone = unlink(p.pending);
 	close(fd);
 	if (gone != 0) {
-		errf(err, errlen, "too late: the previous table inet %s is being put back", table);
+		nftctx_errf(err, errlen, "too late: the previous table inet %s is being put back", table);
 		goto out;
 	}
 	if (alive && pid > 0)
@@ -666,30 +635,30 @@ int apply_rollback(const char *table, const char *rundir, char *done, size_t don
 	int rc = -1;
 	int fd = open(p.pending, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		errf(err, errlen, "nothing to roll back: no 'apply --confirm' of table inet %s is "
+		nftctx_errf(err, errlen, "nothing to roll back: no 'apply --confirm' of table inet %s is "
 		     "waiting for 'd6c confirm'", table);
 		goto out;
 	}
 	long pid = pending_pid(fd);
 	bool alive = flock(fd, LOCK_SH | LOCK_NB) != 0;
 	if (!alive) {
-		errf(err, errlen, "nothing to roll back: the pending confirmation of table inet %s "
+		nftctx_errf(err, errlen, "nothing to roll back: the pending confirmation of table inet %s "
 		     "is stale (its watcher, pid %ld, is no longer running, and the table it "
 		     "saved went with it); the table stays as it is", table, pid);
 		goto out;
 	}
 	if (pid <= 0) {
-		errf(err, errlen, "the 'apply --confirm' of table inet %s is still starting; run "
+		nftctx_errf(err, errlen, "the 'apply --confirm' of table inet %s is still starting; run "
 		     "'d6c rollback' again in a moment", table);
 		goto out;
 	}
 	if (kill((pid_t)pid, SIGUSR1) != 0) {
-		errf(err, errlen, "cannot signal the confirm watcher (pid %ld): %s", pid,
+		nftctx_errf(err, errlen, "cannot signal the confirm watcher (pid %ld): %s", pid,
 		     strerror(errno));
 		goto out;
 	}
 	if (!wait_watcher(fd, 30)) {
-		errf(err, errlen, "the confirm watcher (pid %ld) has not finished restoring table "
+		nftctx_errf(err, errlen, "the confirm watcher (pid %ld) has not finished restoring table "
 		     "inet %s after 30 s; see the system log", pid, table);
 		goto out;
 	}
@@ -702,13 +671,13 @@ int apply_rollback(const char *table, const char *rundir, char *done, size_t don
 	}
 	if (!strstr(done, "rolled back by")) {
 		/* it timed out, or was confirmed, just before our signal */
-		errf(err, errlen, "the pending confirmation ended before the rollback: %s",
+		nftctx_errf(err, errlen, "the pending confirmation ended before the rollback: %s",
 		     done[0] ? done : "it was confirmed");
 		goto out;
 	}
 	rc = strstr(done, "FAILED") ? -1 : 0;
 	if (rc != 0)
-		errf(err, errlen, "%s", done);
+		nftctx_errf(err, errlen, "%s", done);
 out:
 	if (fd >= 0)
 		close(fd);

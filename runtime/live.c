@@ -8,47 +8,15 @@
  * so the kernel frees it with its ruleset.
  */
 #include "live.h"
+#include "nftctx.h"
 #include "compiler/arena.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <nftables/libnftables.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	size_t n = strlen(err);
-	if (n > 0 && err[n - 1] == '\n')
-		err[n - 1] = '\0';
-}
-
-static struct nft_ctx *new_ctx(int stateless)
-{
-	struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!nft)
-		return NULL;
-	nft_ctx_buffer_output(nft);
-	nft_ctx_buffer_error(nft);
-	if (stateless)
-		nft_ctx_output_set_flags(nft, NFT_CTX_OUTPUT_STATELESS);
-	return nft;
-}
-
-static const char *nft_error(struct nft_ctx *nft)
-{
-	const char *e = nft_ctx_get_error_buffer(nft);
-	return e && *e ? e : "(nftables gave no reason)\n";
-}
 
 static enum live_state list_in(struct nft_ctx *nft, const char *table, char **listing,
 			       char *err, size_t errlen)
@@ -61,9 +29,9 @@ static enum live_state list_in(struct nft_ctx *nft, const char *table, char **li
 		*listing = memcpy(xmalloc(n), out, n);
 		return LIVE_TABLE;
 	}
-	if (strstr(nft_error(nft), "No such file or directory"))
+	if (strstr(nftctx_error(nft), "No such file or directory"))
 		return LIVE_ABSENT;
-	errf(err, errlen, "cannot read table inet %s:\n%s", table, nft_error(nft));
+	nftctx_errf(err, errlen, "cannot read table inet %s:\n%s", table, nftctx_error(nft));
 	return LIVE_FAILED;
 }
 
@@ -71,9 +39,9 @@ enum live_state live_list(const char *table, int stateless, char **listing, char
 			  size_t errlen)
 {
 	*listing = NULL;
-	struct nft_ctx *nft = new_ctx(stateless);
+	struct nft_ctx *nft = nftctx_open(stateless ? NFT_CTX_OUTPUT_STATELESS : 0);
 	if (!nft) {
-		errf(err, errlen, "cannot read table inet %s: cannot set up libnftables", table);
+		nftctx_errf(err, errlen, "cannot read table inet %s: cannot set up libnftables", table);
 		return LIVE_FAILED;
 	}
 	enum live_state st = list_in(nft, table, listing, err, errlen);
@@ -87,30 +55,30 @@ int live_list_scratch(const char *script, const char *table, char **listing, cha
 	*listing = NULL;
 	int orig = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (orig < 0) {
-		errf(err, errlen, "cannot open this process's network namespace: %s", strerror(errno));
+		nftctx_errf(err, errlen, "cannot open this process's network namespace: %s", strerror(errno));
 		return -1;
 	}
 	if (unshare(CLONE_NEWNET) != 0) {
-		errf(err, errlen, "cannot make a scratch network namespace to load the policy "
+		nftctx_errf(err, errlen, "cannot make a scratch network namespace to load the policy "
 		     "into (%s); this needs CAP_SYS_ADMIN: run it as root", strerror(errno));
 		close(orig);
 		return -1;
 	}
 	int rc = -1;
-	struct nft_ctx *nft = new_ctx(1);
+	struct nft_ctx *nft = nftctx_open(NFT_CTX_OUTPUT_STATELESS);
 	if (!nft)
-		errf(err, errlen, "cannot set up libnftables");
+		nftctx_errf(err, errlen, "cannot set up libnftables");
 	else if (nft_run_cmd_from_buffer(nft, script) != 0)
-		errf(err, errlen, "the kernel refused the compiled ruleset:\n%s", nft_error(nft));
+		nftctx_errf(err, errlen, "the kernel refused the compiled ruleset:\n%s", nftctx_error(nft));
 	else if (list_in(nft, table, listing, err, errlen) == LIVE_TABLE)
 		rc = 0;
 	else if (!err[0])
-		errf(err, errlen, "table inet %s was not there after loading it", table);
+		nftctx_errf(err, errlen, "table inet %s was not there after loading it", table);
 	if (nft)
 		nft_ctx_free(nft);
 	if (setns(orig, CLONE_NEWNET) != 0) {
 		/* not reached: our own namespace, by a descriptor we hold */
-		errf(err, errlen, "cannot return to this process's network namespace: %s",
+		nftctx_errf(err, errlen, "cannot return to this process's network namespace: %s",
 		     strerror(errno));
 		rc = -1;
 	}

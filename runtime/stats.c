@@ -5,21 +5,14 @@
  * text: its shape is libnftables-json(5)'s, {"nftables": [{"metainfo":
  * ...}, {"counter": {"name", "packets", "bytes", ...}}, ...]}.  A table
  * that is not loaded is told apart from other failures by nftables' ENOENT
- * message, as apply.c's save_table() does.
+ * message, as live.c's live_list() does.
  */
 #include "stats.h"
+#include "nftctx.h"
 
 #include <jansson.h>
-#include <nftables/libnftables.h>
 #include <stdio.h>
 #include <string.h>
-
-static void trim_newline(char *err)
-{
-	size_t n = strlen(err);
-	if (n > 0 && err[n - 1] == '\n')
-		err[n - 1] = '\0';
-}
 
 static enum stats_status parse(struct arena *a, const char *out, struct counter_value **v,
 			       int *n, char *err, size_t errlen)
@@ -62,26 +55,21 @@ enum stats_status stats_read(struct arena *a, const char *table, bool reset,
 {
 	*v = NULL;
 	*n = 0;
-	struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	struct nft_ctx *nft = nftctx_open(NFT_CTX_OUTPUT_JSON);
 	if (!nft) {
 		snprintf(err, errlen, "cannot set up libnftables");
 		return STATS_FAILED;
 	}
-	nft_ctx_buffer_output(nft);
-	nft_ctx_buffer_error(nft);
-	nft_ctx_output_set_flags(nft, NFT_CTX_OUTPUT_JSON);
 	char cmd[160];
 	snprintf(cmd, sizeof(cmd), "%s counters table inet %s", reset ? "reset" : "list", table);
 	enum stats_status st;
 	if (nft_run_cmd_from_buffer(nft, cmd) != 0) {
-		const char *e = nft_ctx_get_error_buffer(nft);
-		if (e && strstr(e, "No such file or directory")) {
+		if (strstr(nftctx_error(nft), "No such file or directory")) {
 			snprintf(err, errlen, "table inet %s is not loaded", table);
 			st = STATS_NO_TABLE;
 		} else {
-			snprintf(err, errlen, "cannot read the counters of table inet %s:\n%s", table,
-				 e && *e ? e : "(nftables gave no reason)");
-			trim_newline(err);
+			nftctx_errf(err, errlen, "cannot read the counters of table inet %s:\n%s", table,
+				    nftctx_error(nft));
 			st = STATS_FAILED;
 		}
 	} else {

@@ -36,3 +36,9 @@ $NFT list table inet d6c >/dev/null 2>&1 && fail "the table is still there"
 exit 0
 INNER
 unshare -rn sh "$tmp/inner.sh"
+set +e
+setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all \
+	$D6C rollback >"$tmp/out" 2>&1; rc=$?
+set -e
+[ "$rc" = 2 ] || { cat "$tmp/out"; echo "rollback without privilege: exit $rc, expected 2"; exit 1; }
+grep -q 'rollback needs CAP_NET_ADMIN' "$tmp/out" || { cat "$tmp/out"; exit 1; }

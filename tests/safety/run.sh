@@ -62,14 +62,16 @@ $NFT list ruleset >"$tmp/w.after2"
 INNER
 cat >"$tmp/stale.sh" <<INNER
 set -u
+# two applies of one policy differ in the time of their record only
+lst() { $NFT list ruleset | sed 's/^\(\tcomment "d6c\/1 [^ ]* \)[^ ]*Z /\1TIME /'; }
 key=d6c.\$(stat -Lc %i /proc/self/ns/net)
 $D6C apply examples/full.pol >/dev/null || exit 10
-$NFT list ruleset >"$tmp/s.full"
+lst >"$tmp/s.full"
 $D6C apply --confirm 30 examples/site.pol >/dev/null || exit 11
 $NFT list ruleset >"$tmp/s.site"
 kill -9 \$(cut -d' ' -f1 "$tmp/runs/\$key.pending"); sleep 0.2
 $D6C apply examples/full.pol >"$tmp/s.out" 2>"$tmp/s.err"; echo \$? >"$tmp/s.rc"
-$NFT list ruleset >"$tmp/s.after"
+lst >"$tmp/s.after"
 [ -e "$tmp/runs/\$key.pending" ] && echo left >"$tmp/s.left"
 # "after a reboot": a pending file naming a pid that now is someone else
 sleep 30 & other=\$!
