@@ -120,6 +120,8 @@ void counters_match(struct arena *a, const struct ir_policy *ir, const struct co
 		const struct ir_chain *c = &ir->chains[ch];
 		int nrules = seen[ch] ? 1 : c->nrules;
 		for (int j = 0; j < nrules; j++) {
+			if (!seen[ch] && !c->rules[j].counter)
+				continue;   /* a log of its own: the next rule counts */
 			const struct loc *loc = seen[ch] ? &ir->blocks[b].loc : &c->rules[j].loc;
 			size_t f = 0;
 			while (f < nfiles && files[f] != loc->file)

@@ -49,6 +49,7 @@ network 2001:db8:3::/64 <
     allow icmp echo-request;
     allow tcp 22;
 >
+network 2001:db8:4::/64 < reject tcp 25 log; default drop log; >
 POL
 printf 'network 2001:db8:2::/64 < allow icmp echo-request; >\n' >"$tmp/other.pol"
 printf 'network 2001:db8:2::1/64 < allow tcp 22; >\n' >"$tmp/bad.pol"
@@ -105,12 +106,17 @@ row 2 | grep -q 'never matched' || fail "the network line (invalid, default) saw
 grep 'replies to allowed connections' "$tmp/out" | awk '{ exit !($1 >= 3) }' ||
 	fail "the replies' counter is under 3"
 row 7 >/dev/null && fail "a line of the sharing block's rules is listed"
+# a logged rule is two in the table (the limited log, then the verdict):
+# one counter, on the verdict
+row 10 | grep -q 'network 2001:db8:4::/64 < reject tcp 25 log; default drop log; >    (never matched)$' ||
+	fail "the logged block's line: $(row 10)"
 
 expect 0 "stats --json" -- $R $D6C stats --json "$tmp/p.pol"
 jq -e --arg f "$tmp/p.pol" '.table == "d6c" and .policy == $f and .reset == false
 	and ([.lines[] | select(.line == 3)][0] | .packets >= 3 and .never_matched == false and .text == "allow icmp echo-request;")
 	and ([.lines[] | select(.line == 4)][0] | .packets == 0 and .never_matched and .counters == ["net_1_3"])
 	and ([.lines[] | select(.line == 6)][0] | .counted_with == {"file": $f, "line": 2})
+	and ([.lines[] | select(.line == 10)][0] | .counters | length == 3)
 	and ([.table_wide[] | select(.what | startswith("replies"))][0] | .packets >= 3)' "$tmp/out" >/dev/null ||
 	{ fail "stats --json"; cat "$tmp/out"; }
 cp "$tmp/out" "$tmp/stats.json"

@@ -26,15 +26,20 @@ static const char POLICY[] =
 	">\n"
 	"network 2001:db8:1::/64 < allow tcp 22, 80; allow icmp basic; >\n";  /* 5: shares net_1 */
 
-static const struct ir_policy *lower(struct fx *f)
+static const struct ir_policy *lower_text(struct fx *f, const char *policy)
 {
-	struct ast_item *items = parse_string(&f->a, &f->dl, "t.pol", POLICY);
+	struct ast_item *items = parse_string(&f->a, &f->dl, "t.pol", policy);
 	const struct sema_policy *p = sema_check(&f->a, &f->dl, items, "t.pol");
 	assert_int_equal(f->dl.nerrors, 0);
 	struct ir_options opt = { .counters = true };
 	const struct ir_policy *ir = ir_lower(&f->a, p, &opt);
 	assert_non_null(ir);
 	return ir;
+}
+
+static const struct ir_policy *lower(struct fx *f)
+{
+	return lower_text(f, POLICY);
 }
 
 /* Every counter ir names, each with packets i and bytes 100 i. */
@@ -87,6 +92,26 @@ static void test_lines_summed(void **state)
 	assert_string_equal(r.wide[4].counter, "source_route_1");
 }
 
+/* A limited log is a rule of its own, without a counter: its line counts
+ * the rule after it, once. */
+static void test_log_rule_uncounted(void **state)
+{
+	struct fx *f = *state;
+	const struct ir_policy *ir = lower_text(f, "network 2001:db8::/64 <\n"
+						   "    reject tcp 25 log;\n"
+						   "    default drop log;\n"
+						   ">\n");
+	struct counter_report r;
+	counters_match(&f->a, ir, values(f, ir), ir->ncounters, &r);
+	assert_int_equal(r.nmissing + r.nextra, 0);
+	assert_int_equal(r.nlines, 3);
+	assert_int_equal(r.lines[1].line, 2);
+	assert_int_equal(r.lines[1].ncounters, 1);   /* the reject, not its log */
+	assert_int_equal(r.lines[2].line, 3);
+	assert_int_equal(r.lines[2].ncounters, 1);   /* the drop, not its log */
+	assert_true(r.lines[2].packets == packets_of(ir, "net_1_5"));
+}
+
 static void test_mismatch(void **state)
 {
 	struct fx *f = *state;
@@ -115,6 +140,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_lines_summed),
+		T(test_log_rule_uncounted),
 		T(test_mismatch),
 	};
 #undef T
