@@ -17,9 +17,14 @@ int compare_read_live(struct cli *c, struct compare *k, char *err, size_t errlen
 			 k->table);
 		return -1;
 	}
-	k->state = live_list(k->table, 1, &k->live_text, err, errlen);
+	char *text;
+	k->state = live_list(k->table, 1, &text, err, errlen);
 	if (k->state == LIVE_FAILED)
 		return -1;
+	if (text) {   /* kept for the run, in its arena */
+		k->live_text = arena_strdup(&c->a, text);
+		free(text);
+	}
 	if (k->state == LIVE_TABLE) {
 		if (listing_parse(&c->a, k->live_text, &k->live) != 0) {
 			snprintf(err, errlen, "cannot make sense of nft's listing of table inet %s",
@@ -61,10 +66,13 @@ int compare_policy(struct cli *c, const struct ir_policy *ir, struct compare *k,
 		return -1;
 	}
 	record_hash(script, k->hash);
-	int rc = live_list_scratch(script, ir->table, &k->new_text, err, errlen);
+	char *text;
+	int rc = live_list_scratch(script, ir->table, &text, err, errlen);
 	free(script);
 	if (rc != 0)
 		return -1;
+	k->new_text = arena_strdup(&c->a, text);
+	free(text);
 	if (listing_parse(&c->a, k->new_text, &k->fresh) != 0) {
 		snprintf(err, errlen, "cannot make sense of nft's listing of the compiled policy");
 		return -1;

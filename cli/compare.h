@@ -19,13 +19,13 @@
 struct compare {
 	const char *table;
 	enum live_state state;        /* LIVE_TABLE or LIVE_ABSENT once read */
-	char *live_text;              /* its listing, stateless */
+	const char *live_text;        /* its listing, stateless (in the run's arena) */
 	struct listing live;          /* empty when absent */
 	bool has_record;
 	struct table_record rec;
 	/* once compared: */
 	char hash[RECORD_HASH_HEX + 1];   /* of the compiled script */
-	char *new_text;
+	const char *new_text;         /* the compiled policy's, from the scratch namespace */
 	struct listing fresh;
 	struct table_diff diff;
 };
