@@ -202,6 +202,10 @@ difftest: $(B)/difftest
 bench: deps d6c
 	$(Q)sh bench/run.sh
 
+# compile time and memory of the policy shapes bench/gen.sh's mix lacks
+bench-shapes: d6c
+	$(Q)sh bench/shapes.sh
+
 # The layers' include direction (tests/tools/layers.sh), then cppcheck and
 # clang-tidy with the flags above (tests/tools/lint.sh writes
 # $(B)/compile_commands.json), on every C file of ours; not the generated
@@ -279,7 +283,7 @@ deb-test: deps
 clean:
 	rm -rf build build-san build-fuzz build-fuzzcov d6c
 
-.PHONY: bench all deps demo difftest lint test all-tests check check-unit golden-update install uninstall clean man deb deb-test fuzz fuzz-build fuzz-bins
+.PHONY: bench bench-shapes all deps demo difftest lint test all-tests check check-unit golden-update install uninstall clean man deb deb-test fuzz fuzz-build fuzz-bins
 .DELETE_ON_ERROR:
 .SECONDARY:
 
