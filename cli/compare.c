@@ -3,9 +3,11 @@
  */
 #include "compare.h"
 #include "compiler/emit_text.h"
+#include "compiler/source.h"
 #include "compiler/udiff.h"
 #include "compiler/validate.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,12 +85,11 @@ int compare_policy(struct cli *c, const struct ir_policy *ir, struct compare *k,
 
 /* ---- printing ---- */
 
-/* A policy line's text, by a rule's comment "FILE:LINE[ ...]": the files
- * are read once each. */
+/* A policy line's text, by a rule's comment "FILE:LINE[ ...]": each file
+ * read once (compiler/source.h), at most 16 of them. */
 struct sources {
 	struct arena *a;
-	const char *file[16];
-	char *text[16];
+	const struct src_file *file[16];
 	int n;
 };
 
@@ -99,48 +100,29 @@ static const char *line_text(struct sources *s, const char *where)
 		return NULL;
 	char *end;
 	long line = strtol(colon + 1, &end, 10);
-	if (end == colon + 1 || (*end && *end != ' ') || line < 1)
+	if (end == colon + 1 || (*end && *end != ' ') || line < 1 || line > INT_MAX)
 		return NULL;
-	const char *file = arena_strndup(s->a, where, (size_t)(colon - where));
-	char *text = NULL;
-	for (int i = 0; i < s->n; i++)
-		if (strcmp(s->file[i], file) == 0)
-			text = s->text[i];
-	if (!text && s->n < 16) {
-		FILE *f = fopen(file, "r");
+	const char *path = arena_strndup(s->a, where, (size_t)(colon - where));
+	const struct src_file *f = NULL;
+	for (int i = 0; i < s->n && !f; i++)
+		if (strcmp(s->file[i]->path, path) == 0)
+			f = s->file[i];
+	if (!f && s->n < 16) {
+		struct src_fault fault;
+		f = src_read_file(s->a, path, SRC_MAX_FILE, &fault);
 		if (!f)
 			return NULL;
-		size_t cap = 4096, n = 0;
-		text = arena_alloc(s->a, cap);
-		size_t got;
-		while ((got = fread(text + n, 1, cap - n - 1, f)) > 0) {
-			n += got;
-			if (n + 1 == cap) {
-				text = arena_grow(s->a, text, n, cap * 2, 1);
-				cap *= 2;
-			}
-		}
-		fclose(f);
-		text[n] = '\0';
-		s->file[s->n] = file;
-		s->text[s->n++] = text;
+		s->file[s->n++] = f;
 	}
-	if (!text)
-		return NULL;
-	const char *p = text;
-	for (long i = 1; i < line && p; i++) {
-		p = strchr(p, '\n');
-		if (p)
-			p++;
-	}
-	if (!p)
-		return NULL;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	size_t n = strcspn(p, "\n");
-	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\r'))
+	if (!f)
+		return NULL;   /* a 17th file: nft's text */
+	size_t n;
+	const char *p = src_line(f, (int)line, &n);
+	while (n && (*p == ' ' || *p == '\t'))
+		p++, n--;
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
 		n--;
-	return arena_strndup(s->a, p, n);
+	return n ? arena_strndup(s->a, p, n) : NULL;   /* no such line: nft's text */
 }
 
 /* Whether a comment is "FILE:LINE", possibly followed by a word. */

@@ -209,6 +209,20 @@ static void record_outcome(const char *path, const char *fmt, ...)
 	}
 }
 
+/* What the last watcher did (record_outcome's line, without its
+ * newline), "" when there is no record. */
+static void read_outcome(const char *path, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
 /* ---- saving and restoring the previous table ---- */
 
 enum saved_state {
@@ -540,13 +554,8 @@ int apply_confirm(const char *table, const char *rundir, struct apply_notices *n
 	int rc = -1;
 	int fd = open(p.pending, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		FILE *f = fopen(p.outcome, "r");
-		char last[1200] = "";
-		if (f) {
-			if (!fgets(last, sizeof(last), f))
-				last[0] = '\0';
-			fclose(f);
-		}
+		char last[1200];
+		read_outcome(p.outcome, last, sizeof(last));
 		if (last[0])
 			nftctx_errf(err, errlen, "nothing to confirm for table inet %s; the last one %s:\n%s",
 			     table, strstr(last, "by 'd6c rollback'") ? "was rolled back"
@@ -603,13 +612,7 @@ int apply_pending_state(const char *table, const char *rundir, struct apply_pend
 		st->stale = !st->pending;
 		close(fd);
 	}
-	FILE *f = fopen(p.outcome, "r");
-	if (f) {
-		if (!fgets(st->last, sizeof(st->last), f))
-			st->last[0] = '\0';
-		st->last[strcspn(st->last, "\n")] = '\0';
-		fclose(f);
-	}
+	read_outcome(p.outcome, st->last, sizeof(st->last));
 	free_paths(&p);
 	return 0;
 }
@@ -662,13 +665,7 @@ int apply_rollback(const char *table, const char *rundir, char *done, size_t don
 		     "inet %s after 30 s; see the system log", pid, table);
 		goto out;
 	}
-	FILE *f = fopen(p.outcome, "r");
-	if (f) {
-		if (!fgets(done, (int)donelen, f))
-			done[0] = '\0';
-		done[strcspn(done, "\n")] = '\0';
-		fclose(f);
-	}
+	read_outcome(p.outcome, done, donelen);
 	if (!strstr(done, "rolled back by")) {
 		/* it timed out, or was confirmed, just before our signal */
 		nftctx_errf(err, errlen, "the pending confirmation ended before the rollback: %s",
