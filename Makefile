@@ -84,11 +84,11 @@ COMPILER_SRC = compiler/arena.c compiler/diag.c compiler/diag_codes.c compiler/d
 	  compiler/compile.c compiler/validate.c compiler/fmt.c compiler/udiff.c \
 	  compiler/eval.c compiler/packet.c compiler/explain.c compiler/testfile.c \
 	  compiler/outcome.c compiler/docker_state.c compiler/frame.c compiler/counters.c \
-	  compiler/record.c compiler/listing.c compiler/tablediff.c
+	  compiler/record.c compiler/listing.c compiler/tablediff.c compiler/delta.c
 RUNTIME_SRC = runtime/apply.c runtime/trust.c runtime/output.c runtime/netns.c \
 	  runtime/probe.c runtime/testfile_kernel.c runtime/kernel_release.c \
 	  runtime/docker_api.c runtime/docker_rule.c runtime/command.c runtime/live.c runtime/nftctx.c \
-	  runtime/doctor_host.c runtime/doctor_parse.c runtime/doctor_judge.c runtime/doctor_print.c runtime/stats.c
+	  runtime/doctor_host.c runtime/doctor_parse.c runtime/doctor_judge.c runtime/doctor_print.c runtime/stats.c runtime/fingerprint.c runtime/applied.c
 CLI_SRC = cli/main.c cli/usage.c cli/options.c cli/report.c cli/policy.c \
 	  cli/cmd_compile.c cli/cmd_apply.c cli/cmd_doctor.c cli/cmd_explain.c cli/cmd_fmt.c \
 	  cli/follow.c cli/compare.c cli/cmd_diff.c cli/cmd_status.c cli/cmd_stats.c

@@ -50,11 +50,19 @@ void cli_apply_report(int rc, const struct apply_result *res, const char *err)
 		fflush(stdout);
 		return;
 	}
+	/* which way it went in: the difference only, or the whole table and why */
+	char how[400];
+	if (opt->dry_run)
+		snprintf(how, sizeof(how), "%s", res->existed ? "would be replaced" : "would be created");
+	else if (res->delta)
+		snprintf(how, sizeof(how), "updated (delta: %s)", res->how);
+	else if (res->existed && res->how[0])
+		snprintf(how, sizeof(how), "replaced (whole: %s)", res->how);
+	else
+		snprintf(how, sizeof(how), "%s", res->existed ? "replaced" : "created");
 	printf("%s %s: table inet %s %s, %d network%s, %d rule%s, %d IPv6 and %d IPv4 ranges\n",
 	       opt->dry_run ? "checked (dry run, nothing changed)" : "applied", ir->source,
-	       ir->table, opt->dry_run ? (res->existed ? "would be replaced" : "would be created")
-				       : (res->existed ? "replaced" : "created"),
-	       res->networks, res->networks == 1 ? "" : "s", res->rules, res->rules == 1 ? "" : "s",
+	       ir->table, how, res->networks, res->networks == 1 ? "" : "s", res->rules, res->rules == 1 ? "" : "s",
 	       res->ranges6, res->ranges4);
 	if (res->docker_error[0])
 		cli_docker_rule_warning(res->docker_error);

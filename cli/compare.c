@@ -23,7 +23,9 @@ int compare_read_live(struct cli *c, struct compare *k, char *err, size_t errlen
 	k->state = live_list(k->table, 1, &text, err, errlen);
 	if (k->state == LIVE_FAILED)
 		return -1;
-	if (text) {   /* kept for the run, in its arena */
+	char record[RECORD_MAX] = "";
+	if (text) {   /* kept for the run, in its arena, without the record */
+		record_take(text, record, sizeof(record));
 		k->live_text = arena_strdup(&c->a, text);
 		free(text);
 	}
@@ -33,7 +35,8 @@ int compare_read_live(struct cli *c, struct compare *k, char *err, size_t errlen
 				 k->table);
 			return -1;
 		}
-		k->has_record = record_parse(k->live.comment, &k->rec) == 0;
+		/* an older d6c kept the record in the table's comment */
+		k->has_record = record_parse(record[0] ? record : k->live.comment, &k->rec) == 0;
 	}
 	return 0;
 }

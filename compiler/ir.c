@@ -309,10 +309,13 @@ static void lower_block(struct arena *a, const struct sema_block *b, int nblocks
 	 * stays when Docker moves it to another subnet. */
 	const char *docker = b->docker ? arena_printf(a, " (docker %.60s%s)", b->docker,
 						      strlen(b->docker) > 60 ? "..." : "") : "";
+	/* Not how many blocks share it: a delta (delta.h) that adds one more
+	 * would have to recreate the chain, and re-add every range that jumps
+	 * to it, since nftables cannot change a chain's comment in place. */
 	c->chain_comment = nblocks == 1
 		? ir_place(a, &b->loc, "network at ", docker, COMMENT_MAX)
 		: ir_place(a, &b->loc, "networks at ",
-			   arena_printf(a, "%s and %d more with the same rules", docker, nblocks - 1),
+			   arena_printf(a, "%s and others with the same rules", docker),
 			   COMMENT_MAX);
 	c->families = b->families;
 	c->nblocks = nblocks;

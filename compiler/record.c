@@ -135,10 +135,36 @@ char *record_insert(const char *script, const char *table, const char *comment)
 		return NULL;
 	at += strlen(open);
 	size_t head = (size_t)(at - script), tail = strlen(at);
-	size_t n = head + strlen(comment) + tail + 16;
+	size_t n = head + strlen(comment) + tail + 64;
 	char *out = xmalloc(n);
-	snprintf(out, n, "%.*s\tcomment \"%s\"\n%s", (int)head, script, comment, at);
+	snprintf(out, n, "%.*s\tchain " RECORD_CHAIN " {\n\t\treturn comment \"%s\"\n\t}\n\n%s",
+		 (int)head, script, comment, at);
 	return out;
+}
+
+int record_take(char *listing, char *comment, size_t len)
+{
+	comment[0] = '\0';
+	char *at = strstr(listing, "\tchain " RECORD_CHAIN " {\n");
+	if (!at)
+		return -1;
+	char *end = strstr(at, "\n\t}\n");
+	if (!end)
+		return -1;
+	end += 4;
+	const char *c = strstr(at, "comment \"");
+	if (c && c < end) {
+		c += 9;
+		size_t n = strcspn(c, "\"\n");
+		snprintf(comment, len, "%.*s", (int)n, c);
+	}
+	/* the blank line that parts it from the next block, or from the last */
+	if (*end == '\n')
+		end++;
+	else if (at > listing + 1 && at[-1] == '\n' && at[-2] == '\n')
+		at--;
+	memmove(at, end, strlen(end) + 1);
+	return comment[0] ? 0 : -1;
 }
 
 void record_time(long long t, char out[24])

@@ -1,9 +1,13 @@
 /*
  * record.h - where d6c's table came from, kept in the table itself.
  *
- * apply writes one line into the comment of table inet NAME, in the same
- * transaction as the ruleset, so the record lives and dies with the table
- * and no state file can disagree with the kernel:
+ * apply writes one line into the table, in the same transaction as the
+ * ruleset, so the record lives and dies with the table and no state file
+ * can disagree with the kernel.  It is the comment of the one rule of
+ * chain `record`, which nothing jumps to (`return comment "..."`): unlike
+ * the table's own comment, which nftables cannot change, a rule can be
+ * replaced in the transaction of a delta (delta.h).  A table applied by an
+ * older d6c kept it in the table's comment; it is read from there too.
  *
  *   d6c/1 VERSION APPLIED RULESET [OPTION]... POLICY
  *
@@ -27,6 +31,7 @@
 #include <stdint.h>
 
 #define RECORD_MAGIC "d6c/1"
+#define RECORD_CHAIN "record"
 #define RECORD_MAX 128          /* nftables' longest comment */
 #define RECORD_HASH_HEX 16
 
@@ -51,9 +56,14 @@ int record_parse(const char *comment, struct table_record *r);
  * after its leading '#' lines (they name the file, which is not the
  * ruleset). */
 void record_hash(const char *script, char out[RECORD_HASH_HEX + 1]);
-/* The script with `comment "COMMENT"` as the first line of its table:
- * malloc'ed; NULL when the script holds no `table inet TABLE {`. */
+/* The script with chain RECORD_CHAIN, its one rule commented COMMENT, first
+ * in its table: malloc'ed; NULL when the script holds no
+ * `table inet TABLE {`. */
 char *record_insert(const char *script, const char *table, const char *comment);
+/* Takes chain RECORD_CHAIN out of an nft listing of the table, in place,
+ * so that the listing compares with the compiled policy's: 0 with its
+ * rule's comment in comment, -1 when the listing has no such chain. */
+int record_take(char *listing, char *comment, size_t len);
 /* "YYYY-MM-DDTHH:MM:SSZ" for t, into out (24 bytes). */
 void record_time(long long t, char out[24]);
 /* Seconds since the epoch for record_time's text; -1 when malformed. */

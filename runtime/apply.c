@@ -17,9 +17,13 @@
  *                two applies never interleave;
  *   KEY.pending  the watcher's pid; the watcher holds a lock on it for as
  *                long as it lives, so a stale file is told from a live one;
- *   KEY.outcome  what the last watcher did, for `d6c confirm` to report.
+ *   KEY.outcome  what the last watcher did, for `d6c confirm` to report;
+ *   KEY.applied  the script committed last and the table's fingerprint
+ *                after it (applied.h): when the table is still exactly
+ *                that, the next apply commits only the difference.
  */
 #include "apply.h"
+#include "applied.h"
 #include "docker_rule.h"
 #include "live.h"
 #include "nftctx.h"
@@ -63,7 +67,7 @@ bool apply_have_cap(void)
 /* ---- run-directory files ---- */
 
 struct paths {
-	char *lock, *pending, *outcome, *follow;
+	char *lock, *pending, *outcome, *follow, *applied;
 };
 
 static char *path_of(const char *rundir, const char *key, const char *ext)
@@ -86,6 +90,7 @@ static void make_paths(struct paths *p, const char *rundir, const char *table)
 	p->pending = path_of(rundir, key, "pending");
 	p->outcome = path_of(rundir, key, "outcome");
 	p->follow = path_of(rundir, key, "follow");
+	p->applied = path_of(rundir, key, "applied");
 }
 
 static void free_paths(struct paths *p)
@@ -94,6 +99,7 @@ static void free_paths(struct paths *p)
 	free(p->pending);
 	free(p->outcome);
 	free(p->follow);
+	free(p->applied);
 }
 
 /* mkdir -p, private to root. */
@@ -365,6 +371,11 @@ static pid_t start_watcher(const struct paths *p, int pending_fd, const char *ta
 
 /* ---- apply ---- */
 
+static const char *version(const struct apply_options *opt)
+{
+	return opt->version ? opt->version : "unknown";
+}
+
 /* The script with its record (compiler/record.h) in the table's comment;
  * frees script. */
 static char *with_record(const struct ir_policy *ir, const struct apply_options *opt,
@@ -372,7 +383,7 @@ static char *with_record(const struct ir_policy *ir, const struct apply_options 
 {
 	struct table_record r = { .mark = ir->accept_mark, .mask = ir->accept_mask,
 				  .counters = ir->counters };
-	snprintf(r.version, sizeof(r.version), "%s", opt->version ? opt->version : "unknown");
+	snprintf(r.version, sizeof(r.version), "%s", version(opt));
 	record_time((long long)time(NULL), r.applied);
 	record_hash(script, r.hash);
 	if (strcmp(ir->priority, IR_DEFAULT_PRIORITY) != 0) {
@@ -428,7 +439,7 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 	bool confirm = !opt->dry_run && opt->confirm_seconds > 0;
 	struct paths p = { 0 };
 	int lock_fd = -1, pending_fd = -1, rc = -1;
-	char *saved = NULL, *text = NULL;
+	char *saved = NULL, *text = NULL, *delta = NULL;
 	struct nft_ctx *nft = NULL;
 	sigset_t old_mask;
 	bool masked = false;
@@ -460,7 +471,18 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 	}
 	if (lock_fd >= 0)
 		clear_stale(&p, ir->table, &res->notices);
-	enum saved_state st = save_table(ir->table, &saved, err, errlen);
+	text = output_string(ir, emit_text);
+	if (text && !opt->dry_run)
+		text = with_record(ir, opt, text, res);
+	/* Only the difference, when the table is what d6c committed last;
+	 * the lock keeps another apply from changing it meanwhile. */
+	if (text && lock_fd >= 0)
+		delta = applied_delta(p.applied, ir->table, version(opt), text, res->how,
+				      sizeof(res->how));
+	/* --confirm restores the table as it is; a delta needs no listing. */
+	enum saved_state st = SAVED_TABLE;
+	if (!delta || confirm)
+		st = save_table(ir->table, &saved, err, errlen);
 	if (st == SAVED_FAILED) {
 		res->unread = true;
 		goto out;
@@ -474,9 +496,6 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 		}
 	}
 
-	text = output_string(ir, emit_text);
-	if (text && !opt->dry_run)
-		text = with_record(ir, opt, text, res);
 	nft = text ? nftctx_open(0) : NULL;
 	if (!nft) {
 		nftctx_errf(err, errlen, "cannot set up libnftables; nothing was applied");
@@ -496,11 +515,28 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 	sigaddset(&hold, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &hold, &old_mask);
 	masked = true;
-	if (nft_run_cmd_from_buffer(nft, text) != 0) {
+	struct applied_before before;
+	if (!opt->dry_run && lock_fd >= 0)
+		applied_mark(&before);
+	res->delta = delta != NULL;
+	/* an empty delta (the same ruleset and record, in the same second)
+	 * commits nothing, and what applied_keep() kept still holds */
+	bool nothing = delta && !*delta;
+	if (delta && !nothing && nft_run_cmd_from_buffer(nft, delta) != 0) {
+		/* not expected; the whole table still goes in, and says why */
+		char first[160];
+		snprintf(first, sizeof(first), "%s", nftctx_error(nft));
+		first[strcspn(first, "\n")] = '\0';
+		snprintf(res->how, sizeof(res->how), "the kernel refused the delta: %s", first);
+		res->delta = false;
+	}
+	if (!res->delta && nft_run_cmd_from_buffer(nft, text) != 0) {
 		nftctx_errf(err, errlen, "the kernel refused the ruleset; the running ruleset is "
 		     "unchanged\n%s", nftctx_error(nft));
 		goto out;
 	}
+	if (!opt->dry_run && lock_fd >= 0 && !nothing)
+		applied_keep(p.applied, ir->table, version(opt), text, &before);
 	if (confirm) {
 		pid_t pid = start_watcher(&p, pending_fd, ir->table, saved, opt->confirm_seconds);
 		if (pid < 0) {
@@ -540,6 +576,7 @@ out:
 	if (lock_fd >= 0)
 		close(lock_fd);
 	free(text);
+	free(delta);
 	free(saved);
 	free_paths(&p);
 	return rc;

@@ -53,6 +53,11 @@ struct apply_result {
 	bool unread;
 	/* the summary line's facts, when it succeeded */
 	bool existed;                        /* the table was there: replaced, not created */
+	/* delta: only the difference was committed (applied.h), and how says
+	 * what it was ("2 elements added"); else how says why the table was
+	 * replaced whole ("" when nobody asked: a dry run, no run directory) */
+	bool delta;
+	char how[256];
 	char hash[17];                       /* the record's RULESET (compiler/record.h) */
 	int networks, rules, ranges6, ranges4;
 	/* opt->docker_accept, after a commit with an accept mark: what

@@ -227,6 +227,16 @@ int probe_load(struct probe *k, const char *ruleset, bool json, char *err, size_
 	return run_nft(k, NETNS_ROUTER, ruleset, json, NULL, err, errlen);
 }
 
+int probe_nft(struct probe *k, const char *cmd, char **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (!k->built) {
+		snprintf(err, errlen, "the test namespaces are gone (rebuilding them failed)");
+		return -1;
+	}
+	return run_nft(k, NETNS_ROUTER, cmd, false, out, err, errlen);
+}
+
 /* ---- routes ---- */
 
 static bool same_route(const struct netns_route *a, const struct netns_route *b)

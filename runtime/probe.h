@@ -48,6 +48,9 @@ struct probe *probe_open(char *err, size_t errlen);
  * addition to what is there (d6c's output replaces its own table).  0 on
  * success; else -1 with nftables' message in err. */
 int probe_load(struct probe *k, const char *ruleset, bool json, char *err, size_t errlen);
+/* Runs nft command cmd in the router; its output, malloc'ed, in *out.  0,
+ * or -1 with nftables' message in err. */
+int probe_nft(struct probe *k, const char *cmd, char **out, char *err, size_t errlen);
 /* Sends the n packets and stores what became of each in out[].  Every
  * packet gets a conntrack tuple of its own for the life of k.  0 on
  * success; -1 with the reason in err (a system error, an unusable address). */

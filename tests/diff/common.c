@@ -7,6 +7,7 @@
 #include "difftest.h"
 #include "compiler/emit_json.h"
 #include "compiler/emit_text.h"
+#include "compiler/delta.h"
 #include "runtime/output.h"
 #include "compiler/ir.h"
 #include "compiler/parse.h"
@@ -16,7 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const dt_fmt_name[DT_NFMT] = { [DT_TEXT] = "text", [DT_JSON] = "json" };
+const char *const dt_fmt_name[DT_NFMT] = { [DT_TEXT] = "text", [DT_JSON] = "json",
+					    [DT_DELTA] = "delta" };
 
 void dt_die_sys(const char *what)
 {
@@ -26,7 +28,7 @@ void dt_die_sys(const char *what)
 
 static char *emit(const struct ir_policy *ir, int fmt)
 {
-	char *buf = output_string(ir, fmt == DT_TEXT ? emit_text : emit_json);
+	char *buf = output_string(ir, fmt == DT_JSON ? emit_json : emit_text);
 	if (!buf)
 		dt_die_sys("emitting the ruleset");
 	return buf;
@@ -54,8 +56,93 @@ void dt_release(struct dt_compiled *c)
 	arena_free(&c->a);
 }
 
+static int cmp_block(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A listing with its table's blocks in name order: nft lists chains in the
+ * order they were made, and a delta makes its new chains last. */
+static char *canonical(char *listing)
+{
+	char *blocks[4096];
+	int n = 0;
+	size_t len = strlen(listing);
+	char *out = malloc(len + 1);
+	if (!out)
+		dt_die_sys("sorting a listing");
+	for (char *p = listing; *p && n < 4096;) {
+		char *end = strstr(p, "\n\t}\n");
+		char *start = strstr(p, "\n\t");
+		if (!start || !end)
+			break;
+		blocks[n++] = start + 1;
+		end[3] = '\0';
+		p = end + 4;
+	}
+	qsort(blocks, (size_t)n, sizeof(*blocks), cmp_block);
+	size_t at = 0;
+	for (int i = 0; i < n; i++) {
+		size_t m = strlen(blocks[i]);
+		memcpy(out + at, blocks[i], m);
+		out[at + m] = '\n';
+		at += m + 1;
+	}
+	out[at] = '\0';
+	return out;
+}
+
+static int list_table(struct probe *k, char **out, char *err, size_t len)
+{
+	char *raw;
+	if (probe_nft(k, "list table inet d6c", &raw, err, len) != 0)
+		return -1;
+	*out = canonical(raw);
+	free(raw);
+	return 0;
+}
+
+static int load_delta(struct probe *k, const struct dt_compiled *c, char *err, size_t len)
+{
+	struct delta_stats st;
+	const char *why;
+	char *fresh = NULL, *reached = NULL, *delta = NULL;
+	int rc = -1;
+	if (probe_load(k, c->ruleset[DT_TEXT], false, err, len) != 0 ||
+	    list_table(k, &fresh, err, len) != 0)
+		goto out;
+	if (probe_load(k, c->from, false, err, len) != 0) {
+		snprintf(err, len, "the starting point does not load");
+		goto out;
+	}
+	if (!(delta = delta_script(c->from, c->ruleset[DT_TEXT], &st, &why))) {
+		snprintf(err, len, "no delta: %s", why);
+		goto out;
+	}
+	if (probe_load(k, delta, false, err, len) != 0) {
+		size_t at = strlen(err);
+		snprintf(err + at, len - at, "from:\n%s\ndelta:\n%s", c->from, delta);
+		goto out;
+	}
+	if (list_table(k, &reached, err, len) != 0)
+		goto out;
+	if (strcmp(fresh, reached) != 0) {
+		snprintf(err, len, "the table reached by the delta lists differently from a fresh load "
+			 "of the same ruleset:\n--- delta\n%s--- fresh\n%s", reached, fresh);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(fresh);
+	free(reached);
+	free(delta);
+	return rc;
+}
+
 int dt_load(struct probe *k, const struct dt_compiled *c, int fmt, char *err, size_t len)
 {
+	if (fmt == DT_DELTA && c->from)
+		return load_delta(k, c, err, len);
 	return probe_load(k, c->ruleset[fmt], fmt == DT_JSON, err, len);
 }
 

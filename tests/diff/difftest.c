@@ -1,7 +1,7 @@
 /*
  * difftest.c - differential testing: the evaluator against a real kernel.
  *
- *   difftest [--seed N] [--count N] [--packets N] [--formats text,json]
+ *   difftest [--seed N] [--count N] [--packets N] [--formats text,json,delta]
  *            [--shrink N] [--no-kernel] [--verbose]
  *   difftest --replay NAME.pol...     (each with NAME.packets beside it)
  *
@@ -16,6 +16,12 @@
  * disagreement is a bug in the IR, a backend, the evaluator or the
  * contract's model of conntrack -- and is shrunk to a small policy that
  * still shows it, re-running the kernel for each candidate.
+ *
+ * Format delta is the text ruleset reached by apply's delta (compiler/
+ * delta.h) from a starting point that changes with the seed: the previous
+ * seed's policy, or this one with a block or a rule left out (so the delta
+ * adds it back, and every later line moves).  The table reached must list
+ * as the ruleset loaded afresh does, and then give the same verdicts.
  *
  * --no-kernel only generates, compiles and evaluates (no root needed): a
  * quick check at scale that every generated policy is valid.
@@ -146,6 +152,48 @@ out:
 
 /* ---- one policy ---- */
 
+/* The policy DT_DELTA starts from, for m: see the top of this file.  NULL
+ * when there is none (the first seed). */
+static char *starting_point(const struct gen_model *m, uint64_t seed)
+{
+	static struct gen_model prev, from;
+	static bool have_prev;
+	char *text = NULL;
+	struct gen_rng r;
+	gen_rng_init(&r, seed ^ 0x5deece66dULL);
+	from = *m;
+	switch (seed % 3) {
+	case 0:   /* another policy altogether */
+		if (have_prev)
+			text = gen_render(&prev);
+		break;
+	case 1:   /* without one of its blocks */
+		if (from.nblocks > 1) {
+			int b = (int)gen_below(&r, (unsigned)from.nblocks);
+			memmove(&from.blocks[b], &from.blocks[b + 1],
+				sizeof(from.blocks[0]) * (size_t)(from.nblocks - b - 1));
+			from.nblocks--;
+			text = gen_render(&from);
+		}
+		break;
+	default: { /* one block without one of its rules */
+		struct gen_block *b = from.nblocks ?
+			&from.blocks[gen_below(&r, (unsigned)from.nblocks)] : NULL;
+		if (b && b->nrules > 1) {
+			int i = (int)gen_below(&r, (unsigned)b->nrules);
+			memmove(&b->rules[i], &b->rules[i + 1],
+				sizeof(b->rules[0]) * (size_t)(b->nrules - i - 1));
+			b->nrules--;
+			text = gen_render(&from);
+		}
+		break;
+	}
+	}
+	prev = *m;
+	have_prev = true;
+	return text;
+}
+
 static void one_policy(struct probe *k, uint64_t seed, struct opts *o, struct dt_stats *st)
 {
 	static struct gen_model m;
@@ -188,6 +236,12 @@ static void one_policy(struct probe *k, uint64_t seed, struct opts *o, struct dt
 		fprintf(stderr, "difftest: seed %" PRIu64 ": setting the routes: %s\n", seed, err);
 		exit(2);
 	}
+	/* The starting point, compiled under this policy's name: its comments
+	 * then differ only where its lines do. */
+	char *from_text = o->fmt[DT_DELTA] ? starting_point(&m, seed) : NULL;
+	struct dt_compiled from = { 0 };
+	bool have_from = from_text && dt_compile(&from, name, from_text);
+	c.from = have_from ? from.ruleset[DT_TEXT] : NULL;
 	st->pairs += n;
 	if (o->no_kernel)
 		st->passed++;   /* the one check made: the policy is valid */
@@ -235,6 +289,9 @@ static void one_policy(struct probe *k, uint64_t seed, struct opts *o, struct dt
 		}
 	}
 	fflush(stdout);
+	if (from_text)
+		dt_release(&from);
+	free(from_text);
 	dt_release(&c);
 	free(text);
 }
@@ -243,9 +300,9 @@ static void one_policy(struct probe *k, uint64_t seed, struct opts *o, struct dt
 
 static void usage(FILE *out)
 {
-	fputs("usage: difftest [--seed N] [--count N] [--packets N] [--formats text,json]\n"
+	fputs("usage: difftest [--seed N] [--count N] [--packets N] [--formats text,json,delta]\n"
 	      "                [--shrink N] [--no-kernel] [--verbose]\n"
-	      "       difftest [--formats text,json] --replay NAME.pol...\n", out);
+	      "       difftest [--formats text,json,delta] --replay NAME.pol...\n", out);
 }
 
 static bool number(const char *s, uint64_t max, uint64_t *v)
@@ -265,12 +322,15 @@ static bool formats(const char *s, bool fmt[DT_NFMT])
 	char buf[64];
 	snprintf(buf, sizeof(buf), "%s", s);
 	for (char *save, *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		int f = strcmp(w, "text") == 0 ? DT_TEXT : strcmp(w, "json") == 0 ? DT_JSON : -1;
+		int f = -1;
+		for (int i = 0; i < DT_NFMT; i++)
+			if (strcmp(w, dt_fmt_name[i]) == 0)
+				f = i;
 		if (f < 0)
 			return false;
 		fmt[f] = true;
 	}
-	return fmt[DT_TEXT] || fmt[DT_JSON];
+	return fmt[DT_TEXT] || fmt[DT_JSON] || fmt[DT_DELTA];
 }
 
 static double now(void)
@@ -282,7 +342,7 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .seed = 1, .count = 40, .packets = 40, .fmt = { true, true },
+	struct opts o = { .seed = 1, .count = 40, .packets = 40, .fmt = { true, true, true },
 			  .shrink = 10 };
 	int replay = 0;
 	for (int i = 1; i < argc; i++) {
@@ -335,9 +395,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "difftest: cannot build the kernel topology: %s\n", err);
 		return 2;
 	}
-	char fl[64];
-	snprintf(fl, sizeof(fl), "%s%s%s", o.fmt[DT_TEXT] ? "text" : "",
-		 o.fmt[DT_TEXT] && o.fmt[DT_JSON] ? "," : "", o.fmt[DT_JSON] ? "json" : "");
+	char fl[64] = "";
+	for (int f = 0, at = 0; f < DT_NFMT; f++)
+		if (o.fmt[f])
+			at += snprintf(fl + at, sizeof(fl) - (size_t)at, "%s%s", at ? "," : "",
+				       dt_fmt_name[f]);
 	if (o.no_kernel)
 		snprintf(fl, sizeof(fl), "no kernel (generator and evaluator only)");
 	struct dt_stats st = { 0 };

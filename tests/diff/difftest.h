@@ -18,7 +18,9 @@
 
 #define DT_MAX_PACKETS 4096
 
-enum { DT_TEXT, DT_JSON, DT_NFMT };
+/* DT_DELTA: the text, reached from another policy's table by the delta
+ * apply commits (compiler/delta.h), when dt_compiled.from is set. */
+enum { DT_TEXT, DT_JSON, DT_DELTA, DT_NFMT };
 extern const char *const dt_fmt_name[DT_NFMT];
 
 /* Counts are per check: one packet against one format (or the evaluator). */
@@ -33,7 +35,8 @@ struct dt_compiled {
 	struct arena a;
 	struct diag_list dl;
 	struct sema_policy *sp;
-	char *ruleset[DT_NFMT];   /* text and JSON, malloc'd */
+	char *ruleset[DT_NFMT];   /* text, JSON and text again, malloc'd */
+	const char *from;         /* DT_DELTA's starting point: a script, or NULL */
 };
 
 /* parse_string, sema_check, ir_lower with default options, both backends.
@@ -41,7 +44,9 @@ struct dt_compiled {
  * caller calls dt_release(). */
 bool dt_compile(struct dt_compiled *c, const char *name, const char *text);
 void dt_release(struct dt_compiled *c);
-/* Loads format fmt of c into the kernel; 0, or -1 with nftables' reason. */
+/* Loads format fmt of c into the kernel; 0, or -1 with nftables' reason.
+ * DT_DELTA loads c->from, then the delta to c, and fails unless the table
+ * then lists as c's loaded afresh does. */
 int dt_load(struct probe *k, const struct dt_compiled *c, int fmt, char *err, size_t len);
 /* What the evaluator based its verdict on: "drop: the rule at line 5". */
 void dt_describe(const struct eval_result *r, char *buf, size_t len);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Differential testing: the evaluator (compiler/eval.c) against real packets
 # through a real kernel (runtime/probe.c) that carries the compiled
-# ruleset, in text and JSON.
+# ruleset, in text and JSON, and reached by apply's delta from another
+# policy's table (difftest.c says from which).
 #
 # 1. Random policies from a fixed seed, each with a batch of packets biased
 #    to the edges of its prefixes, ports and ICMP types, and for half of the
@@ -18,12 +19,12 @@
 #
 # Environment: D6C_DIFFTEST (default build/difftest), D6C_DIFF_SEED
 # (default 1), D6C_DIFF_COUNT (policies, default 40), D6C_DIFF_PACKETS
-# (per policy, default 40), D6C_FORMATS (default "text json"),
+# (per policy, default 40), D6C_FORMATS (default "text json delta"),
 # D6C_PACKET_REQUIRED=1 (fail instead of skipping without root/namespaces),
 # VERBOSE=1 (every regression case's summary).
 . "$(dirname "$0")/../lib.sh"
 : "${D6C_DIFFTEST:=build/difftest}" "${D6C_DIFF_SEED:=1}" "${D6C_DIFF_COUNT:=40}"
-: "${D6C_DIFF_PACKETS:=40}" "${D6C_FORMATS:=text json}"
+: "${D6C_DIFF_PACKETS:=40}" "${D6C_FORMATS:=text json delta}"
 FORMATS=$(echo $D6C_FORMATS | tr ' ' ',')
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

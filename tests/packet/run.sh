@@ -53,9 +53,13 @@
 # answer gets back through the router (it is "related" or "established").
 # A tcp "accept" means the connection completed and data went both ways.
 #
-# Each case runs once per format in D6C_FORMATS (default "text json"):
+# Each case runs once per format in D6C_FORMATS (default "text json delta"):
 #     text: $D6C compile P                  loaded with nft -f
 #     json: $D6C compile --format json P    loaded with nft -j -f
+#     delta: $D6C apply P                   from the previous case's table,
+#                                           which apply must change by a
+#                                           delta: a chain of deltas through
+#                                           every case, each then probed
 # Then the equivalence test: a matrix of probes against reference.nft (the
 # hand-written seed ruleset) and against the compiled examples/site.pol must
 # give identical outcomes.
@@ -66,7 +70,7 @@
 # D6C_PACKET_REQUIRED=1 (fail instead of skipping without root/namespaces),
 # VERBOSE=1 (print every passing probe).
 . "$(dirname "$0")/../lib.sh"
-: "${D6C_FORMATS:=text json}" "${NFT:=nft}" "${PROBE_WAIT_MS:=1000}"
+: "${D6C_FORMATS:=text json delta}" "${NFT:=nft}" "${PROBE_WAIT_MS:=1000}"
 T0=$(date +%s)
 DIR=tests/packet
 
@@ -332,8 +336,16 @@ run_batch() {
 }
 
 # load FORMAT POLICY: compile with d6c and load into the router (replacing
-# everything there); prints why on failure.
+# everything there; delta: changing d6c's table in force); prints why on
+# failure.
 load() {
+	if [ "$1" = delta ]; then
+		D6C_RUNDIR=$tmp/run ip netns exec "$NS_RTR" $D6C apply "$2" >"$tmp/apply.out" 2>&1 ||
+			{ echo "d6c apply failed:"; cat "$tmp/apply.out"; return 1; }
+		grep -q 'table inet d6c updated (delta: \|table inet d6c created' "$tmp/apply.out" ||
+			{ echo "apply did not take the delta:"; cat "$tmp/apply.out"; return 1; }
+		return 0
+	fi
 	ip netns exec "$NS_RTR" $NFT flush ruleset || return 1
 	case $1 in
 	text) $D6C compile "$2" >"$tmp/ruleset" 2>"$tmp/compile.err" && flags="-f" ;;
@@ -457,10 +469,12 @@ batch_meets "$tmp/forging.in" "$tmp/forging.out" \
 	ok "forging: a forged packet opens a stateful ruleset to its sender, both families, tcp and udp"
 
 # ------------------------------------------------------------ cases
+# One format after the other: the delta format goes from case to case.
 ncases=0 nprobes=0
-while read -r name pol; do
-	ncases=$((ncases + 1))
-	for fmt in $D6C_FORMATS; do
+for fmt in $D6C_FORMATS; do
+	ip netns exec "$NS_RTR" $NFT flush ruleset
+	while read -r name pol; do
+		[ "$fmt" = "${D6C_FORMATS%% *}" ] && ncases=$((ncases + 1))
 		if ! load "$fmt" "$pol" >"$tmp/load.msg" 2>&1; then
 			fail "$name [$fmt] $pol: cannot load:"; sed 's/^/    /' "$tmp/load.msg"; continue
 		fi
@@ -474,8 +488,8 @@ while read -r name pol; do
 				fail "$DIR/cases/$name.probes:$ln [$fmt, $pol]: '$(line_text "$name" "$ln")': expected $expect, got $got $detail"
 			fi
 		done <"$tmp/$name.lines" 3<"$tmp/$name.out"
-	done
-done <"$tmp/cases"
+	done <"$tmp/cases"
+done
 
 # ------------------------------------------------------------ equivalence
 # The compiled reference policy must treat every probe of this matrix

@@ -62,8 +62,16 @@ $NFT list ruleset >"$tmp/w.after2"
 INNER
 cat >"$tmp/stale.sh" <<INNER
 set -u
+# a ruleset's blocks one a line, sorted: a delta adds its chains last,
+# where a fresh load has them in policy order
+blocks() {
+	awk '/^table / { t = \$0; next }
+	     /^\t[a-z]+ .* \{\$/ { b = t "|" \$0; next }
+	     b != "" { b = b "|" \$0; if (\$0 == "\t}") { print b; b = "" }; next }
+	     { print t "|" \$0 }' | sort
+}
 # two applies of one policy differ in the time of their record only
-lst() { $NFT list ruleset | sed 's/^\(\tcomment "d6c\/1 [^ ]* \)[^ ]*Z /\1TIME /'; }
+lst() { $NFT list ruleset | sed 's/^\(\t\treturn comment "d6c\/1 [^ ]* \)[^ ]*Z /\1TIME /' | blocks; }
 key=d6c.\$(stat -Lc %i /proc/self/ns/net)
 $D6C apply examples/full.pol >/dev/null || exit 10
 lst >"$tmp/s.full"
@@ -193,9 +201,17 @@ sh bench/gen.sh 3001 >"$tmp/b.pol"
 export D6C_RUNDIR="$tmp/run3"
 cat >"$tmp/apply.sh" <<INNER
 set -u
-# the time in the table's record (its comment) is the only thing that
+# a ruleset's blocks one a line, sorted: a delta adds its chains last,
+# where a fresh load has them in policy order
+blocks() {
+	awk '/^table / { t = \$0; next }
+	     /^\t[a-z]+ .* \{\$/ { b = t "|" \$0; next }
+	     b != "" { b = b "|" \$0; if (\$0 == "\t}") { print b; b = "" }; next }
+	     { print t "|" \$0 }' | sort
+}
+# the time in the table's record (chain record) is the only thing that
 # differs between two applies of one policy
-lst() { $NFT list ruleset | sed 's/^\(\tcomment "d6c\/1 [^ ]* \)[^ ]*Z /\1TIME /'; }
+lst() { $NFT list ruleset | sed 's/^\(\t\treturn comment "d6c\/1 [^ ]* \)[^ ]*Z /\1TIME /' | blocks; }
 $NFT -f tests/e2e/other-table.nft
 $D6C apply "$tmp/b.pol" >/dev/null || exit 10
 lst >"$tmp/rs.b"

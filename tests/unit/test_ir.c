@@ -783,7 +783,7 @@ static void test_shared_chains(void **state)
 		assert_string_equal(ir->chains[i].name, names[i]);
 	assert_int_equal(ir->chains[0].nblocks, 3);
 	assert_string_equal(ir->chains[0].chain_comment,
-			    "networks at t.pol:1 and 2 more with the same rules");
+			    "networks at t.pol:1 and others with the same rules");
 	assert_string_equal(ir->chains[1].chain_comment, "network at t.pol:4");
 	assert_string_equal(ir->chains[3].rules[1].log_prefix, "d6c t.pol:6 ");
 	/* The IPv4 block has the same rules but another family: its own chain. */

@@ -1,5 +1,5 @@
 /*
- * test_tablediff.c - record.c (the line in d6c's table comment),
+ * test_tablediff.c - record.c (the line in d6c's record chain),
  * listing.c (nft's listing read back) and tablediff.c (two listings
  * compared in the policy's terms).  The listings are written as nft 1.0.6
  * prints d6c's tables; tests/e2e/0015 compares real ones.
@@ -95,9 +95,33 @@ static void test_record_hash_and_insert(void **state)
 	assert_string_equal(ha, hb);   /* the header is not the ruleset */
 	assert_int_equal(strlen(ha), 16);
 	char *with = record_insert(a, "d6c", "d6c/1 x");
-	assert_non_null(strstr(with, "table inet d6c {\n\tcomment \"d6c/1 x\"\n\tchain forward"));
+	assert_non_null(strstr(with, "table inet d6c {\n\tchain record {\n\t\treturn comment "
+				     "\"d6c/1 x\"\n\t}\n\n\tchain forward"));
 	free(with);
 	assert_null(record_insert(a, "other", "x"));
+}
+
+/* The record chain as nft lists it, taken out of the listing. */
+static void test_record_take(void **state)
+{
+	(void)state;
+	char listing[] = "table inet d6c {\n"
+			 "\tchain forward {\n\t\tdrop\n\t}\n\n"
+			 "\tchain record {\n\t\treturn comment \"d6c/1 0.1.0 x\"\n\t}\n"
+			 "}\n";
+	char c[RECORD_MAX];
+	assert_int_equal(record_take(listing, c, sizeof(c)), 0);
+	assert_string_equal(c, "d6c/1 0.1.0 x");
+	assert_string_equal(listing, "table inet d6c {\n\tchain forward {\n\t\tdrop\n\t}\n}\n");
+	char first[] = "table inet d6c {\n"
+		       "\tchain record {\n\t\treturn comment \"d6c/1 y\"\n\t}\n\n"
+		       "\tchain forward {\n\t}\n}\n";
+	assert_int_equal(record_take(first, c, sizeof(c)), 0);
+	assert_string_equal(c, "d6c/1 y");
+	assert_string_equal(first, "table inet d6c {\n\tchain forward {\n\t}\n}\n");
+	char none[] = "table inet d6c {\n\tchain forward {\n\t}\n}\n";
+	assert_int_equal(record_take(none, c, sizeof(c)), -1);
+	assert_string_equal(c, "");
 }
 
 /* A live table: two networks, the second sharing nothing. */
@@ -287,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_record_long_path),
 		cmocka_unit_test(test_record_foreign),
 		cmocka_unit_test(test_record_hash_and_insert),
+		cmocka_unit_test(test_record_take),
 		cmocka_unit_test(test_listing),
 		cmocka_unit_test(test_same_and_moved),
 		cmocka_unit_test(test_changed_added_removed),

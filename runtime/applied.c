@@ -1,0 +1,135 @@
+/*
+ * applied.c - the last committed script beside the table (applied.h).
+ *
+ * The file: one line `d6c-applied VERSION GENERATION FINGERPRINT`, then
+ * the script.
+ * It is written to a temporary name and renamed, so a reader sees the
+ * whole of one or the other.
+ */
+#include "applied.h"
+#include "apply.h"
+#include "compiler/arena.h"
+#include "compiler/delta.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAGIC "d6c-applied "
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	size_t len = 0, cap = 1 << 16;
+	char *buf = xmalloc(cap);
+	size_t n;
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (cap - len < 2)
+			buf = xrealloc(buf, cap *= 2);
+	}
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+char *applied_delta(const char *path, const char *table, const char *version, const char *script,
+		    char *how, size_t howlen)
+{
+	char *kept = slurp(path);
+	char *out = NULL;
+	char fp[FINGERPRINT_HEX], err[512], word[64], was[FINGERPRINT_HEX];
+	unsigned long gen;
+	uint32_t now;
+	const char *nl = kept ? strchr(kept, '\n') : NULL;
+	if (!kept || strncmp(kept, MAGIC, strlen(MAGIC)) != 0 || !nl ||
+	    sscanf(kept + strlen(MAGIC), "%63s %lu %32s", word, &gen, was) != 3) {
+		snprintf(how, howlen, "no record of d6c's last commit");
+		goto out;
+	}
+	if (strcmp(word, version) != 0) {
+		snprintf(how, howlen, "the last commit was by d6c %s", word);
+		goto out;
+	}
+	if (fingerprint_generation(&now, err, sizeof(err)) != 0) {
+		snprintf(how, howlen, "%s", err);
+		goto out;
+	}
+	if (now != gen) {   /* commits since: was ours among them? */
+		switch (fingerprint_table(table, fp, err, sizeof(err))) {
+		case FP_FAILED:
+			snprintf(how, howlen, "%s", err);
+			goto out;
+		case FP_ABSENT:
+			snprintf(how, howlen, "no table in force");
+			goto out;
+		case FP_TABLE:
+			break;
+		}
+		if (strcmp(fp, was) != 0) {
+			snprintf(how, howlen, "the table was changed since d6c's last commit");
+			goto out;
+		}
+	}
+	struct delta_stats st;
+	const char *why;
+	char *d = delta_script(nl + 1, script, &st, &why);
+	if (d && *d) {   /* named, for nft's messages and tests/fault */
+		size_t n = strlen(d) + sizeof(DELTA_HEADER);
+		out = xmalloc(n);
+		snprintf(out, n, DELTA_HEADER "%s", d);
+		free(d);
+	} else {
+		out = d;
+	}
+	if (out)
+		delta_describe(&st, how, (int)howlen);
+	else
+		snprintf(how, howlen, "%s", why);
+out:
+	free(kept);
+	return out;
+}
+
+void applied_mark(struct applied_before *b)
+{
+	char err[512];
+	b->known = fingerprint_generation(&b->gen, err, sizeof(err)) == 0;
+}
+
+void applied_keep(const char *path, const char *table, const char *version, const char *script,
+		  const struct applied_before *before)
+{
+	char fp[FINGERPRINT_HEX], err[512];
+	uint32_t gen;
+	/* the generation after the fingerprint: one more than before, or the
+	 * fingerprint may hold another's commit (and the next apply would
+	 * think it d6c's) */
+	if (!before->known || fingerprint_table(table, fp, err, sizeof(err)) != FP_TABLE ||
+	    fingerprint_generation(&gen, err, sizeof(err)) != 0 || gen != before->gen + 1) {
+		unlink(path);
+		return;
+	}
+	size_t n = strlen(path) + 8;
+	char *tmp = xmalloc(n);
+	snprintf(tmp, n, "%s.new", path);
+	FILE *f = fopen(tmp, "w");
+	bool ok = f && fprintf(f, MAGIC "%s %lu %s\n", version, (unsigned long)gen, fp) > 0 &&
+		  fputs(script, f) >= 0;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		unlink(path);
+	}
+	free(tmp);
+}
