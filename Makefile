@@ -202,6 +202,10 @@ difftest: $(B)/difftest
 bench: deps d6c
 	$(Q)sh bench/run.sh
 
+# what one change costs apply on a large table, by delta and whole
+bench-delta: d6c
+	$(Q)sh bench/delta.sh
+
 # compile time and memory of the policy shapes bench/gen.sh's mix lacks
 bench-shapes: d6c
 	$(Q)sh bench/shapes.sh
@@ -283,7 +287,7 @@ deb-test: deps
 clean:
 	rm -rf build build-san build-fuzz build-fuzzcov d6c
 
-.PHONY: bench bench-shapes all deps demo difftest lint test all-tests check check-unit golden-update install uninstall clean man deb deb-test fuzz fuzz-build fuzz-bins
+.PHONY: bench bench-delta bench-shapes all deps demo difftest lint test all-tests check check-unit golden-update install uninstall clean man deb deb-test fuzz fuzz-build fuzz-bins
 .DELETE_ON_ERROR:
 .SECONDARY:
 
