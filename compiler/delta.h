@@ -17,9 +17,9 @@
  *      elements jump to in use);
  *   4. chains deleted: gone, or recreated (a regular chain whose comment
  *      changed: nftables cannot change a chain's comment in place);
- *   5. one `table` block with the new sections whole, and the new rules of
- *      the chains whose rules changed;
- *   6. map and set elements added.
+ *   5. one `table` block with the new sections whole, the new rules of
+ *      the chains whose rules changed, and the elements added to a map or
+ *      set, in its declaration.
  * A chain whose rules did not change but jump to a recreated chain is
  * flushed and filled again, since the old rules hold the chain in use.
  *

@@ -73,14 +73,17 @@ static void test_elements_and_chain_added(void **state)
 	assert_string_equal(d,
 		"delete element inet d6c dispatch6 { 2001:db8:1::/64 }\n"
 		"table inet d6c {\n"
+		"\tmap dispatch6 {\n"
+		"\t\ttype ipv6_addr : verdict\n"
+		"\t\tflags interval\n"
+		"\t\telements = { 2001:db8:1::/64 : jump net_3, 2001:db8:2::/64 : jump net_2 }\n"
+		"\t}\n"
 		"\tchain net_3 {\n"
 		"\t\tcomment \"network at p.pol:3\"\n"
 		"\t\ttcp dport 443 accept comment \"p.pol:3\"\n"
 		"\t\tdrop comment \"p.pol:3 default\"\n"
 		"\t}\n"
-		"}\n"
-		"add element inet d6c dispatch6 { 2001:db8:1::/64 : jump net_3, "
-		"2001:db8:2::/64 : jump net_2 }\n");
+		"}\n");
 	char what[128];
 	delta_describe(&st, what, sizeof(what));
 	assert_string_equal(what, "1 chain added, 2 elements added, 1 element removed");
@@ -133,6 +136,11 @@ static void test_recreated(void **state)
 		"flush chain inet d6c other\n"
 		"delete chain inet d6c net_1\n"
 		"table inet d6c {\n"
+		"\tmap dispatch6 {\n"
+		"\t\ttype ipv6_addr : verdict\n"
+		"\t\tflags interval\n"
+		"\t\telements = { 2001:db8::/64 : jump net_1 }\n"
+		"\t}\n"
 		"\tchain net_1 {\n"
 		"\t\tcomment \"network at p.pol:4\"\n"
 		"\t\ttcp dport 22 accept comment \"p.pol:4\"\n"
@@ -141,8 +149,7 @@ static void test_recreated(void **state)
 		"\tchain other {\n"
 		"\t\tjump net_1 comment \"x\"\n"
 		"\t}\n"
-		"}\n"
-		"add element inet d6c dispatch6 { 2001:db8::/64 : jump net_1 }\n");
+		"}\n");
 	assert_int_equal(st.chains_replaced, 2);
 	assert_int_equal(st.chains_deleted, 0);
 	free(d);
