@@ -157,7 +157,7 @@ $(B)/difftest: $(DIFF_OBJ) $(B)/libd6c.a
 FUZZ_CC ?= clang
 FUZZ_CFLAGS ?= -O1 -g
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS = compile include packet testfile docker_state
+FUZZ_TARGETS = compile include packet testfile docker_state delta
 FUZZ_BIN = $(FUZZ_TARGETS:%=$(B)/fuzz_%)
 FUZZ_OBJ = $(FUZZ_TARGETS:%=$(B)/tests/fuzz/fuzz_%.o) $(B)/tests/fuzz/fuzz_common.o
 $(B)/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/fuzz_common.o $(B)/libd6c.a

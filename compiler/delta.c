@@ -47,12 +47,13 @@ struct script {
 
 static bool span_eq(struct span a, struct span b)
 {
-	return a.n == b.n && memcmp(a.p, b.p, a.n) == 0;
+	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
 }
 
 static int span_cmp(struct span a, struct span b)
 {
-	int c = memcmp(a.p, b.p, a.n < b.n ? a.n : b.n);
+	size_t n = a.n < b.n ? a.n : b.n;
+	int c = n ? memcmp(a.p, b.p, n) : 0;   /* an empty span may have no pointer */
 	return c ? c : (a.n > b.n) - (a.n < b.n);
 }
 
@@ -246,8 +247,10 @@ static void diff_elems(struct arena *a, struct section *o, struct section *n, st
 {
 	struct span *ov = arena_alloc(a, sizeof(*ov) * (size_t)(o->nitems + 1));
 	struct span *nv = arena_alloc(a, sizeof(*nv) * (size_t)(n->nitems + 1));
-	memcpy(ov, o->items, sizeof(*ov) * (size_t)o->nitems);
-	memcpy(nv, n->items, sizeof(*nv) * (size_t)n->nitems);
+	if (o->nitems)
+		memcpy(ov, o->items, sizeof(*ov) * (size_t)o->nitems);
+	if (n->nitems)
+		memcpy(nv, n->items, sizeof(*nv) * (size_t)n->nitems);
 	qsort(ov, (size_t)o->nitems, sizeof(*ov), cmp_span);
 	qsort(nv, (size_t)n->nitems, sizeof(*nv), cmp_span);
 	int caprm = 0, capadd = 0, i = 0, j = 0;
@@ -320,7 +323,8 @@ static const char *decide(struct arena *a, struct script *os, struct script *ns,
 	free(nv);
 	if (why)
 		return why;
-	qsort(*rec, (size_t)*nrec, sizeof(**rec), cmp_span);
+	if (*nrec)
+		qsort(*rec, (size_t)*nrec, sizeof(**rec), cmp_span);
 	for (int k = 0; k < ns->n; k++) {
 		struct section *n = &ns->s[k];
 		if (n->fate != KEEP)

@@ -376,7 +376,7 @@ static const char *version(const struct apply_options *opt)
 	return opt->version ? opt->version : "unknown";
 }
 
-/* The script with its record (compiler/record.h) in the table's comment;
+/* The script with its record (compiler/record.h) in its chain record;
  * frees script. */
 static char *with_record(const struct ir_policy *ir, const struct apply_options *opt,
 			 char *script, struct apply_result *res)
@@ -515,7 +515,7 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 	sigaddset(&hold, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &hold, &old_mask);
 	masked = true;
-	struct applied_before before;
+	struct applied_before before = { 0 };
 	if (!opt->dry_run && lock_fd >= 0)
 		applied_mark(&before);
 	res->delta = delta != NULL;

@@ -6,5 +6,6 @@ dict_of() {
 		 echo "$FUZZ_WORK/include.dict" ;;
 	packet|testfile) echo tests/fuzz/packet.dict ;;
 	docker_state) echo tests/fuzz/docker.dict ;;
+	delta) echo tests/fuzz/delta.dict ;;
 	esac
 }

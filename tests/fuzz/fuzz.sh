@@ -27,6 +27,7 @@ run() {
 	mkdir -p "$FUZZ_WORK/corpus/$t" "$FUZZ_WORK/artifacts/$t"
 	maxlen=4096
 	[ "$t" = include ] && maxlen=8192
+	[ "$t" = delta ] && maxlen=8192   # two scripts
 	"$BIN/fuzz_$t" -max_total_time="$2" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
 		-dict="$(dict_of "$t")" -print_final_stats=1 \
 		-artifact_prefix="$FUZZ_WORK/artifacts/$t/" \
