@@ -64,13 +64,25 @@ static const void *attrs(const struct nlmsghdr *nlh, size_t *len)
 	return (const char *)mnl_nlmsg_get_payload(nlh) + off;
 }
 
+/* The string attribute of type want->type, into want->value. */
+struct want_str {
+	uint16_t type;
+	const char *value;
+};
+
+static int on_str(const struct nlattr *at, void *data)
+{
+	struct want_str *w = data;
+	if (mnl_attr_get_type(at) == w->type && mnl_attr_validate(at, MNL_TYPE_NUL_STRING) >= 0)
+		w->value = mnl_attr_get_str(at);
+	return MNL_CB_OK;
+}
+
 static const char *attr_str(const struct nlmsghdr *nlh, uint16_t type)
 {
-	const struct nlattr *at;
-	mnl_attr_for_each(at, nlh, sizeof(struct nfgenmsg))
-		if (mnl_attr_get_type(at) == type && mnl_attr_validate(at, MNL_TYPE_NUL_STRING) >= 0)
-			return mnl_attr_get_str(at);
-	return NULL;
+	struct want_str w = { .type = type };
+	mnl_attr_parse(nlh, sizeof(struct nfgenmsg), on_str, &w);
+	return w.value;
 }
 
 /* One object of the table: hashed in order.  Chains are dumped for every
@@ -103,17 +115,23 @@ static int on_object(const struct nlmsghdr *nlh, void *data)
 }
 
 /* A set's elements: each hashed alone, then summed. */
-static int on_elems(const struct nlmsghdr *nlh, void *data)
+static int on_elem(const struct nlattr *el, void *data)
 {
 	struct fp *f = data;
-	const struct nlattr *at, *el;
-	mnl_attr_for_each(at, nlh, sizeof(struct nfgenmsg)) {
-		if (mnl_attr_get_type(at) != NFTA_SET_ELEM_LIST_ELEMENTS)
-			continue;
-		mnl_attr_for_each_nested(el, at)
-			f->sum += mix(0x6a09e667f3bcc908ULL, mnl_attr_get_payload(el),
-				      mnl_attr_get_payload_len(el));
-	}
+	f->sum += mix(0x6a09e667f3bcc908ULL, mnl_attr_get_payload(el), mnl_attr_get_payload_len(el));
+	return MNL_CB_OK;
+}
+
+static int on_elem_list(const struct nlattr *at, void *data)
+{
+	if (mnl_attr_get_type(at) == NFTA_SET_ELEM_LIST_ELEMENTS)
+		mnl_attr_parse_nested(at, on_elem, data);
+	return MNL_CB_OK;
+}
+
+static int on_elems(const struct nlmsghdr *nlh, void *data)
+{
+	mnl_attr_parse(nlh, sizeof(struct nfgenmsg), on_elem_list, data);
 	return MNL_CB_OK;
 }
 
@@ -175,18 +193,20 @@ static int dump_all(struct fp *f)
 	return 0;
 }
 
+static int on_gen_attr(const struct nlattr *at, void *data)
+{
+	struct fp *f = data;
+	if (mnl_attr_get_type(at) == NFTA_GEN_ID && mnl_attr_validate(at, MNL_TYPE_U32) >= 0) {
+		f->gen = ntohl(mnl_attr_get_u32(at));
+		f->have_gen = true;
+	}
+	return MNL_CB_OK;
+}
+
 static int on_gen(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *at;
-	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWGEN)
-		return MNL_CB_OK;
-	mnl_attr_for_each(at, nlh, sizeof(struct nfgenmsg))
-		if (mnl_attr_get_type(at) == NFTA_GEN_ID &&
-		    mnl_attr_validate(at, MNL_TYPE_U32) >= 0) {
-			struct fp *f = data;
-			f->gen = ntohl(mnl_attr_get_u32(at));
-			f->have_gen = true;
-		}
+	if (NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWGEN)
+		mnl_attr_parse(nlh, sizeof(struct nfgenmsg), on_gen_attr, data);
 	return MNL_CB_OK;
 }
 
