@@ -177,12 +177,16 @@ static int parse(struct arena *a, const char *text, struct script *sc)
 	return closed ? 0 : -1;
 }
 
-static int cmp_section(const void *x, const void *y)
+static int cmp_sections(const struct section *a, const struct section *b)
 {
-	const struct section *a = *(const struct section *const *)x;
-	const struct section *b = *(const struct section *const *)y;
 	int c = span_cmp(a->kind, b->kind);
 	return c ? c : span_cmp(a->name, b->name);
+}
+
+static int cmp_index(const void *x, const void *y, void *sections)
+{
+	const struct section *s = sections;
+	return cmp_sections(&s[*(const int *)x], &s[*(const int *)y]);
 }
 
 static int cmp_span(const void *x, const void *y)
@@ -190,12 +194,14 @@ static int cmp_span(const void *x, const void *y)
 	return span_cmp(*(const struct span *)x, *(const struct span *)y);
 }
 
-static struct section **sorted(struct script *sc)
+/* The indexes of sc's sections in kind and name order; the sections stay
+ * in the script's order, which the delta keeps. */
+static int *sorted(const struct script *sc)
 {
-	struct section **v = xmalloc(sizeof(*v) * (size_t)(sc->n + 1));
+	int *v = xmalloc(sizeof(int) * (size_t)(sc->n + 1));
 	for (int i = 0; i < sc->n; i++)
-		v[i] = &sc->s[i];
-	qsort(v, (size_t)sc->n, sizeof(*v), cmp_section);
+		v[i] = i;
+	qsort_r(v, (size_t)sc->n, sizeof(int), cmp_index, sc->s);
 	return v;
 }
 
@@ -282,23 +288,23 @@ static const char *decide(struct arena *a, struct script *os, struct script *ns,
 	for (int i = 0; i < os->nlines; i++)
 		if (!span_eq(os->lines[i], ns->lines[i]))
 			return "the table's own settings changed";
-	struct section **ov = sorted(os), **nv = sorted(ns);
+	int *ov = sorted(os), *nv = sorted(ns);
 	const char *why = NULL;
 	int i = 0, j = 0, caprec = 0;
 	for (int k = 0; k < os->n; k++)
 		os->s[k].fate = DELETE;
 	while (j < ns->n) {
-		int c = i == os->n ? 1 : cmp_section(&ov[i], &nv[j]);
+		int c = i == os->n ? 1 : cmp_sections(&os->s[ov[i]], &ns->s[nv[j]]);
 		if (c < 0) {
 			i++;   /* stays DELETE */
 			continue;
 		}
-		struct section *n = nv[j++];
+		struct section *n = &ns->s[nv[j++]];
 		if (c > 0) {
 			n->fate = ADD;
 			continue;
 		}
-		struct section *o = ov[i++];
+		struct section *o = &os->s[ov[i++]];
 		o->other = n;
 		n->other = o;
 		o->fate = KEEP;

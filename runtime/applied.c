@@ -47,12 +47,21 @@ char *applied_delta(const char *path, const char *table, const char *version, co
 {
 	char *kept = slurp(path);
 	char *out = NULL;
-	char fp[FINGERPRINT_HEX], err[512], word[64], was[FINGERPRINT_HEX];
-	unsigned long gen;
-	uint32_t now;
+	char fp[FINGERPRINT_HEX], err[512], head[160];
 	const char *nl = kept ? strchr(kept, '\n') : NULL;
-	if (!kept || strncmp(kept, MAGIC, strlen(MAGIC)) != 0 || !nl ||
-	    sscanf(kept + strlen(MAGIC), "%63s %lu %32s", word, &gen, was) != 3) {
+	const char *word = NULL, *gens = NULL, *was = NULL;
+	char *save, *end = NULL;
+	uint32_t now;
+	if (kept && nl && (size_t)(nl - kept) < sizeof(head) &&
+	    strncmp(kept, MAGIC, strlen(MAGIC)) == 0) {
+		snprintf(head, sizeof(head), "%.*s", (int)(nl - kept - (long)strlen(MAGIC)),
+			 kept + strlen(MAGIC));
+		word = strtok_r(head, " ", &save);
+		gens = word ? strtok_r(NULL, " ", &save) : NULL;
+		was = gens ? strtok_r(NULL, " ", &save) : NULL;
+	}
+	unsigned long gen = gens ? strtoul(gens, &end, 10) : 0;
+	if (!was || !end || *end || strlen(was) != FINGERPRINT_HEX - 1) {
 		snprintf(how, howlen, "no record of d6c's last commit");
 		goto out;
 	}

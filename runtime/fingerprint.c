@@ -25,7 +25,7 @@
 #include <time.h>
 
 /* A dump's messages come in skbs of up to 32 KiB and more. */
-#define FP_BUF (256 * 1024)
+#define FP_BUF ((size_t)256 * 1024)
 
 struct fp {
 	struct mnl_socket *nl;

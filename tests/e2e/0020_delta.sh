@@ -2,7 +2,8 @@
 # apply commits only the difference when the table is what d6c committed
 # last, and says so; the table it reaches lists as the same policy loaded
 # afresh; anything it cannot vouch for (a rule or an element changed by
-# hand, no record of the last commit, a rollback, a new priority) gets the
+# hand, no record of the last commit, another d6c version's commit, a
+# rollback, a new priority) gets the
 # whole table, with the reason on apply's line.  A commit to another table
 # in between does not stop the delta.  status and diff read the record the
 # delta wrote.
@@ -64,6 +65,9 @@ $NFT list table inet d6c | grep -q 'dport 9999' && fail "the rule added by hand 
 $NFT delete element inet d6c dispatch6 '{ 2001:db8::10 }'
 apply_says 'replaced (whole: the table was changed since d6c.s last commit)'
 $NFT list map inet d6c dispatch6 | grep -q '2001:db8::10 : jump' || fail "the element was not put back"
+# the last commit was by another version of d6c
+sed -i '1s/^d6c-applied [^ ]* /d6c-applied 0.0.9 /' run/*.applied
+apply_says 'replaced (whole: the last commit was by d6c 0.0.9)'
 # no record of the last commit
 rm -f run/*.applied
 apply_says 'replaced (whole: no record of d6c.s last commit)'
