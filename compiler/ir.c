@@ -14,7 +14,9 @@
  * things keep sets rare.  Blocks with the same rules share one chain, and
  * a rule whose lists hold few values in all becomes one rule per value
  * (consecutive rules with one verdict cannot disagree, so their order does
- * not matter); only longer lists stay sets.
+ * not matter); only longer lists stay sets, and a list of more than 16
+ * values is a named set that every rule with the same list shares
+ * (ir_sets.c).
  */
 #include "ir.h"
 #include "arena.h"
@@ -527,6 +529,7 @@ struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
 	ir->dispatch6 = ir_flatten_blocks(a, p, FAM_IP6, chain_of);
 	ir_lower_sources(a, p, ir);
 	arena_free(&scratch);
+	ir_share_sets(a, ir);
 	if (p->counters || (opt && opt->counters))
 		ir_name_counters(a, ir);
 	return ir;
