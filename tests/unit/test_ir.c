@@ -1050,6 +1050,37 @@ static void test_set_contents(void **state)
 	assert_int_equal(listed, 1);              /* IPv6 sources only */
 }
 
+/* A list that is a named set counts as one value for the expansion: two
+ * ports from 20 prefixes are two rules naming one set, with no anonymous
+ * set of ports; 17 ports from 16 sources are 16 rules naming the port set. */
+static void test_set_expands_the_rest(void **state)
+{
+	struct fx *f = *state;
+	const char *src16 = "";
+	for (int i = 0; i < 16; i++)
+		src16 = arena_printf(&f->a, "%s%s2001:db8:b%x::/48", src16, i ? ", " : "", i);
+	const struct ir_policy *ir = lower(f, arena_printf(&f->a,
+		"%snetwork 2001:db8::/64 <\n"
+		"  allow tcp 22, 443 from admins;\n"
+		"  allow udp 1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33 from %s;\n"
+		">\n", admins(f, "admins", 0, 20), src16), NULL);
+	assert_int_equal(ir->nsets, 2);
+	const struct ir_chain *c = &ir->chains[0];
+	assert_int_equal(c->nrules, 1 + 2 + 16 + 1);
+	for (int i = 1; i <= 2; i++) {
+		assert_int_equal(c->rules[i].nports, 1);
+		assert_int_equal(c->rules[i].ports[0].lo, i == 1 ? 22 : 443);
+		assert_int_equal(c->rules[i].nsaddr, 20);
+		assert_int_equal(ir_set_of(ir, c->rules[i].saddr_set)->type, IR_SET_IP6);
+	}
+	for (int i = 3; i < 3 + 16; i++) {
+		assert_int_equal(c->rules[i].nsaddr, 1);
+		assert_int_equal(c->rules[i].saddr_set, 0);
+		assert_int_equal(c->rules[i].nports, 17);
+		assert_int_equal(ir_set_of(ir, c->rules[i].l4_set)->type, IR_SET_PORT);
+	}
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1082,6 +1113,7 @@ int main(void)
 		T(test_counters),
 		T(test_shared_sets),
 		T(test_set_contents),
+		T(test_set_expands_the_rest),
 	};
 #undef T
 	return cmocka_run_group_tests_name("ir", tests, NULL, NULL);
