@@ -184,9 +184,20 @@ const char *compare_summary(struct arena *a, const struct compare *k)
 	if (d->nwide)
 		s = arena_printf(a, "%s%s%d table-wide rule%s changed", s, sep, d->nwide,
 				 d->nwide == 1 ? "" : "s"), sep = ", ";
-	if (d->nsets)
-		s = arena_printf(a, "%s%s%d map%s changed", s, sep, d->nsets,
-				 d->nsets == 1 ? "" : "s"), sep = ", ";
+	/* the source checks' maps, and the sets that rules' long lists share */
+	int nmaps = 0, nsets = 0;
+	for (int i = 0; i < d->nsets; i++) {
+		if (strcmp(d->sets[i].kind, "set") == 0)
+			nsets++;
+		else
+			nmaps++;
+	}
+	if (nmaps)
+		s = arena_printf(a, "%s%s%d map%s changed", s, sep, nmaps, nmaps == 1 ? "" : "s"),
+		sep = ", ";
+	if (nsets)
+		s = arena_printf(a, "%s%s%d set%s changed", s, sep, nsets, nsets == 1 ? "" : "s"),
+		sep = ", ";
 	if (d->moved || d->wide_moved)
 		s = arena_printf(a, "%s%s%s", s, sep,
 				 *sep ? "and rules at other lines" : "rules at other lines of the "

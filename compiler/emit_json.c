@@ -54,6 +54,56 @@ static json_t *maybe_set(json_t *arr)
 	return json_pack("{s:o}", "set", arr);
 }
 
+/* A rule's list: "@NAME" for a shared set (then arr is empty), else as
+ * maybe_set(). */
+static json_t *list_or_set(json_t *arr, const struct ir_set *shared)
+{
+	if (!shared)
+		return maybe_set(arr);
+	json_decref(arr);
+	return json_pack("s+", "@", shared->name);
+}
+
+static json_t *port_json(const struct port_range *p)
+{
+	if (p->lo == p->hi)
+		return json_integer(p->lo);
+	return json_pack("{s:[i, i]}", "range", p->lo, p->hi);
+}
+
+static json_t *type_json(int family, uint8_t t)
+{
+	const char *name = names_icmp_name(family, t);
+	return name ? json_string(name) : json_integer(t);
+}
+
+/* As emit_text.c's print_set(): a shared set's declaration. */
+static json_t *set_json(const struct ir_policy *ir, const struct ir_set *s)
+{
+	json_t *elem = json_array();
+	for (int i = 0; i < s->n; i++)
+		switch (s->type) {
+		case IR_SET_IP4:
+		case IR_SET_IP6:
+			json_array_append_new(elem, prefix_json(&s->saddr[i]));
+			break;
+		case IR_SET_PORT:
+			json_array_append_new(elem, port_json(&s->ports[i]));
+			break;
+		case IR_SET_ICMP:
+		case IR_SET_ICMPV6:
+			json_array_append_new(elem, type_json(s->type == IR_SET_ICMP ? FAM_IP4 : FAM_IP6,
+							      s->types[i]));
+			break;
+		}
+	json_t *set = json_pack("{s:s, s:s, s:s, s:s}", "family", "inet", "table", ir->table,
+				"name", s->name, "type", ir_set_type_name[s->type]);
+	if (s->interval)
+		json_object_set_new(set, "flags", json_pack("[s]", "interval"));
+	json_object_set_new(set, "elem", elem);
+	return json_pack("{s:{s:o}}", "add", "set", set);
+}
+
 static json_t *match(json_t *left, const char *op, json_t *right)
 {
 	return json_pack("{s:{s:s, s:o, s:o}}", "match", "op", op, "left", left, "right", right);
@@ -127,30 +177,24 @@ static json_t *rule_expr(const struct ir_policy *ir, const struct ir_rule *r)
 					       json_string(r->family == FAM_IP4 ? "ipv4" : "ipv6")));
 	if (r->nsaddr > 0) {
 		json_t *set = json_array();
-		for (int i = 0; i < r->nsaddr; i++)
+		for (int i = 0; i < r->nsaddr && !r->saddr_set; i++)
 			json_array_append_new(set, prefix_json(&r->saddr[i]));
 		json_array_append_new(e, match(payload(r->family == FAM_IP4 ? "ip" : "ip6", "saddr"),
-					       "==", maybe_set(set)));
+					       "==", list_or_set(set, ir_set_of(ir, r->saddr_set))));
 	}
 	if (r->ntypes > 0) {
 		json_t *set = json_array();
 		int fam = r->l4 == IR_L4_ICMP ? FAM_IP4 : FAM_IP6;
-		for (int i = 0; i < r->ntypes; i++) {
-			const char *name = names_icmp_name(fam, r->icmp_types[i]);
-			json_array_append_new(set, name ? json_string(name) : json_integer(r->icmp_types[i]));
-		}
+		for (int i = 0; i < r->ntypes && !r->l4_set; i++)
+			json_array_append_new(set, type_json(fam, r->icmp_types[i]));
 		json_array_append_new(e, match(payload(r->l4 == IR_L4_ICMP ? "icmp" : "icmpv6", "type"),
-					       "==", maybe_set(set)));
+					       "==", list_or_set(set, ir_set_of(ir, r->l4_set))));
 	} else if (r->nports > 0) {
 		json_t *set = json_array();
-		for (int i = 0; i < r->nports; i++) {
-			if (r->ports[i].lo == r->ports[i].hi)
-				json_array_append_new(set, json_integer(r->ports[i].lo));
-			else
-				json_array_append_new(set, json_pack("{s:[i, i]}", "range",
-								     r->ports[i].lo, r->ports[i].hi));
-		}
-		json_array_append_new(e, match(payload(ir_l4_name[r->l4], "dport"), "==", maybe_set(set)));
+		for (int i = 0; i < r->nports && !r->l4_set; i++)
+			json_array_append_new(set, port_json(&r->ports[i]));
+		json_array_append_new(e, match(payload(ir_l4_name[r->l4], "dport"), "==",
+					       list_or_set(set, ir_set_of(ir, r->l4_set))));
 	} else if (r->l4 != IR_L4_ANY) {
 		json_array_append_new(e, match(meta("l4proto"), "==", json_string(ir_l4_name[r->l4])));
 	}
@@ -287,6 +331,9 @@ json_t *emit_json_build(const struct ir_policy *ir)
 	for (int i = 0; i < ir->ncounters; i++)
 		json_array_append_new(cmds, add("counter", json_pack("{s:s, s:s, s:s}", "family",
 			"inet", "table", ir->table, "name", ir->counter_list[i].name)));
+	/* Sets before the rules that name them, in emit_text.c's order. */
+	for (int i = 0; i < ir->nsets; i++)
+		json_array_append_new(cmds, set_json(ir, &ir->sets[i]));
 	/* Chains before maps: a map element that jumps to a chain needs it. */
 	json_array_append_new(cmds, add("chain", json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "family", "inet", "table", ir->table,

@@ -67,9 +67,8 @@ static void print_types(FILE *out, int family, const uint8_t *t, int n)
 		fputs(" }", out);
 }
 
-static void print_saddr(FILE *out, int family, const struct prefix *p, int n)
+static void print_saddr(FILE *out, const struct prefix *p, int n)
 {
-	fprintf(out, "%s saddr ", family == FAM_IP4 ? "ip" : "ip6");
 	if (n > 1)
 		fputs("{ ", out);
 	for (int i = 0; i < n; i++) {
@@ -77,7 +76,36 @@ static void print_saddr(FILE *out, int family, const struct prefix *p, int n)
 		addr_format(&p[i], buf);
 		fprintf(out, "%s%s", i ? ", " : "", buf);
 	}
-	fputs(n > 1 ? " } " : " ", out);
+	if (n > 1)
+		fputs(" }", out);
+}
+
+/* A shared set (ir_sets.c): its declaration, elements one a line as in
+ * the maps. */
+static void print_set(FILE *out, const struct ir_set *s)
+{
+	fprintf(out, "\tset %s {\n\t\ttype %s\n", s->name, ir_set_type_name[s->type]);
+	if (s->interval)
+		fputs("\t\tflags interval\n", out);
+	fputs("\t\telements = {\n", out);
+	for (int i = 0; i < s->n; i++) {
+		fputs("\t\t\t", out);
+		switch (s->type) {
+		case IR_SET_IP4:
+		case IR_SET_IP6:
+			print_saddr(out, &s->saddr[i], 1);
+			break;
+		case IR_SET_PORT:
+			print_ports(out, &s->ports[i], 1);
+			break;
+		case IR_SET_ICMP:
+		case IR_SET_ICMPV6:
+			print_types(out, s->type == IR_SET_ICMP ? FAM_IP4 : FAM_IP6, &s->types[i], 1);
+			break;
+		}
+		fputs(",\n", out);
+	}
+	fputs("\t\t}\n\t}\n\n", out);
 }
 
 /* --accept-mark: the mark set just before an accept. */
@@ -118,15 +146,27 @@ static void print_rule(FILE *out, const struct ir_policy *ir, const struct ir_ru
 		fputs("ct state invalid ", out);
 	if (r->match_family)
 		fprintf(out, "meta nfproto %s ", r->family == FAM_IP4 ? "ipv4" : "ipv6");
-	if (r->nsaddr > 0)
-		print_saddr(out, r->family, r->saddr, r->nsaddr);
+	if (r->nsaddr > 0) {
+		fprintf(out, "%s saddr ", r->family == FAM_IP4 ? "ip" : "ip6");
+		if (r->saddr_set)
+			fprintf(out, "@%s", ir_set_of(ir, r->saddr_set)->name);
+		else
+			print_saddr(out, r->saddr, r->nsaddr);
+		fputc(' ', out);
+	}
 	if (r->ntypes > 0) {
 		fputs(r->l4 == IR_L4_ICMP ? "icmp type " : "icmpv6 type ", out);
-		print_types(out, r->family, r->icmp_types, r->ntypes);
+		if (r->l4_set)
+			fprintf(out, "@%s", ir_set_of(ir, r->l4_set)->name);
+		else
+			print_types(out, r->family, r->icmp_types, r->ntypes);
 		fputc(' ', out);
 	} else if (r->nports > 0) {
 		fprintf(out, "%s dport ", ir_l4_name[r->l4]);
-		print_ports(out, r->ports, r->nports);
+		if (r->l4_set)
+			fprintf(out, "@%s", ir_set_of(ir, r->l4_set)->name);
+		else
+			print_ports(out, r->ports, r->nports);
 		fputc(' ', out);
 	} else if (r->l4 != IR_L4_ANY) {
 		fprintf(out, "meta l4proto %s ", ir_l4_name[r->l4]);
@@ -213,6 +253,8 @@ int emit_text(const struct ir_policy *ir, FILE *out)
 	for (int i = 0; i < ir->ncounters; i++)
 		fprintf(out, "\tcounter %s { }\n%s", ir->counter_list[i].name,
 			i == ir->ncounters - 1 ? "\n" : "");
+	for (int i = 0; i < ir->nsets; i++)
+		print_set(out, &ir->sets[i]);
 	if (ir->dispatch6.n)
 		print_map(out, ir, &ir->dispatch6, false);
 	if (ir->dispatch4.n)

@@ -14,7 +14,9 @@
  * things keep sets rare.  Blocks with the same rules share one chain, and
  * a rule whose lists hold few values in all becomes one rule per value
  * (consecutive rules with one verdict cannot disagree, so their order does
- * not matter); only longer lists stay sets.
+ * not matter); only longer lists stay sets.  A list of more than 16
+ * values is a named set that every rule with the same list shares
+ * (ir_sets.c), and counts as one value when its rule is expanded.
  */
 #include "ir.h"
 #include "arena.h"
@@ -226,13 +228,22 @@ static void add_verdict(struct arena *a, struct ir_chain *c, const struct ir_rul
 	}
 }
 
-/* One rule per value of each list, or the rule as it is when that would
- * make more than EXPAND_MAX rules. */
+/* The values a list of n splits into when its rule is expanded: none for
+ * an absent list, and none for a list that stays whole as a named set
+ * (ir_sets.c), which costs the kernel one set however many rules name it. */
+static int split_count(int n)
+{
+	return n > 0 && n < IR_SET_MIN ? n : 0;
+}
+
+/* One rule per value of each short list, or the rule as it is when that
+ * would make more than EXPAND_MAX rules.  A long list is one value here:
+ * `allow tcp 22, 80 from` 20 prefixes is two rules that name one set. */
 static void add_expanded(struct arena *a, struct ir_chain *c, const struct ir_rule *m,
 			 enum verdict v)
 {
-	int np = m->nports ? m->nports : 1, nt = m->ntypes ? m->ntypes : 1;
-	int ns = m->nsaddr ? m->nsaddr : 1;
+	int sp = split_count(m->nports), st = split_count(m->ntypes), ss = split_count(m->nsaddr);
+	int np = sp ? sp : 1, nt = st ? st : 1, ns = ss ? ss : 1;
 	if ((long)np * nt * ns > EXPAND_MAX || np * nt * ns == 1) {
 		add_verdict(a, c, m, v);
 		return;
@@ -241,15 +252,15 @@ static void add_expanded(struct arena *a, struct ir_chain *c, const struct ir_ru
 		for (int j = 0; j < nt; j++)
 			for (int k = 0; k < np; k++) {
 				struct ir_rule one = *m;
-				if (m->nsaddr) {
+				if (ss) {
 					one.saddr = &m->saddr[i];
 					one.nsaddr = 1;
 				}
-				if (m->ntypes) {
+				if (st) {
 					one.icmp_types = &m->icmp_types[j];
 					one.ntypes = 1;
 				}
-				if (m->nports) {
+				if (sp) {
 					one.ports = &m->ports[k];
 					one.nports = 1;
 				}
@@ -530,6 +541,7 @@ struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
 	ir->dispatch6 = ir_flatten_blocks(a, p, FAM_IP6, chain_of);
 	ir_lower_sources(a, p, ir);
 	arena_free(&scratch);
+	ir_share_sets(a, ir);
 	if (p->counters || (opt && opt->counters))
 		ir_name_counters(a, ir);
 	return ir;

@@ -3,8 +3,9 @@
  *
  * Everything a backend needs is decided here: which chain each destination
  * range jumps to (longest prefix already flattened into disjoint ranges),
- * and for each chain its rules in order with one concrete family, layer-4
- * protocol and verdict each.  A backend only spells this out: emit_text.c
+ * for each chain its rules in order with one concrete family, layer-4
+ * protocol and verdict each, and the named sets that rules' long lists
+ * share (struct ir_set), declared once in the table.  A backend only spells this out: emit_text.c
  * (an nft script) and emit_json.c (nftables JSON) agree because they read
  * the same structures, and runtime/apply.c commits emit_text.c's script.
  */
@@ -40,8 +41,15 @@ struct ir_rule {
 	enum ir_l4 l4;
 	const struct port_range *ports;   /* destination ports; NULL: any */
 	int nports;
+	/* A list of IR_SET_MIN values or more is a set of the table, named
+	 * instead of listed (ir_set_of()): these are 1 + its index in
+	 * ir->sets, 0 when the list is written in the rule.  l4_set is the
+	 * ports' or the ICMP types' (a rule has never both).  Numbers, not
+	 * pointers, to fit where struct ir_rule had padding. */
+	int saddr_set;
 	uint8_t *icmp_types;          /* ascending; NULL: any type */
 	int ntypes;
+	int l4_set;
 	struct prefix *saddr;         /* all of `family`; NULL: any source */
 	int nsaddr;
 	enum ir_verdict verdict;
@@ -55,6 +63,33 @@ struct ir_rule {
 	const char *log_prefix;       /* "d6c FILE:LINE ", within nftables' limit */
 	struct loc loc;               /* the policy line it comes from (comment's) */
 	const char *counter;          /* its named counter; NULL: counters are off */
+};
+
+/* A rule's list of IR_SET_MIN values or more, as a set declared once in
+ * the table and shared by every rule with the same list.  Its name comes
+ * from its content alone (type and elements), not from which rules use it,
+ * so the same list keeps its name across edits of the rest of the policy. */
+#define IR_SET_MIN 17
+enum ir_set_type {
+	IR_SET_IP4,      /* ipv4_addr, sources; name s4_HASH */
+	IR_SET_IP6,      /* ipv6_addr, sources; name s6_HASH */
+	IR_SET_PORT,     /* inet_service, destination ports of tcp and udp; p_HASH */
+	IR_SET_ICMP,     /* icmp_type; t4_HASH */
+	IR_SET_ICMPV6,   /* icmpv6_type; t6_HASH */
+};
+
+struct ir_set {
+	const char *name;             /* PREFIX + 12 hex digits (+ _N after a
+	                                 collision of different contents) */
+	enum ir_set_type type;
+	bool interval;                /* has a prefix or a port range */
+	/* The elements, ascending: prefixes by first address (none inside
+	 * another: a named interval set refuses overlaps), ports by value. */
+	const struct prefix *saddr;
+	const struct port_range *ports;
+	const uint8_t *types;
+	int n;
+	int users;                    /* rules that name it */
 };
 
 /* Blocks whose rules are the same (everything but where they were written)
@@ -148,6 +183,9 @@ struct ir_policy {
 		*counter_dispatch6, *counter_dispatch4, *counter_any_docker, *counter_any_mark;
 	struct ir_counter *counter_list;
 	int ncounters;
+	/* The shared sets, sorted by name: declared before the chains. */
+	struct ir_set *sets;
+	int nsets;
 };
 
 /* Docker's isolation between its networks, kept under an accept mark: a
@@ -157,6 +195,12 @@ struct ir_policy {
  * whose `from` names the source marks it wherever it comes from. */
 #define IR_ACCEPT_ANY_CHAIN "accept_any_source"
 extern const char *const ir_docker_bridges[];   /* NULL-terminated ifname patterns */
+/* The set that a rule's saddr_set or l4_set names; NULL: none. */
+static inline const struct ir_set *ir_set_of(const struct ir_policy *ir, int ref)
+{
+	return ref ? &ir->sets[ref - 1] : NULL;
+}
+
 /* Whether rule r's accept goes to IR_ACCEPT_ANY_CHAIN. */
 static inline bool ir_accept_any(const struct ir_policy *ir, const struct ir_rule *r)
 {
@@ -210,6 +254,10 @@ struct ir_dispatch ir_flatten_blocks(struct arena *a, const struct sema_policy *
 				     const int *owner_of_block);
 /* Names a counter for every rule of ir (ir_counters.c); ir->counters set. */
 void ir_name_counters(struct arena *a, struct ir_policy *ir);
+/* Moves every list of IR_SET_MIN values or more into ir->sets (ir_sets.c). */
+void ir_share_sets(struct arena *a, struct ir_policy *ir);
+/* nftables' name of a set's element type. */
+extern const char *const ir_set_type_name[];
 /* The source check's maps and chains (ir_source.c), into ir. */
 void ir_lower_sources(struct arena *a, const struct sema_policy *p, struct ir_policy *ir);
 /* "PREFIX PATH SUFFIX" within max bytes, the path shortened from the left. */

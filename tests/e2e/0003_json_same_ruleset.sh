@@ -2,10 +2,10 @@
 # The JSON backend loads with nft -j -f (twice: it replaces its table too) and
 # gives the kernel the same ruleset as the text backend, with and without
 # named counters (--counters; with --accept-mark too, whose chain
-# accept_any_source has counted rules of its own).  nftables 1.0.6
-# ignores chain comments in JSON input, so those lines (a chain comment is a
-# line of its own: a rule's comment ends the rule's line) are left out of the
-# comparison.
+# accept_any_source has counted rules of its own), and with named sets.
+# nftables 1.0.6 ignores chain comments in JSON input, so those lines (a
+# chain comment is a line of its own: a rule's comment ends the rule's line)
+# are left out of the comparison.
 set -eu
 : "${D6C:=./d6c}" "${NFT:=nft}"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -33,3 +33,9 @@ done
 same examples/full.pol --counters --accept-mark 0x10
 grep -q 'counter name "accept_any_source_2" meta mark set' "$tmp/from-text" ||
 	{ echo "full.pol --counters --accept-mark: accept_any_source not counted"; exit 1; }
+# named sets shared by rules (lists of more than 16 sources, ports, ICMP
+# types): declared alike, named alike
+for pol in tests/packet/cases/shared_sets.pol tests/diff/regress/shared_sets.pol; do
+	same "$pol"
+	grep -q '^	set [pst][46]*_[0-9a-f]\{12\} {$' "$tmp/from-text" || { echo "$pol: no named set"; exit 1; }
+done

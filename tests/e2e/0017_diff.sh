@@ -7,6 +7,15 @@ set -eu
 : "${D6C:=./d6c}" "${NFT:=nft}"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cp examples/full.pol "$tmp/site.pol"; chmod 755 "$tmp"; chmod 644 "$tmp/site.pol"
+# two networks that allow their own port from the same 20 prefixes: one
+# named set for both rules (compiler/ir_sets.c)
+{
+	printf 'define admins ='
+	for i in $(seq 0 19); do printf '%s 2001:db8:ad%02x::/48' "$([ "$i" = 0 ] || echo ,)" "$i"; done
+	printf ';\nnetwork 2001:db8:10::/64 < allow tcp 22 from admins; >\n'
+	printf 'network 2001:db8:11::/64 < allow tcp 80 from admins; >\n'
+} >"$tmp/sets.pol"
+chmod 644 "$tmp/sets.pol"
 cat >"$tmp/inner.sh" <<INNER
 set -u
 export D6C_RUNDIR="$tmp/run"
@@ -56,6 +65,20 @@ sed -i '1d' site.pol
 $NFT add rule inet d6c net_2 tcp dport 9 accept
 expect 2 '^    - tcp dport 9 accept\$' site.pol
 grep -q '^~ network at site.pol:16: changed\$' "$tmp/out" || { cat "$tmp/out"; fail "hand edit: no block"; }
+# a shared set: the same list in another network adds no set; a changed
+# list is its set removed and another added, and every rule naming it changed
+$D6C apply sets.pol >/dev/null || fail "apply sets.pol failed"
+expect 0 '^no change\$' sets.pol
+echo 'network 2001:db8:12::/64 < allow tcp 443 from admins; >' >>sets.pol
+expect 2 '^+ network at sets.pol:4: added, 2001:db8:12::/64\$' sets.pol
+! grep -q ' set s6_' "$tmp/out" || { cat "$tmp/out"; fail "a set in the diff of a new network"; }
+$D6C apply sets.pol >/dev/null || fail "apply sets.pol failed"
+sed -i 's|2001:db8:ad13::/48|2001:db8:ad14::/48|' sets.pol
+expect 2 '^- set s6_[0-9a-f]*: removed\$' sets.pol
+for pat in '^+ set s6_[0-9a-f]*: added\$' '^~ network at sets.pol:2: changed\$' \
+	   '^~ network at sets.pol:4: changed\$' '^3 changed, 2 sets changed\$'; do
+	grep -q -- "\$pat" "$tmp/out" || { cat "$tmp/out"; fail "changed list: no '\$pat'"; }
+done
 # a policy with errors: 1, and nothing compared
 echo 'network 2001:db8::1/64 < allow tcp 22; >' >bad.pol
 expect 1 'error' bad.pol

@@ -433,15 +433,30 @@ static void test_write_error(void **state)
 	fclose(full);
 }
 
-/* More values than one rule each is worth: a set, as nftables writes it. */
+/* More values than one rule each is worth: a set; more than 16, a named
+ * set declared before the chains, named after its content (FNV-1a of
+ * "inet_service\n1\n3\n...33\n"), and shared by every rule with the list. */
 static void test_long_list_is_a_set(void **state)
 {
 	struct fx *f = *state;
 	const char *out = emit(f,
-		"network 2001:db8::/64 < allow udp 1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33; >\n",
+		"network 2001:db8::/64 < allow udp 1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33; >\n"
+		"network 2001:db8:1::/64 < allow tcp 1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33;"
+		" allow udp 1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33-40; >\n"
+		"network 2001:db8:2::/64 < allow tcp 22 from 2001:db8:1::1, 2001:db8:1::2; >\n",
 		NULL);
-	expect_line(out, "\t\tudp dport { 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31, "
-			 "33 } accept comment \"t.pol:1\"\n");
+	expect_line(out, "table inet d6c {\n\tset p_3ae87e4e7a9f {\n\t\ttype inet_service\n"
+			 "\t\telements = {\n\t\t\t1,\n\t\t\t3,\n");
+	expect_line(out, "\t\t\t33,\n\t\t}\n\t}\n\n\tset p_");
+	expect_line(out, "\t\tflags interval\n");
+	expect_line(out, "\t\t\t33-40,\n");
+	expect_line(out, "\t\tudp dport @p_3ae87e4e7a9f accept comment \"t.pol:1\"\n");
+	expect_line(out, "\t\ttcp dport @p_3ae87e4e7a9f accept comment \"t.pol:2\"\n");
+	/* the sets before the maps and chains */
+	assert_true(strstr(out, "\tset p_") < strstr(out, "\tmap dispatch6"));
+	/* short lists stay in the rule */
+	expect_line(out, "\t\tip6 saddr 2001:db8:1::1 tcp dport 22 accept comment \"t.pol:3\"\n");
+	expect_no_line(out, "set s6_");
 }
 
 /* Counters: declared first in the table, then `counter name` in each

@@ -904,6 +904,183 @@ static void test_counters(void **state)
 	assert_string_equal(ir->counter_any_mark, "accept_any_source_2");
 }
 
+/* ---- shared sets (ir_sets.c) ---- */
+
+/* "define NAME = 2001:db8:adXX::/48, ..." of n prefixes from first. */
+static const char *admins(struct fx *f, const char *name, int first, int n)
+{
+	const char *s = arena_printf(&f->a, "define %s =", name);
+	for (int i = 0; i < n; i++)
+		s = arena_printf(&f->a, "%s%s 2001:db8:ad%02x::/48", s, i ? "," : "", first + i);
+	return arena_printf(&f->a, "%s;\n", s);
+}
+
+/* The one rule of block b's chain that has sources. */
+static const struct ir_rule *rule_from(const struct ir_policy *ir, int b)
+{
+	const struct ir_chain *c = &ir->chains[ir->blocks[b].chain];
+	for (int i = 0; i < c->nrules; i++)
+		if (c->rules[i].nsaddr)
+			return &c->rules[i];
+	fail_msg("block %d has no rule with sources", b);
+	return NULL;
+}
+
+static const struct ir_set *set_named(const struct ir_policy *ir, const char *name)
+{
+	for (int i = 0; i < ir->nsets; i++)
+		if (strcmp(ir->sets[i].name, name) == 0)
+			return &ir->sets[i];
+	return NULL;
+}
+
+/* Two blocks with the same 20 sources (their own chains: other ports)
+ * share one set; another list is another set; the names come from the
+ * lists alone, whatever the order of the blocks. */
+static void test_shared_sets(void **state)
+{
+	struct fx *f = *state;
+	const char *defs = arena_printf(&f->a, "%s%s", admins(f, "admins", 0, 20),
+					admins(f, "others", 1, 20));
+	const char *a = "network 2001:db8:0:1::/64 < allow tcp 22 from admins; >\n";
+	const char *b = "network 2001:db8:0:2::/64 < allow tcp 80 from admins; >\n";
+	const char *c = "network 2001:db8:0:3::/64 < allow tcp 22 from others; >\n";
+	const struct ir_policy *ir = lower(f, arena_printf(&f->a, "%s%s%s%s", defs, a, b, c), NULL);
+	assert_int_equal(ir->nchains, 3);
+	assert_int_equal(ir->nsets, 2);
+	const struct ir_rule *ra = rule_from(ir, 0), *rb = rule_from(ir, 1), *rc = rule_from(ir, 2);
+	assert_non_null(ir_set_of(ir, ra->saddr_set));
+	assert_int_equal(ra->saddr_set, rb->saddr_set);
+	assert_non_null(ir_set_of(ir, rc->saddr_set));
+	assert_int_not_equal(ra->saddr_set, rc->saddr_set);
+	const struct ir_set *s = ir_set_of(ir, ra->saddr_set);
+	assert_int_equal(s->type, IR_SET_IP6);
+	assert_true(s->interval);
+	assert_int_equal(s->n, 20);
+	assert_int_equal(s->users, 2);
+	assert_int_equal(ir_set_of(ir, rc->saddr_set)->users, 1);
+	assert_int_equal(strlen(s->name), 3 + 12);
+	assert_memory_equal(s->name, "s6_", 3);
+	/* sorted by name */
+	assert_true(strcmp(ir->sets[0].name, ir->sets[1].name) < 0);
+	const char *name_ab = s->name, *name_c = ir_set_of(ir, rc->saddr_set)->name;
+
+	/* The blocks in another order, the list written in another order:
+	 * the same names. */
+	const char *rev = "define admins =";
+	for (int i = 19; i >= 0; i--)
+		rev = arena_printf(&f->a, "%s 2001:db8:ad%02x::/48%s", rev, i, i ? "," : ";\n");
+	ir = lower(f, arena_printf(&f->a, "%s%s%s%s%s", rev, admins(f, "others", 1, 20), c, b, a),
+		   NULL);
+	assert_int_equal(ir->nsets, 2);
+	assert_non_null(set_named(ir, name_ab));
+	assert_non_null(set_named(ir, name_c));
+	assert_string_equal(ir_set_of(ir, rule_from(ir, 2)->saddr_set)->name, name_ab);
+	assert_string_equal(ir_set_of(ir, rule_from(ir, 1)->saddr_set)->name, name_ab);
+	assert_string_equal(ir_set_of(ir, rule_from(ir, 0)->saddr_set)->name, name_c);
+	/* the elements ascending, whatever order they were written in */
+	char buf[ADDR_STRLEN];
+	addr_format(&set_named(ir, name_ab)->saddr[0], buf);
+	assert_string_equal(buf, "2001:db8:ad00::/48");
+
+	/* Alone, a block's list is a set all the same: the name is the list's. */
+	ir = lower(f, arena_printf(&f->a, "%s%s", admins(f, "admins", 0, 20), b), NULL);
+	assert_int_equal(ir->nsets, 1);
+	assert_string_equal(ir->sets[0].name, name_ab);
+}
+
+/* What a set holds: a prefix inside another of the list is left out (a
+ * named interval set refuses overlaps); IPv4 and IPv6 sources, ports and
+ * ICMP types are sets of their own types; 16 values or fewer, or a long
+ * product of short lists, stay in the rule. */
+static void test_set_contents(void **state)
+{
+	struct fx *f = *state;
+	const char *v4 = "define v4 =";
+	for (int i = 0; i < 17; i++)
+		v4 = arena_printf(&f->a, "%s%s 198.51.100.%d", v4, i ? "," : "", i + 1);
+	const struct ir_policy *ir = lower(f, arena_printf(&f->a,
+		"%s;\n%s"
+		"network 2001:db8::/64, 192.0.2.0/24 <\n"
+		"  allow tcp 22 from admins, 2001:db8:ad03:1::/64, v4;\n"
+		"  allow udp 1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33-40;\n"
+		"  allow tcp 1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33-40;\n"
+		"  allow tcp 1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31;\n"
+		"  allow udp 1000, 1002 from 2001:db8:1::/48, 2001:db8:2::/48, 2001:db8:3::/48,"
+		" 2001:db8:4::/48, 2001:db8:5::/48, 2001:db8:6::/48, 2001:db8:7::/48, 2001:db8:8::/48,"
+		" 2001:db8:9::/48;\n"
+		"  allow icmp 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17;\n"
+		">\n", v4, admins(f, "admins", 0, 20)), NULL);
+	assert_int_equal(ir->nsets, 5);
+	const char *prefix[] = { "p_", "s4_", "s6_", "t4_", "t6_" };
+	for (int i = 0; i < 5; i++)
+		assert_memory_equal(ir->sets[i].name, prefix[i], strlen(prefix[i]));
+	const struct ir_set *p = &ir->sets[0], *s4 = &ir->sets[1], *s6 = &ir->sets[2],
+			    *t4 = &ir->sets[3];
+	assert_int_equal(p->type, IR_SET_PORT);
+	assert_int_equal(p->n, 17);
+	assert_true(p->interval);
+	assert_int_equal(p->users, 2);            /* tcp and udp */
+	assert_int_equal(s4->type, IR_SET_IP4);
+	assert_int_equal(s4->n, 17);
+	assert_false(s4->interval);               /* addresses only */
+	assert_int_equal(s6->n, 20);              /* the /64 is inside a /48 */
+	assert_int_equal(t4->type, IR_SET_ICMP);
+	assert_int_equal(t4->n, 18);
+	assert_false(t4->interval);
+	assert_int_equal(ir->sets[4].type, IR_SET_ICMPV6);
+	/* the 16 ports: 16 rules; 9 sources x 2 ports: lists in the rule */
+	const struct ir_chain *c = &ir->chains[0];
+	int listed = 0;
+	for (int i = 0; i < c->nrules; i++) {
+		const struct ir_rule *r = &c->rules[i];
+		if (r->nsaddr == 9) {
+			listed++;
+			assert_int_equal(r->saddr_set, 0);
+			assert_int_equal(r->l4_set, 0);
+			assert_int_equal(r->nports, 2);
+		}
+		if (r->nports > 1 && r->nports <= 16)
+			assert_int_equal(r->l4_set, 0);
+		if (r->nports == 17)
+			assert_ptr_equal(ir_set_of(ir, r->l4_set), p);
+		if (r->ntypes)
+			assert_ptr_equal(ir_set_of(ir, r->l4_set), r->family == FAM_IP4 ? t4 : &ir->sets[4]);
+	}
+	assert_int_equal(listed, 1);              /* IPv6 sources only */
+}
+
+/* A list that is a named set counts as one value for the expansion: two
+ * ports from 20 prefixes are two rules naming one set, with no anonymous
+ * set of ports; 17 ports from 16 sources are 16 rules naming the port set. */
+static void test_set_expands_the_rest(void **state)
+{
+	struct fx *f = *state;
+	const char *src16 = "";
+	for (int i = 0; i < 16; i++)
+		src16 = arena_printf(&f->a, "%s%s2001:db8:b%x::/48", src16, i ? ", " : "", i);
+	const struct ir_policy *ir = lower(f, arena_printf(&f->a,
+		"%snetwork 2001:db8::/64 <\n"
+		"  allow tcp 22, 443 from admins;\n"
+		"  allow udp 1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33 from %s;\n"
+		">\n", admins(f, "admins", 0, 20), src16), NULL);
+	assert_int_equal(ir->nsets, 2);
+	const struct ir_chain *c = &ir->chains[0];
+	assert_int_equal(c->nrules, 1 + 2 + 16 + 1);
+	for (int i = 1; i <= 2; i++) {
+		assert_int_equal(c->rules[i].nports, 1);
+		assert_int_equal(c->rules[i].ports[0].lo, i == 1 ? 22 : 443);
+		assert_int_equal(c->rules[i].nsaddr, 20);
+		assert_int_equal(ir_set_of(ir, c->rules[i].saddr_set)->type, IR_SET_IP6);
+	}
+	for (int i = 3; i < 3 + 16; i++) {
+		assert_int_equal(c->rules[i].nsaddr, 1);
+		assert_int_equal(c->rules[i].saddr_set, 0);
+		assert_int_equal(c->rules[i].nports, 17);
+		assert_int_equal(ir_set_of(ir, c->rules[i].l4_set)->type, IR_SET_PORT);
+	}
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -934,6 +1111,9 @@ int main(void)
 		T(test_shared_chains),
 		T(test_expansion_limit),
 		T(test_counters),
+		T(test_shared_sets),
+		T(test_set_contents),
+		T(test_set_expands_the_rest),
 	};
 #undef T
 	return cmocka_run_group_tests_name("ir", tests, NULL, NULL);

@@ -304,6 +304,103 @@ static void test_changed_added_removed(void **state)
 	arena_free(&a);
 }
 
+/* Two networks whose rules share a set of sources (ir_sets.c), as nft
+ * lists it: the set is compared by name and elements, like the maps. */
+static const char with_set[] =
+	"table inet d6c {\n"
+	"\tset s6_fd76fa00826c {\n"
+	"\t\ttype ipv6_addr\n"
+	"\t\tflags interval\n"
+	"\t\telements = { 2001:db8:ad00::/48,\n"
+	"\t\t\t     2001:db8:ad01::/48,\n"
+	"\t\t\t     2001:db8:ad02::/48 }\n"
+	"\t}\n"
+	"\n"
+	"\tmap dispatch6 {\n"
+	"\t\ttype ipv6_addr : verdict\n"
+	"\t\tflags interval\n"
+	"\t\telements = { 2001:db8::/64 : jump net_1,\n"
+	"\t\t\t     2001:db8:1::/64 : jump net_2 }\n"
+	"\t}\n"
+	"\n"
+	"\tchain forward {\n"
+	"\t\ttype filter hook forward priority filter - 1; policy accept;\n"
+	"\t\tip6 daddr vmap @dispatch6 comment \"site.pol: IPv6 networks\"\n"
+	"\t}\n"
+	"\n"
+	"\tchain net_1 {\n"
+	"\t\tcomment \"network at site.pol:2\"\n"
+	"\t\tip6 saddr @s6_fd76fa00826c tcp dport 22 accept comment \"site.pol:2\"\n"
+	"\t}\n"
+	"\n"
+	"\tchain net_2 {\n"
+	"\t\tcomment \"network at site.pol:3\"\n"
+	"\t\tip6 saddr @s6_fd76fa00826c tcp dport 80 accept comment \"site.pol:3\"\n"
+	"\t}\n"
+	"}\n";
+
+/* text with every `from` replaced by `to` */
+static char *replace_all(const char *text, const char *from, const char *to)
+{
+	size_t cap = strlen(text) * 2 + 1, n = 0;
+	char *out = malloc(cap);
+	for (const char *p = text; *p;) {
+		if (strncmp(p, from, strlen(from)) == 0) {
+			n += (size_t)snprintf(out + n, cap - n, "%s", to);
+			p += strlen(from);
+		} else {
+			out[n++] = *p++;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static void test_shared_set(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	struct listing o, n;
+	struct table_diff d;
+	parse(&a, with_set, &o);
+	assert_int_equal(o.nsets, 2);
+	const struct listing_set *s = listing_set(&o, "set", "s6_fd76fa00826c");
+	assert_non_null(s);
+	assert_string_equal(s->head, "type ipv6_addr; flags interval");
+	assert_int_equal(s->nelems, 3);
+	assert_string_equal(s->elems[2], "2001:db8:ad02::/48");
+	/* the same table: nothing */
+	parse(&a, with_set, &n);
+	tablediff(&a, &o, &n, &d);
+	assert_true(tablediff_same(&d));
+	/* the list changed: a set of another name, both rules changed, the
+	 * old set removed and the new one added */
+	char *t = replace_all(with_set, "s6_fd76fa00826c", "s6_0123456789ab");
+	char *t2 = replace_all(t, "2001:db8:ad02::/48", "2001:db8:ad03::/48");
+	parse(&a, t2, &n);
+	tablediff(&a, &o, &n, &d);
+	assert_int_equal(d.changed, 2);
+	assert_int_equal(d.nwide, 0);
+	assert_int_equal(d.nsets, 2);
+	for (int i = 0; i < d.nsets; i++) {
+		assert_string_equal(d.sets[i].kind, "set");
+		assert_true(d.sets[i].added != d.sets[i].removed);
+		assert_string_equal(d.sets[i].name, d.sets[i].added ? "s6_0123456789ab"
+								    : "s6_fd76fa00826c");
+	}
+	free(t);
+	free(t2);
+	/* one more network with the same list: the set is unchanged */
+	t = replace_all(with_set, "jump net_2 }", "jump net_2,\n\t\t\t     2001:db8:2::/64 : jump net_2 }");
+	parse(&a, t, &n);
+	tablediff(&a, &o, &n, &d);
+	assert_int_equal(d.nsets, 0);
+	assert_int_equal(d.changed, 1);
+	free(t);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_listing),
 		cmocka_unit_test(test_same_and_moved),
 		cmocka_unit_test(test_changed_added_removed),
+		cmocka_unit_test(test_shared_set),
 	};
 	return cmocka_run_group_tests_name("tablediff", tests, NULL, NULL);
 }
