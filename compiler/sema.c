@@ -621,6 +621,19 @@ const struct ast_value *sema_first_docker(const struct ast_item *items)
 	return NULL;
 }
 
+/* The network blocks of items and of the files they include, up to the
+ * limit: s->blocks is allocated once at this size, as a vector of 100 000
+ * blocks doubled in the arena left as much again in dead copies. */
+static size_t count_networks(const struct ast_item *items, size_t n)
+{
+	for (const struct ast_item *it = items; it && n <= MAX_BLOCKS; it = it->next)
+		if (it->kind == ITEM_NETWORK)
+			n++;
+		else if (it->kind == ITEM_INCLUDE)
+			n = count_networks(it->body, n);
+	return n;
+}
+
 struct sema_policy *sema_check(struct arena *a, struct diag_list *dl,
 			       const struct ast_item *items, const char *top_path)
 {
@@ -634,6 +647,9 @@ struct sema_policy *sema_check_docker(struct arena *a, struct diag_list *dl,
 	struct sema s = { .a = a, .dl = dl, .docker = dk };
 	collect_names(&s, items);
 	sema_log_defaults(&s, items);
+	s.capblocks = count_networks(items, 0);
+	if (s.capblocks)
+		s.blocks = arena_alloc(a, sizeof(*s.blocks) * s.capblocks);
 	walk(&s, items);
 	check_duplicate_prefixes(&s);
 	for (size_t i = 0; i < s.nlater; i++)
