@@ -326,11 +326,12 @@ keep:
 		return;
 	}
 	sema_dedupe_prefixes(all, &nall);
-	/* Only sources of the block's families can match; keep those. */
-	r->sources = arena_alloc(s->a, sizeof(*r->sources) * (size_t)(nall ? nall : 1));
+	/* Only sources of the block's families can match; keep those, in
+	 * place. */
 	for (int i = 0; i < nall; i++)
 		if (all[i].pfx.family & (b->families ? b->families : FAM_BOTH))
-			r->sources[r->nsources++] = all[i];
+			all[r->nsources++] = all[i];
+	r->sources = all;
 }
 
 /* rule := verdict match [log] ';' */

@@ -13,6 +13,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Room in the vector v (n values, capacity *cap) for more values at once:
+ * a define's values pushed one by one doubled the vector up to twice their
+ * number, the rest dead in the arena (`from admins` of 20 prefixes in each
+ * of 100 000 blocks: 36 MB). */
+static void *reserve(struct sema *s, void *v, int n, int *cap, int more, size_t elem)
+{
+	if (n + more <= *cap)
+		return v;
+	v = arena_grow(s->a, v, (size_t)*cap, (size_t)(n + more), elem);
+	*cap = n + more;
+	return v;
+}
+
 /* ---- ports ---- */
 
 static void push_port(struct sema *s, struct port_range **v, int *n, int *cap,
@@ -74,6 +87,7 @@ bool sema_resolve_port(struct sema *s, const struct ast_value *v,
 			}
 			if (d->kind == DEF_UNKNOWN)
 				return false;
+			*out = reserve(s, *out, *n, cap, d->nports, sizeof(**out));
 			for (int i = 0; i < d->nports; i++)
 				push_port(s, out, n, cap, d->ports[i].lo, d->ports[i].hi, v->loc);
 			return true;
@@ -303,6 +317,7 @@ bool sema_resolve_addr(struct sema *s, const struct ast_value *v,
 			}
 			if (d->kind == DEF_UNKNOWN)
 				return false;
+			*out = reserve(s, *out, *n, cap, d->naddrs, sizeof(**out));
 			for (int i = 0; i < d->naddrs; i++)
 				push_addr(s, out, n, cap, &d->addrs[i].pfx, v->loc, d->addrs[i].docker);
 			return true;
