@@ -26,13 +26,19 @@ enum value_kind {
 	VAL_DOCKER,  /* docker "name": a Docker network's subnets (bad: reported) */
 };
 
+/* A policy of 100 000 blocks holds about a million values: the kind says
+ * which member of the union is there. */
 struct ast_value {
 	enum value_kind kind;
-	struct loc loc;
-	unsigned long lo, hi;
-	struct prefix pfx;
 	bool bad;
-	const char *name;
+	struct loc loc;
+	union {
+		struct {
+			unsigned long lo, hi;  /* VAL_NUMBER, VAL_RANGE */
+		};
+		struct prefix pfx;             /* VAL_ADDR */
+		const char *name;              /* VAL_NAME, VAL_DOCKER */
+	};
 	struct ast_value *next;
 };
 
