@@ -470,15 +470,14 @@ static void check_network(struct sema *s, const struct ast_item *it)
 	int pcap = 0;
 	bool said_block_prefixes = false;
 	for (const struct ast_value *v = it->targets ? it->targets->head : NULL; v; v = v->next) {
-		struct sema_prefix *tmp = NULL;
-		int n = 0, cap = 0;
+		int n = 0;
 		if (v->kind != VAL_ADDR && v->kind != VAL_NAME && v->kind != VAL_DOCKER) {
 			diag_error(s->dl, DC_NETWORK_EXPECTED, v->loc, "a network address or prefix is expected here");
 			continue;
 		}
-		sema_resolve_addr(s, v, &tmp, &n, &cap);
+		sema_resolve_addr(s, v, &s->targets, &n, &s->captargets);
 		for (int i = 0; i < n; i++)
-			add_block_prefix(s, b, &pcap, &tmp[i], &said_block_prefixes);
+			add_block_prefix(s, b, &pcap, &s->targets[i], &said_block_prefixes);
 	}
 	b->docker = docker_names(s, b);
 	b->families = families_of(b->prefixes, b->nprefixes);
