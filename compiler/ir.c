@@ -20,6 +20,7 @@
 #include "arena.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,7 +54,12 @@ const char *ir_place(struct arena *a, const struct loc *loc, const char *prefix,
 		     const char *suffix, size_t max)
 {
 	const char *path = loc->file ? loc->file->path : "<policy>";
-	return ir_fit(a, prefix, path, arena_printf(a, ":%d%s", loc->first_line, suffix), max);
+	/* The suffix is needed only while ir_fit copies it: one a rule. */
+	char buf[64];
+	const char *tail = buf;
+	if (snprintf(buf, sizeof(buf), ":%d%s", loc->first_line, suffix) >= (int)sizeof(buf))
+		tail = arena_printf(a, ":%d%s", loc->first_line, suffix);
+	return ir_fit(a, prefix, path, tail, max);
 }
 
 /* ---- ownership ---- */
