@@ -476,6 +476,13 @@ static void check_network(struct sema *s, const struct ast_item *it)
 			continue;
 		}
 		sema_resolve_addr(s, v, &s->targets, &n, &s->captargets);
+		/* Room for them at once: most blocks have one prefix, and a
+		 * vector doubled from 2 kept a dead slot in each. */
+		if (b->nprefixes + n > pcap) {
+			b->prefixes = arena_grow(s->a, b->prefixes, (size_t)pcap,
+						 (size_t)(b->nprefixes + n), sizeof(*b->prefixes));
+			pcap = b->nprefixes + n;
+		}
 		for (int i = 0; i < n; i++)
 			add_block_prefix(s, b, &pcap, &s->targets[i], &said_block_prefixes);
 	}
