@@ -115,25 +115,31 @@ enum item_kind {
 	ITEM_COUNTERS,   /* `counters;`: nothing but its place */
 };
 
+/* The kind says which member of the union is there (at 100 000 blocks,
+ * one struct with all of them was 20 MB). */
 struct ast_item {
 	enum item_kind kind;
 	struct loc loc;
-	/* define */
-	const char *name;
-	struct loc name_loc;
-	struct ast_list *values;
-	/* include */
-	const char *path;
-	struct loc path_loc;
-	struct ast_item *body;          /* the included file's items, once read */
-	const struct src_file *file;    /* the included file */
-	/* network */
-	struct ast_list *targets;
-	struct ast_list *via;           /* `via "IF", ...`: VAL_NAME strings; NULL: none */
-	struct ast_rules rules;
-	struct loc close_loc;           /* the '>' */
-	/* log */
-	struct ast_log *log;
+	union {
+		struct {   /* define */
+			const char *name;
+			struct loc name_loc;
+			struct ast_list *values;
+		};
+		struct {   /* include */
+			const char *path;
+			struct loc path_loc;
+			struct ast_item *body;          /* the included file's items, once read */
+			const struct src_file *file;    /* the included file */
+		};
+		struct {   /* network */
+			struct ast_list *targets;
+			struct ast_list *via;           /* `via "IF", ...`: VAL_NAME strings; NULL: none */
+			struct ast_rules rules;
+			struct loc close_loc;           /* the '>' */
+		};
+		struct ast_log *log;                    /* log */
+	};
 	struct ast_item *next;
 };
 
