@@ -20,7 +20,9 @@
 #            prefixes under 2001:db8:8000::/33, apart from the others')
 # and a last row, gen: bench/gen.sh's realistic mix of N blocks.
 #
-# Columns t_x and m_x are the compile time and peak memory over those of
+# compile_s is the time it took, cpu_s the processor time it used (user
+# and system: on a busy machine the steadier of the two).  Columns t_x, c_x
+# and m_x are the compile time, processor time and peak memory over those of
 # the row above of the same shape: about 10 for a tenfold N when the cost
 # is linear (less while a fixed cost dominates), about 100 when quadratic.
 #
@@ -115,23 +117,27 @@ fi
 D6C=${D6C:-./d6c}
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
-printf '%-8s %7s %9s %10s %9s %8s %8s %6s %6s\n' shape N policy_B compile_s peak_MiB B/block rules t_x m_x
+printf '%-8s %7s %9s %10s %6s %9s %8s %8s %6s %6s %6s\n' shape N policy_B compile_s cpu_s peak_MiB B/block rules t_x c_x m_x
 for shape in ${BENCH_SHAPES:-from defines dual nested ports mixed gen}; do
-	pt=; pm=
+	pt=; pc=; pm=
 	for n in ${BENCH_SHAPES_N:-1000 10000 100000}; do
 		if [ "$shape" = gen ]; then
 			sh bench/gen.sh "$n" >"$tmp/p.pol"
 		else
 			gen "$shape" "$n" >"$tmp/p.pol"
 		fi
-		/usr/bin/time -f '%e %M' -o "$tmp/time" "$D6C" compile -o "$tmp/p.nft" "$tmp/p.pol" 2>"$tmp/err" ||
+		/usr/bin/time -f '%e %M %U %S' -o "$tmp/time" "$D6C" compile -o "$tmp/p.nft" "$tmp/p.pol" 2>"$tmp/err" ||
 			{ echo "bench: $shape $n: compile failed" >&2; head -5 "$tmp/err" >&2; continue; }
 		set -- $(cat "$tmp/time")
 		rules=$(grep -c ' comment "' "$tmp/p.nft")
-		awk -v s="$shape" -v n="$n" -v b="$(wc -c <"$tmp/p.pol")" -v t="$1" -v m="$2" -v r="$rules" \
-			-v pt="$pt" -v pm="$pm" '
+		awk -v s="$shape" -v n="$n" -v b="$(wc -c <"$tmp/p.pol")" -v t="$1" -v m="$2" -v c="$3 $4" -v r="$rules" \
+			-v pt="$pt" -v pc="$pc" -v pm="$pm" '
 			function x(v, p) { return p == "" ? "-" : p > 0 ? sprintf("%.1f", v / p) : "inf" }
-			BEGIN { printf "%-8s %7d %9d %10.3f %9.1f %8d %8d %6s %6s\n", s, n, b, t, m / 1024, m * 1024 / n, r, x(t, pt), x(m, pm) }'
-		pt=$1; pm=$2
+			BEGIN {
+				split(c, us)   # user and system seconds
+				printf "%-8s %7d %9d %10.3f %6.2f %9.1f %8d %8d %6s %6s %6s\n", s, n, b, t, us[1] + us[2],
+					m / 1024, m * 1024 / n, r, x(t, pt), x(us[1] + us[2], pc), x(m, pm)
+			}'
+		pt=$1; pc=$(echo "$3 $4" | awk '{ print $1 + $2 }'); pm=$2
 	done
 done
