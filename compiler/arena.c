@@ -95,8 +95,10 @@ static struct arena_chunk *chunk_new(size_t cap)
 	size_t bytes = sizeof(struct arena_chunk) + cap;
 	if (ARENA_MMAP && bytes >= HUGE_PAGE) {
 		bytes = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-		unsigned char *m = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE,
-		                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		int prot = PROT_READ | PROT_WRITE, flags = MAP_PRIVATE | MAP_ANONYMOUS;
+		/* fd -1 is what MAP_ANONYMOUS asks for */
+		// cppcheck-suppress invalidFunctionArg
+		unsigned char *m = mmap(NULL, bytes + HUGE_PAGE, prot, flags, -1, 0);
 		if (m != MAP_FAILED) {
 			size_t lead = (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
 			if (lead)

@@ -553,7 +553,8 @@ struct ir_policy *ir_lower(struct arena *a, const struct sema_policy *p,
 		rules = c->rules;
 		caprules = c->caprules;
 		c->rules = arena_alloc(a, sizeof(*c->rules) * (size_t)c->nrules);
-		memcpy(c->rules, rules, sizeof(*c->rules) * (size_t)c->nrules);
+		if (rules)   /* always: a chain starts with its invalid-state drop */
+			memcpy(c->rules, rules, sizeof(*c->rules) * (size_t)c->nrules);
 		c->caprules = c->nrules;
 	}
 	free(rules);

@@ -480,7 +480,7 @@ static void check_network(struct sema *s, const struct ast_item *it)
 		 * vector doubled from 2 kept a dead slot in each. */
 		if (b->nprefixes + n > pcap) {
 			b->prefixes = arena_grow(s->a, b->prefixes, (size_t)pcap,
-						 (size_t)(b->nprefixes + n), sizeof(*b->prefixes));
+						 (size_t)b->nprefixes + (size_t)n, sizeof(*b->prefixes));
 			pcap = b->nprefixes + n;
 		}
 		for (int i = 0; i < n; i++)

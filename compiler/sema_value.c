@@ -21,7 +21,7 @@ static void *reserve(struct sema *s, void *v, int n, int *cap, int more, size_t 
 {
 	if (n + more <= *cap)
 		return v;
-	v = arena_grow(s->a, v, (size_t)*cap, (size_t)(n + more), elem);
+	v = arena_grow(s->a, v, (size_t)*cap, (size_t)n + (size_t)more, elem);
 	*cap = n + more;
 	return v;
 }
