@@ -33,32 +33,30 @@ enum ir_verdict {
 	IR_REJECT_ICMPX,    /* administratively prohibited, in either family */
 };
 
+/* Fields ordered by size, without holes: a policy of 100 000 blocks
+ * lowers to half a million rules. */
 struct ir_rule {
 	bool ct_invalid;              /* match conntrack state invalid */
-	int family;                   /* 0: as the chain; else FAM_IP4 / FAM_IP6 */
 	bool match_family;            /* family needs a match of its own (meta
 	                                 nfproto): no source or ICMP type carries it */
-	enum ir_l4 l4;
-	const struct port_range *ports;   /* destination ports; NULL: any */
-	int nports;
-	/* A list of IR_SET_MIN values or more is a set of the table, named
-	 * instead of listed (ir_set_of()): these are 1 + its index in
-	 * ir->sets, 0 when the list is written in the rule.  l4_set is the
-	 * ports' or the ICMP types' (a rule has never both).  Numbers, not
-	 * pointers, to fit where struct ir_rule had padding. */
-	int saddr_set;
-	uint8_t *icmp_types;          /* ascending; NULL: any type */
-	int ntypes;
-	int l4_set;
-	struct prefix *saddr;         /* all of `family`; NULL: any source */
-	int nsaddr;
-	enum ir_verdict verdict;
 	bool log;
-	struct log_spec log_spec;     /* when log: its limit and nflog group */
 	/* A limited log is a rule of its own, with the same match and no
 	 * verdict, just before the rule that decides: in nftables a limit
 	 * that does not match ends the rule, verdict included. */
 	bool log_only;
+	int family;                   /* 0: as the chain; else FAM_IP4 / FAM_IP6 */
+	enum ir_l4 l4;
+	enum ir_verdict verdict;
+	const struct port_range *ports;   /* destination ports; NULL: any */
+	uint8_t *icmp_types;          /* ascending; NULL: any type */
+	struct prefix *saddr;         /* all of `family`; NULL: any source */
+	int nports, ntypes, nsaddr;
+	/* A list of IR_SET_MIN values or more is a set of the table, named
+	 * instead of listed (ir_set_of()): these are 1 + its index in
+	 * ir->sets, 0 when the list is written in the rule.  l4_set is the
+	 * ports' or the ICMP types' (a rule has never both). */
+	int saddr_set, l4_set;
+	struct log_spec log_spec;     /* when log: its limit and nflog group */
 	const char *comment;          /* "FILE:LINE" */
 	const char *log_prefix;       /* "d6c FILE:LINE ", within nftables' limit */
 	struct loc loc;               /* the policy line it comes from (comment's) */
@@ -95,11 +93,11 @@ struct ir_set {
 /* Blocks whose rules are the same (everything but where they were written)
  * share one chain: a host with thousands of networks under one rule set
  * loads one chain, not thousands.  Its rules' comments name the first
- * block's lines; the chain comment says how many blocks it serves. */
+ * block's lines; the chain comment says whether others share it. */
 struct ir_chain {
 	const char *name;             /* net_K: K is its first block's number */
 	const char *comment;          /* FILE:LINE of the first network statement */
-	const char *chain_comment;    /* "network at FILE:LINE" (+ how many more) */
+	const char *chain_comment;    /* "network at FILE:LINE" (+ "and others ...") */
 	int nblocks;                  /* blocks that jump here */
 	int families;
 	struct ir_rule *rules;

@@ -326,11 +326,12 @@ keep:
 		return;
 	}
 	sema_dedupe_prefixes(all, &nall);
-	/* Only sources of the block's families can match; keep those. */
-	r->sources = arena_alloc(s->a, sizeof(*r->sources) * (size_t)(nall ? nall : 1));
+	/* Only sources of the block's families can match; keep those, in
+	 * place. */
 	for (int i = 0; i < nall; i++)
 		if (all[i].pfx.family & (b->families ? b->families : FAM_BOTH))
-			r->sources[r->nsources++] = all[i];
+			all[r->nsources++] = all[i];
+	r->sources = all;
 }
 
 /* rule := verdict match [log] ';' */
@@ -469,15 +470,21 @@ static void check_network(struct sema *s, const struct ast_item *it)
 	int pcap = 0;
 	bool said_block_prefixes = false;
 	for (const struct ast_value *v = it->targets ? it->targets->head : NULL; v; v = v->next) {
-		struct sema_prefix *tmp = NULL;
-		int n = 0, cap = 0;
+		int n = 0;
 		if (v->kind != VAL_ADDR && v->kind != VAL_NAME && v->kind != VAL_DOCKER) {
 			diag_error(s->dl, DC_NETWORK_EXPECTED, v->loc, "a network address or prefix is expected here");
 			continue;
 		}
-		sema_resolve_addr(s, v, &tmp, &n, &cap);
+		sema_resolve_addr(s, v, &s->targets, &n, &s->captargets);
+		/* Room for them at once: most blocks have one prefix, and a
+		 * vector doubled from 2 kept a dead slot in each. */
+		if (b->nprefixes + n > pcap) {
+			b->prefixes = arena_grow(s->a, b->prefixes, (size_t)pcap,
+						 (size_t)b->nprefixes + (size_t)n, sizeof(*b->prefixes));
+			pcap = b->nprefixes + n;
+		}
 		for (int i = 0; i < n; i++)
-			add_block_prefix(s, b, &pcap, &tmp[i], &said_block_prefixes);
+			add_block_prefix(s, b, &pcap, &s->targets[i], &said_block_prefixes);
 	}
 	b->docker = docker_names(s, b);
 	b->families = families_of(b->prefixes, b->nprefixes);
@@ -621,6 +628,19 @@ const struct ast_value *sema_first_docker(const struct ast_item *items)
 	return NULL;
 }
 
+/* The network blocks of items and of the files they include, up to the
+ * limit: s->blocks is allocated once at this size, as a vector of 100 000
+ * blocks doubled in the arena left as much again in dead copies. */
+static size_t count_networks(const struct ast_item *items, size_t n)
+{
+	for (const struct ast_item *it = items; it && n <= MAX_BLOCKS; it = it->next)
+		if (it->kind == ITEM_NETWORK)
+			n++;
+		else if (it->kind == ITEM_INCLUDE)
+			n = count_networks(it->body, n);
+	return n;
+}
+
 struct sema_policy *sema_check(struct arena *a, struct diag_list *dl,
 			       const struct ast_item *items, const char *top_path)
 {
@@ -634,6 +654,9 @@ struct sema_policy *sema_check_docker(struct arena *a, struct diag_list *dl,
 	struct sema s = { .a = a, .dl = dl, .docker = dk };
 	collect_names(&s, items);
 	sema_log_defaults(&s, items);
+	s.capblocks = count_networks(items, 0);
+	if (s.capblocks)
+		s.blocks = arena_alloc(a, sizeof(*s.blocks) * s.capblocks);
 	walk(&s, items);
 	check_duplicate_prefixes(&s);
 	for (size_t i = 0; i < s.nlater; i++)

@@ -56,6 +56,10 @@ struct sema {
 	size_t nlater, caplater;
 	struct sema_block *blocks;
 	size_t nblocks, capblocks;
+	/* One target's prefixes, before they join their block's: one vector
+	 * for every target of the policy, its capacity kept. */
+	struct sema_prefix *targets;
+	int captargets;
 	size_t nrules, nprefixes, nvalues;  /* against the limits */
 	bool said_blocks, said_rules, said_prefixes, said_values;
 	const struct sema_docker *docker;  /* NULL: not asked for */

@@ -13,6 +13,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Room in the vector v (n values, capacity *cap) for more values at once:
+ * a define's values pushed one by one doubled the vector up to twice their
+ * number, the rest dead in the arena (`from admins` of 20 prefixes in each
+ * of 100 000 blocks: 36 MB). */
+static void *reserve(struct sema *s, void *v, int n, int *cap, int more, size_t elem)
+{
+	if (n + more <= *cap)
+		return v;
+	v = arena_grow(s->a, v, (size_t)*cap, (size_t)n + (size_t)more, elem);
+	*cap = n + more;
+	return v;
+}
+
 /* ---- ports ---- */
 
 static void push_port(struct sema *s, struct port_range **v, int *n, int *cap,
@@ -74,6 +87,7 @@ bool sema_resolve_port(struct sema *s, const struct ast_value *v,
 			}
 			if (d->kind == DEF_UNKNOWN)
 				return false;
+			*out = reserve(s, *out, *n, cap, d->nports, sizeof(**out));
 			for (int i = 0; i < d->nports; i++)
 				push_port(s, out, n, cap, d->ports[i].lo, d->ports[i].hi, v->loc);
 			return true;
@@ -101,10 +115,41 @@ static int cmp_port(const void *pa, const void *pb)
 	return (a->hi > b->hi) - (a->hi < b->hi);
 }
 
+static int cmp_u32(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	return (a > b) - (a < b);
+}
+
+/* Whether any two of the n ports overlap, in n log n: sorted by their
+ * start, one overlaps an earlier one when it starts at or below the
+ * highest end before it. */
+static bool any_overlap(const struct port_range *v, int n)
+{
+	uint32_t *key = xmalloc(sizeof(*key) * (size_t)n);
+	for (int i = 0; i < n; i++)
+		key[i] = (uint32_t)v[i].lo << 16 | v[i].hi;
+	qsort(key, (size_t)n, sizeof(*key), cmp_u32);
+	bool overlap = false;
+	uint32_t end = key[0] & 0xffff;
+	for (int i = 1; i < n && !overlap; i++) {
+		overlap = key[i] >> 16 <= end;
+		if ((key[i] & 0xffff) > end)
+			end = key[i] & 0xffff;
+	}
+	free(key);
+	return overlap;
+}
+
 /* Sorts and merges ports; warns once for each value that repeats or
- * overlaps one written before it in the list. */
+ * overlaps one written before it in the list.  Finding the earlier one
+ * is pairwise, so a long list is first asked whether any two overlap at
+ * all: a define of thousands of ports in every block was quadratic in
+ * the define for each. */
 void sema_normalise_ports(struct sema *s, struct port_range *v, int *n, bool warn)
 {
+	if (warn && *n > 32 && !any_overlap(v, *n))
+		warn = false;
 	for (int j = 1; warn && j < *n; j++) {
 		for (int i = 0; i < j; i++) {
 			if (v[j].hi < v[i].lo || v[j].lo > v[i].hi)
@@ -303,6 +348,7 @@ bool sema_resolve_addr(struct sema *s, const struct ast_value *v,
 			}
 			if (d->kind == DEF_UNKNOWN)
 				return false;
+			*out = reserve(s, *out, *n, cap, d->naddrs, sizeof(**out));
 			for (int i = 0; i < d->naddrs; i++)
 				push_addr(s, out, n, cap, &d->addrs[i].pfx, v->loc, d->addrs[i].docker);
 			return true;
