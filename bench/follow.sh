@@ -376,7 +376,7 @@ bench_daemon() { # LABEL DOCKERD
 	done
 	settle || say "after the memory run: the policy in force never matched"
 	echo "settled VmRSS $(rss) kB" >>"$tmp/rss"
-	say "memory, follow's VmRSS every 500 events: $(awk '{ printf "%s%s", (NR > 1 ? " " : ""), $4 }' "$tmp/rss") kB"
+	say "memory, follow's VmRSS every 500 events: $(awk '{ printf "%s%s", (NR > 1 ? " " : ""), $(NF - 1) }' "$tmp/rss") kB"
 	log "$(cat "$tmp/rss")"
 
 	touch "$tmp/probe.stop"; wait "$PROBE_PID"; PROBE_PID=""
