@@ -7,6 +7,7 @@
 #   make demo       build and print the ruleset of examples/site.pol
 #   make SANITIZE=1 test   (AddressSanitizer + UBSan; or SANITIZE=address,...)
 #   make bench      compile time and memory for growing policies
+#   make bench-follow   apply --follow-docker under Docker churn (root)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make man        build/d6c.1 and build/d6c.pol.5 from doc/*.scd (scdoc)
 #   make deb        the Debian package, in build/deb/ (dpkg-buildpackage)
@@ -210,6 +211,11 @@ bench-delta: d6c
 bench-shapes: d6c
 	$(Q)sh bench/shapes.sh
 
+# apply --follow-docker under churn beside a real dockerd (root): latency,
+# bursts, memory, and probes of a blocked port all along
+bench-follow: d6c
+	$(Q)sh bench/follow.sh
+
 # The layers' include direction (tests/tools/layers.sh), then cppcheck and
 # clang-tidy with the flags above (tests/tools/lint.sh writes
 # $(B)/compile_commands.json), on every C file of ours; not the generated
@@ -287,7 +293,7 @@ deb-test: deps
 clean:
 	rm -rf build build-san build-fuzz build-fuzzcov d6c
 
-.PHONY: bench bench-delta bench-shapes all deps demo difftest lint test all-tests check check-unit golden-update install uninstall clean man deb deb-test fuzz fuzz-build fuzz-bins
+.PHONY: bench bench-delta bench-follow bench-shapes all deps demo difftest lint test all-tests check check-unit golden-update install uninstall clean man deb deb-test fuzz fuzz-build fuzz-bins
 .DELETE_ON_ERROR:
 .SECONDARY:
 

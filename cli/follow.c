@@ -5,8 +5,20 @@
  * One round: read Docker's networks, compile the policy against them (a
  * name Docker does not know yet is a warning: its block protects nothing
  * until the network exists), and apply only when the ruleset text differs
- * from the one last applied.  A round runs at the start, after every
- * network event, after SIGHUP, and on reconnecting.
+ * from the one last applied.  A round runs at the start, after network
+ * events, after SIGHUP, and on reconnecting.
+ *
+ * Events are coalesced, so that a burst (a compose project of fifty
+ * networks coming up, a script making a thousand) costs a few rounds, not
+ * one per event: after the first event of a wake, the wait goes on while
+ * events keep coming less than QUIET_MS apart, and the round runs once
+ * QUIET_MS passed with none, or BURST_MAX_MS after that first event
+ * whatever still comes, so that new networks are not left unprotected for
+ * as long as a burst lasts.  A single event is then in force about
+ * QUIET_MS plus one round after Docker sent it; the last event of a burst
+ * at most QUIET_MS plus two rounds (the one under way when it came, and
+ * its own).  Each round is one apply, and each apply one atomic
+ * transaction: the kernel never holds a mix of two.
  *
  * The event stream is opened before the networks are read: a network
  * created in between is then an event, not a change seen by neither.
@@ -38,6 +50,10 @@
 #include <time.h>
 
 #define RULE_CHECK_MS 2000
+/* Coalescing (see above): a burst ends at QUIET_MS of silence; a round
+ * runs BURST_MAX_MS after its first event at the latest. */
+#define QUIET_MS 50
+#define BURST_MAX_MS 500
 
 static volatile sig_atomic_t wake, stop, reload;
 
@@ -162,6 +178,40 @@ static enum round_result round_once(struct follower *f, bool offline)
 	return res;
 }
 
+static long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* After a wait that returned 1: takes in the events that follow within
+ * QUIET_MS of each other, for at most BURST_MAX_MS, and logs them as one
+ * line.  A signal (stop, SIGHUP) ends it at once.  Returns 1, or -1 when
+ * the stream was lost meanwhile (err says why). */
+static int coalesce(struct docker_events *ev, char *err, size_t errlen)
+{
+	char changes[256];
+	snprintf(changes, sizeof(changes), "%s", docker_events_changes(ev));
+	unsigned long n = docker_events_count(ev);
+	long end = mono_ms() + BURST_MAX_MS;
+	int rc = 1;
+	for (;;) {
+		long left = end - mono_ms();
+		if (left <= 0 || stop || reload)
+			break;
+		rc = docker_events_wait(ev, left < QUIET_MS ? (int)left : QUIET_MS, err, errlen);
+		if (rc != 1)
+			break;
+		n += docker_events_count(ev);
+	}
+	if (n > 1)
+		cli_error("Docker: %lu events: %s", n, changes);
+	else
+		cli_error("Docker: %s", changes);
+	return rc < 0 ? -1 : 1;
+}
+
 int follow_docker(const char *policy, const struct ir_options *ir,
 		  const struct apply_options *apply, bool werror)
 {
@@ -228,7 +278,7 @@ int follow_docker(const char *policy, const struct ir_options *ir,
 					keep_docker_rule(&f);
 			} while (rc == 0 && !stop && !reload);
 			if (rc == 1)
-				cli_error("Docker: %s", docker_events_changes(ev));
+				rc = coalesce(ev, err, sizeof(err));
 		}
 		docker_events_close(ev);
 		if (rc < 0 && !stop) {

@@ -313,7 +313,8 @@ struct docker_events {
 	bool done;               /* the transfer ended, with result */
 	CURLcode result;
 	char failure[1024];      /* once the stream is gone, what every wait says */
-	int pending;             /* complete events not yet reported by a wait */
+	unsigned long pending;   /* complete events not yet reported by a wait */
+	unsigned long reported_n; /* docker_events_count() */
 	char changes[256];       /* theirs, "ACTION NAME, ..." */
 	char reported[256];      /* docker_events_changes() */
 	volatile sig_atomic_t *stop;
@@ -521,6 +522,7 @@ int docker_events_wait(struct docker_events *ev, int timeout_ms, char *err, size
 			break;
 		if (ev->pending) {
 			snprintf(ev->reported, sizeof(ev->reported), "%s", ev->changes);
+			ev->reported_n = ev->pending;
 			ev->changes[0] = '\0';
 			ev->pending = 0;
 			return 1;
@@ -550,6 +552,11 @@ void docker_events_set_stop(struct docker_events *ev, volatile sig_atomic_t *sto
 const char *docker_events_changes(const struct docker_events *ev)
 {
 	return ev->reported;
+}
+
+unsigned long docker_events_count(const struct docker_events *ev)
+{
+	return ev->reported_n;
 }
 
 void docker_events_close(struct docker_events *ev)

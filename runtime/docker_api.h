@@ -73,6 +73,10 @@ void docker_events_set_stop(struct docker_events *ev, volatile sig_atomic_t *sto
  * with "..." when long).  Valid until the next wait. */
 const char *docker_events_changes(const struct docker_events *ev);
 
+/* How many events the last wait that returned 1 consumed (the changes
+ * above may be cut short; this is not). */
+unsigned long docker_events_count(const struct docker_events *ev);
+
 /* Closes the stream and frees ev; NULL is fine. */
 void docker_events_close(struct docker_events *ev);
 
