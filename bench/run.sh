@@ -93,7 +93,6 @@ if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && command -v nft >/dev/null &
 	ip netns add "$P-probe" 2>/dev/null; then
 	ip netns del "$P-probe"
 	ROOT=1
-	need conntrack conntrack
 else
 	say "not root (or no ip/nft/namespaces): measuring compile only"
 fi
@@ -101,6 +100,11 @@ FLOOD=$tmp/flood
 if [ "$ROOT" = 1 ] && ! ${CC:-cc} -O2 -Wall -Wextra -Werror -o "$FLOOD" bench/flood.c 2>"$tmp/cc.err"; then
 	cat "$tmp/cc.err" >&2
 	die "cannot build bench/flood.c"
+fi
+CTFLUSH=$tmp/ctflush
+if [ "$ROOT" = 1 ] && ! ${CC:-cc} -O2 -Wall -Wextra -Werror -o "$CTFLUSH" bench/ctflush.c -lmnl 2>"$tmp/cc.err"; then
+	cat "$tmp/cc.err" >&2
+	die "cannot build bench/ctflush.c"
 fi
 # Other people may be changing the compiler while this runs: say what was
 # measured (make bench has just built ./d6c from this tree).
@@ -216,7 +220,7 @@ CT='table inet d6cbench {
 # (nf_conntrack_max, each new flow evicting an old one) or holding this
 # run's flows already would make the routers' runs unlike.
 blast() {
-	ip netns exec "$P-r$1" conntrack -F >/dev/null 2>&1
+	ip netns exec "$P-r$1" "$CTFLUSH" >/dev/null 2>&1
 	c0=$(rx "$1")
 	ip netns exec "$P-s$1" taskset -c "$(($(nproc) - 1))" "$FLOOD" s0 $MAC_S $MAC_R0 fd00:d6c:1::1 "$2" $DESTS >"$tmp/flood.out" 2>&1
 	c1=$(rx "$1")
@@ -380,7 +384,7 @@ fwd_ratio  forwarded packets per second with d6c's ruleset / with a conntrack-on
            $BENCH_PPS_PAIRS interleaved rounds of ${BENCH_PPS_SECONDS}-s runs, one per router;
            64-byte UDP to port 5001, every packet a new conntrack flow (bench/flood.c),
            over up to $PPS_DESTS allowed IPv6 /64s spread over the policy; each run starts
-           with the router's conntrack table flushed (conntrack -F)
+           with the router's conntrack table flushed (bench/ctflush.c)
 hand_ratio the same for the hand-written ruleset of the same networks (bench/gen.sh -c):
            one forward chain, conntrack, then (daddr . proto . port) concatenated sets
 ct_pps     the conntrack-only router: median packets per second at the receiver
