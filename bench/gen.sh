@@ -2,6 +2,10 @@
 # bench/gen.sh N        the d6c policy of N network blocks, a realistic mix
 # bench/gen.sh -r N     the same networks as the reference shape "one jump
 #                       per network": an nftables script, no sets, no maps
+# bench/gen.sh -c N     the same networks as a hand-written ruleset in the
+#                       style of the seed nftables.conf, scaled with
+#                       concatenated sets: (network . protocol . port) in one
+#                       set per family, conntrack in front
 # bench/gen.sh -d N K   up to K IPv6 /64s of the policy that allow udp 5001
 #                       (the packet destinations of the forwarding test)
 #
@@ -16,14 +20,15 @@
 # Block b owns 2001:db8:X:Y::/64 with X = b / 65536, Y = b % 65536, and
 # 10.0.0.0/8's b-th /28: unique for every b below 2^20.
 #
-# All three outputs come from this one awk program so that they cannot drift
+# All four outputs come from this one awk program so that they cannot drift
 # apart.  awk, not a sh loop: 100 000 blocks must take a second, not minutes.
 mode=policy
 case ${1:-} in
 -r) mode=ref; shift ;;
+-c) mode=concat; shift ;;
 -d) mode=dest; shift ;;
 esac
-n=${1:?usage: gen.sh [-r|-d] N [K]}
+n=${1:?usage: gen.sh [-r|-c|-d] N [K]}
 k=${2:-16}
 exec awk -v n="$n" -v mode="$mode" -v want="$k" '
 function v6(b) { return sprintf("2001:db8:%x:%x::", int(b / 65536), b % 65536) }
@@ -122,6 +127,95 @@ function ref(   b, g) {
 	print "}"
 }
 
+# ---- the hand-written ruleset: what an administrator would write for these
+# networks with concatenated sets instead of a chain per network.  One rule
+# per kind of match, each with its set:
+#   from6    daddr . saddr . proto . port, for the rules with `from` (the
+#            ranges of r 16, the /128 host of r 17)
+#   hosts6   the /128 hosts: dropped when from6 has not accepted them, before
+#            the /64 around them can (nested prefixes, first match wins)
+#   allow6/4 daddr . proto . port for every other port rule
+#   reject6  the networks with `default reject`; nets6/4 every network, drop
+# ICMP needs no set: every /64 and /28 of the mix has `allow icmp basic` and
+# traffic to other addresses is accepted anyway, so the types are accepted
+# for any destination once the /128 hosts are decided.  It decides the
+# packets to the networks as the policy does, with two approximations a
+# hand-written ruleset would make too:
+#   - `ct state invalid drop` is one rule for all forwarded traffic, not
+#     only traffic to the networks (d6c drops invalid packets per network);
+#   - no source checks: d6c also drops packets whose source is a protected
+#     network arriving by another interface (fib saddr . iif) and sends
+#     packets with a routing header to their block; the seed ruleset has
+#     neither.
+function concat(   b, r, k, i, j, s, p, ns, np) {
+	for (b = 0; b < n; b++) {
+		r = b % 20
+		if (r <= 13 || r == 19) {
+			add("allow6", v6(b) "/64 . tcp . 22"); add("allow6", v6(b) "/64 . tcp . 80")
+			add("allow6", v6(b) "/64 . tcp . 443"); add("allow6", v6(b) "/64 . udp . 5001")
+			add("nets6", v6(b) "/64")
+		}
+		if (r == 18 || r == 19) {
+			add("allow4", v4(b) " . tcp . 22"); add("allow4", v4(b) " . tcp . 80")
+			add("allow4", v4(b) " . tcp . 443"); add("allow4", v4(b) " . udp . 5001")
+			add("nets4", v4(b))
+		}
+		if (r == 14 || r == 15) {
+			k = int(b / 20) * 2 + r - 14
+			add("allow6", v6(b) "/64 . tcp . 443"); add("allow6", v6(b) "/64 . tcp . " P1(k))
+			add("allow6", v6(b) "/64 . tcp . " P2(k)); add("allow6", v6(b) "/64 . udp . " Q(k))
+			add("nets6", v6(b) "/64")
+		} else if (r == 16) {
+			ns = split("2001:db8:ffff::/48 2001:db8:eeee::7 " SRC(b) "/64", s, " ")
+			np = split("8000-8100 9000-" R(b), p, " ")
+			for (i = 1; i <= ns; i++)
+				for (j = 1; j <= np; j++)
+					add("from6", v6(b) "/64 . " s[i] " . tcp . " p[j])
+			add("allow6", v6(b) "/64 . udp . 60000-60999")
+			add("reject6", v6(b) "/64")
+			add("nets6", v6(b) "/64")
+		} else if (r == 17) {
+			add("from6", v6(b - 17) "10 . " v6(b - 17) "/64 . tcp . 5432")
+			add("hosts6", v6(b - 17) "10")
+		}
+	}
+	print "# bench/gen.sh -c " n ": hand-written, concatenated sets"
+	print "table inet filter\ndelete table inet filter\ntable inet filter {"
+	cset("from6", "ipv6_addr . ipv6_addr . inet_proto . inet_service")
+	cset("hosts6", "ipv6_addr", 1)
+	cset("allow6", "ipv6_addr . inet_proto . inet_service")
+	cset("allow4", "ipv4_addr . inet_proto . inet_service")
+	cset("reject6", "ipv6_addr")
+	cset("nets6", "ipv6_addr")
+	cset("nets4", "ipv4_addr")
+	print "\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;"
+	print "\t\tct state vmap { established : accept, related : accept, invalid : drop }"
+	if (NE["from6"]) print "\t\tip6 daddr . ip6 saddr . meta l4proto . th dport @from6 accept"
+	if (NE["hosts6"]) print "\t\tip6 daddr @hosts6 drop"
+	print "\t\ticmpv6 type { destination-unreachable, packet-too-big, time-exceeded, parameter-problem, echo-request, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert } accept"
+	if (NE["allow4"]) print "\t\ticmp type { destination-unreachable, echo-request, time-exceeded, parameter-problem } accept"
+	if (NE["allow6"]) print "\t\tip6 daddr . meta l4proto . th dport @allow6 accept"
+	if (NE["allow4"]) print "\t\tip daddr . meta l4proto . th dport @allow4 accept"
+	if (NE["reject6"]) {
+		print "\t\tip6 daddr @reject6 meta l4proto tcp reject with tcp reset"
+		print "\t\tip6 daddr @reject6 reject with icmpx admin-prohibited"
+	}
+	if (NE["nets6"]) print "\t\tip6 daddr @nets6 drop"
+	if (NE["nets4"]) print "\t\tip daddr @nets4 drop"
+	print "\t}\n}"
+}
+# elements kept in an array and printed once: appending to one string would
+# copy it for every element
+function add(name, e) { E[name, ++NE[name]] = e }
+function cset(name, type, exact,   i) {
+	if (!NE[name])
+		return
+	printf "\tset %s {\n\t\ttype %s\n%s\t\telements = {\n", name, type, exact ? "" : "\t\tflags interval\n"
+	for (i = 1; i <= NE[name]; i++)
+		printf "\t\t\t%s,\n", E[name, i]
+	print "\t\t}\n\t}"
+}
+
 # ---- packet destinations: shared-rule IPv6 blocks (r 1-13: r 0 holds a
 # host), spread evenly over the whole policy, the last block included
 function dest(   c, b, i, m, step) {
@@ -145,6 +239,8 @@ BEGIN {
 	SHARED = "allow tcp 22,80,443; allow udp 5001; allow icmp basic;"
 	if (mode == "ref") {
 		ref()
+	} else if (mode == "concat") {
+		concat()
 	} else if (mode == "dest") {
 		dest()
 	} else {

@@ -4,12 +4,15 @@
 # compile time and memory, load times into fresh network namespaces (d6c's
 # text through nft -f, d6c apply, and the "one jump per network" reference
 # shape), and the forwarding rate of a router carrying the ruleset against
-# the same router with none.  Numbers to read and compare, never asserted.
+# the same router with only conntrack, beside that of a router carrying a
+# hand-written ruleset of concatenated sets for the same networks.  Numbers
+# to read and compare, never asserted.
 #
 # Environment: BENCH_N (default "1 100 1000 10000 100000"), BENCH_PPS_N
-# (default "1 1000 10000"), BENCH_PPS_PAIRS (5), BENCH_PPS_SECONDS (3),
-# BENCH_COUNTERS (1: also the forwarding rate of the ruleset compiled with
-# --counters, a named counter on every rule: column cnt_ratio),
+# (default "1 1000 10000"), BENCH_PPS_PAIRS (5: rounds of one run per
+# router), BENCH_PPS_SECONDS (3), BENCH_COUNTERS (1: also the forwarding
+# rate of the ruleset compiled with --counters, a named counter on every
+# rule: column cnt_ratio),
 # D6C (./d6c), CC (cc).  Progress goes to standard error, every raw
 # measurement to the log named at the end (/tmp/d6c-bench-*.log).
 #
@@ -98,6 +101,11 @@ if [ "$ROOT" = 1 ] && ! ${CC:-cc} -O2 -Wall -Wextra -Werror -o "$FLOOD" bench/fl
 	cat "$tmp/cc.err" >&2
 	die "cannot build bench/flood.c"
 fi
+CTFLUSH=$tmp/ctflush
+if [ "$ROOT" = 1 ] && ! ${CC:-cc} -O2 -Wall -Wextra -Werror -o "$CTFLUSH" bench/ctflush.c -lmnl 2>"$tmp/cc.err"; then
+	cat "$tmp/cc.err" >&2
+	die "cannot build bench/ctflush.c"
+fi
 # Other people may be changing the compiler while this runs: say what was
 # measured (make bench has just built ./d6c from this tree).
 log "# d6c bench $(date -u +%Y-%m-%dT%H:%M:%SZ), D6C=$D6C ($("$D6C" --version 2>&1 | head -n 1), built $(date -u -r "$D6C" +%H:%M:%SZ))"
@@ -150,8 +158,14 @@ over() {
 }
 
 # ------------------------------------------------------------ forwarding
-# Two identical lines of three namespaces, sender -> router -> receiver,
-# the router of line "a" with no ruleset, that of line "b" with d6c's:
+# Identical lines of three namespaces, sender -> router -> receiver, one
+# per router:
+#   e  no ruleset
+#   a  conntrack only (CT below): every packet is tracked and accepted, the
+#      yardstick, since every ruleset measured here is stateful
+#   b  d6c's ruleset
+#   h  the hand-written ruleset of concatenated sets (bench/gen.sh -c)
+# Lines e and a live for the whole run, b and h are built again for each N.
 #
 #   $P-sX [s0] ----veth---- [r0] $P-rX [r1] ----veth---- [c0] $P-cX
 #   fd00:d6c:1::1/64     fd00:d6c:1::2/64 fd00:d6c:2::1/64     fd00:d6c:2::2/64
@@ -186,12 +200,27 @@ unline() {
 	done
 }
 rx() { ip netns exec "$P-c$1" cat /sys/class/net/c0/statistics/rx_packets; }
+# the number of connections router X tracks ("-": conntrack not loaded there)
+tracked() { ip netns exec "$P-r$1" cat /proc/sys/net/netfilter/nf_conntrack_count 2>/dev/null || echo -; }
+# A forward hook with a ct expression is what makes the kernel track the
+# forwarded packets of a namespace (no ruleset: no conntrack at all).
+CT='table inet d6cbench {
+	chain forward {
+		type filter hook forward priority filter; policy accept;
+		ct state established,related accept
+		ct state new accept
+	}
+}'
 
 # blast X SECONDS WHAT: one run of the sender through line X; prints the
 # packets per second that reached the receiver.  The sender is pinned to
 # the last CPU (the forwarding path runs there too, in its softirq), away
-# from this script.
+# from this script.  Every run starts with an empty conntrack table: flood
+# sends the same flows each run, and a table left full by earlier runs
+# (nf_conntrack_max, each new flow evicting an old one) or holding this
+# run's flows already would make the routers' runs unlike.
 blast() {
+	ip netns exec "$P-r$1" "$CTFLUSH" >/dev/null 2>&1
 	c0=$(rx "$1")
 	ip netns exec "$P-s$1" taskset -c "$(($(nproc) - 1))" "$FLOOD" s0 $MAC_S $MAC_R0 fd00:d6c:1::1 "$2" $DESTS >"$tmp/flood.out" 2>&1
 	c1=$(rx "$1")
@@ -203,43 +232,76 @@ blast() {
 		return
 	fi
 	pps=$(awk -v n=$((c1 - c0)) -v t="$8" 'BEGIN { printf "%d\n", n / t }')
-	log "$3: router $1: sent $5 in $8 s, received $((c1 - c0)): $pps pps (loadavg $(cut -d' ' -f1-3 /proc/loadavg))"
+	log "$3: router $1: sent $5 in $8 s, received $((c1 - c0)): $pps pps, $(tracked "$1") connections tracked (loadavg $(cut -d' ' -f1-3 /proc/loadavg))"
 	echo "$pps"
 }
 
-# forwarding N RULESET [WHAT]: "RATIO EMPTY_PPS" for router b carrying
-# RULESET, packets to the networks of the policy of N blocks
+# load X RULESET WHAT: line X built afresh, its router carrying RULESET
+load() {
+	unline "$1"
+	line "$1" || { log "$3: cannot build the namespaces of line $1"; return 1; }
+	case $(timed "$3: load router $1" ip netns exec "$P-r$1" nft -f "$2") in
+	[0-9]*) ;;
+	*) unline "$1"; return 1 ;;
+	esac
+}
+
+# quot OVER UNDER: OVER / UNDER, 4 decimals, nothing when UNDER is 0
+quot() { [ "$2" -gt 0 ] && awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f\n", a / b }'; }
+
+# forwarding N WHAT RULESET [HAND]: "RATIO HAND_RATIO CT_PPS BARE_RATIO
+# BARE_PPS", medians over BENCH_PPS_PAIRS rounds, packets to the networks
+# of the policy of N blocks: router b carrying RULESET and router h
+# carrying HAND, each against router a (conntrack only) of the same round,
+# CT_PPS router a's rate, BARE_RATIO router b against router e (no
+# ruleset), BARE_PPS router e's rate.  Without HAND only routers a and b
+# run; "-" for what was not measured.
 forwarding() {
-	set -- "$1" "$2" "${3:-N=$1}"
-	unline b
-	line b || { log "pps $3: cannot build the namespaces"; echo "- -"; return; }
-	l=$(timed "pps $3: load router b" ip netns exec "$P-rb" nft -f "$2")
-	case $l in [0-9]*) ;; *) echo "- -"; unline b; return ;; esac
+	fw_what=$2 fw_hand=${4:-}
+	fw_lines="a b"
+	load b "$3" "pps $fw_what" || { echo "- - - - -"; return; }
+	if [ -n "$fw_hand" ]; then
+		load h "$fw_hand" "pps $fw_what" || { unline b; echo "- - - - -"; return; }
+		fw_lines="e a b h"
+	fi
 	DESTS=$(sh bench/gen.sh -d "$1" $PPS_DESTS)
-	log "pps $3: destinations $(echo $DESTS)"
-	blast a 1 "pps $3 warm-up" >/dev/null
-	blast b 1 "pps $3 warm-up" >/dev/null
-	: >"$tmp/ratios"; : >"$tmp/empty"
+	log "pps $fw_what: destinations $(echo $DESTS)"
+	for x in $fw_lines; do blast "$x" 1 "pps $fw_what warm-up" >/dev/null; done
+	for f in b h bare e a; do : >"$tmp/ratio.$f"; : >"$tmp/pps.$f"; done
 	i=1
 	while [ "$i" -le "$BENCH_PPS_PAIRS" ]; do
-		say "$3: forwarding, pair $i of $BENCH_PPS_PAIRS"
-		a=$(blast a "$BENCH_PPS_SECONDS" "pps $3 pair $i")
-		b=$(blast b "$BENCH_PPS_SECONDS" "pps $3 pair $i")
-		echo "$a" >>"$tmp/empty"
-		[ "$a" -gt 0 ] && awk -v a="$a" -v b="$b" 'BEGIN { printf "%.4f\n", b / a }' >>"$tmp/ratios"
+		say "$fw_what: forwarding, round $i of $BENCH_PPS_PAIRS"
+		for x in $fw_lines; do
+			blast "$x" "$BENCH_PPS_SECONDS" "pps $fw_what round $i" >>"$tmp/pps.$x"
+		done
+		fw_a=$(tail -n 1 "$tmp/pps.a")
+		quot "$(tail -n 1 "$tmp/pps.b")" "$fw_a" >>"$tmp/ratio.b"
+		if [ -n "$fw_hand" ]; then
+			quot "$(tail -n 1 "$tmp/pps.h")" "$fw_a" >>"$tmp/ratio.h"
+			quot "$(tail -n 1 "$tmp/pps.b")" "$(tail -n 1 "$tmp/pps.e")" >>"$tmp/ratio.bare"
+		fi
 		i=$((i + 1))
 	done
-	ratio=$(median <"$tmp/ratios")
-	empty=$(median <"$tmp/empty")
-	log "pps $3: median ratio $ratio, median empty router $empty pps"
+	fw_out=""
+	for f in ratio.b ratio.h pps.a ratio.bare pps.e; do
+		fw_out="$fw_out $(median <"$tmp/$f" | awk -v f="$f" '
+			$1 == "-" { print; next }
+			{ printf f ~ /^ratio/ ? "%.3f\n" : "%d\n", $1 }')"
+	done
+	log "pps $fw_what: medians (d6c/ct hand/ct ct_pps d6c/bare bare_pps):$fw_out"
 	unline b
-	case $ratio in -) echo "- -" ;; *) printf '%.3f %d\n' "$ratio" "$empty" ;; esac
+	unline h
+	echo "${fw_out# }"
 }
 
 # ------------------------------------------------------------ the table
-FMT='%7s %10s %9s %8s %9s %8s %8s %8s %8s %10s %9s %10s\n'
-printf "$FMT" N policy_B compile_s peak_MiB B/block nft_f_s apply_s ref_s fwd_ratio empty_pps cnt_ratio cnt_empty >"$tmp/table"
-[ "$ROOT" = 1 ] && { line a || die "cannot build the forwarding namespaces"; }
+FMT='%7s %10s %9s %8s %9s %8s %8s %8s %9s %10s %8s %10s %9s %9s %8s\n'
+printf "$FMT" N policy_B compile_s peak_MiB B/block nft_f_s apply_s ref_s fwd_ratio hand_ratio ct_pps bare_ratio bare_pps cnt_ratio cnt_ct >"$tmp/table"
+if [ "$ROOT" = 1 ]; then
+	echo "$CT" >"$tmp/ct.nft"
+	{ line e && line a; } || die "cannot build the forwarding namespaces"
+	ip netns exec "$P-ra" nft -f "$tmp/ct.nft" || die "cannot load the conntrack-only router"
+fi
 stop_nft=0 stop_apply=0 stop_ref=0
 for n in $BENCH_N; do
 	say "N=$n: generating"
@@ -263,7 +325,7 @@ for n in $BENCH_N; do
 	per=$((kib * 1024 / n))
 	log "N=$n: compile ${ct}s, peak ${kib} KiB, output $(wc -c <"$tmp/p.nft") bytes"
 
-	nft_t=- apply_t=- ref_t=- ratio=- empty=- cratio=- cempty=-
+	nft_t=- apply_t=- ref_t=- ratio=- hratio=- ctpps=- bratio=- bpps=- cratio=- cct=-
 	if [ "$ROOT" = 1 ]; then
 		if [ "$stop_nft" = 0 ]; then
 			say "N=$n: nft -f"
@@ -283,30 +345,21 @@ for n in $BENCH_N; do
 		fi
 		case " $BENCH_PPS_N " in
 		*" $n "*)
-			set -- $(forwarding "$n" "$tmp/p.nft")
-			ratio=$1 empty=$2
+			sh bench/gen.sh -c "$n" >"$tmp/hand.nft"
+			set -- $(forwarding "$n" "N=$n" "$tmp/p.nft" "$tmp/hand.nft")
+			ratio=$1 hratio=$2 ctpps=$3 bratio=$4 bpps=$5
 			if [ "$BENCH_COUNTERS" = 1 ]; then
 				"$D6C" compile --counters -o "$tmp/pc.nft" "$tmp/p.pol" 2>>"$LOG" ||
 					die "N=$n: compile --counters failed (see $LOG)"
-				set -- $(forwarding "$n" "$tmp/pc.nft" "N=$n --counters")
-				cratio=$1 cempty=$2
+				set -- $(forwarding "$n" "N=$n --counters" "$tmp/pc.nft")
+				cratio=$1 cct=$3
 			fi
 			;;
 		esac
 	fi
-	printf "$FMT" "$n" "$bytes" "$ct" "$mib" "$per" "$nft_t" "$apply_t" "$ref_t" "$ratio" "$empty" "$cratio" "$cempty" >>"$tmp/table"
+	printf "$FMT" "$n" "$bytes" "$ct" "$mib" "$per" "$nft_t" "$apply_t" "$ref_t" "$ratio" "$hratio" "$ctpps" "$bratio" "$bpps" "$cratio" "$cct" >>"$tmp/table"
 	tail -n 1 "$tmp/table" >&2
 done
-
-# What conntrack alone costs (every packet here creates an entry): the
-# ratio of a router whose ruleset does nothing else, to read fwd_ratio by.
-ctonly=-
-if [ "$ROOT" = 1 ] && [ -n "$BENCH_PPS_N" ]; then
-	say "conntrack alone: forwarding"
-	printf 'table inet d6cbench {\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\tct state established,related accept\n\t\tct state new accept\n\t}\n}\n' >"$tmp/ct.nft"
-	set -- $(forwarding "${BENCH_PPS_N##* }" "$tmp/ct.nft" "conntrack alone")
-	ctonly=$1
-fi
 
 cat "$tmp/table"
 cat <<EOF
@@ -325,14 +378,21 @@ ref_s      nft -f of the reference "one jump per network" ruleset (bench/gen.sh 
            network with d6c's rules, one rule per port, no sets
            >$LOAD_TIMEOUT: cut off at $LOAD_TIMEOUT s; -: not measured (a column stops
            after its first N over $LOAD_TIMEOUT s, ref_s after its first N over $REF_LIMIT s)
-fwd_ratio  forwarded packets per second with the ruleset / without any ruleset
-           (median of $BENCH_PPS_PAIRS interleaved pairs of ${BENCH_PPS_SECONDS}-s runs);
+fwd_ratio  forwarded packets per second with d6c's ruleset / with a conntrack-only ruleset
+           (a forward chain of "ct state established,related accept; ct state new accept":
+           every packet tracked, nothing else), the median of the ratios of
+           $BENCH_PPS_PAIRS interleaved rounds of ${BENCH_PPS_SECONDS}-s runs, one per router;
            64-byte UDP to port 5001, every packet a new conntrack flow (bench/flood.c),
-           over up to $PPS_DESTS allowed IPv6 /64s spread over the policy
-           conntrack alone (a ruleset of only "ct state new accept"): $ctonly
-empty_pps  the router without a ruleset: median packets per second at the receiver
+           over up to $PPS_DESTS allowed IPv6 /64s spread over the policy; each run starts
+           with the router's conntrack table flushed (bench/ctflush.c)
+hand_ratio the same for the hand-written ruleset of the same networks (bench/gen.sh -c):
+           one forward chain, conntrack, then (daddr . proto . port) concatenated sets
+ct_pps     the conntrack-only router: median packets per second at the receiver
+bare_ratio d6c's ruleset against a router with no ruleset at all (no conntrack either)
+bare_pps   that router's median packets per second; ct_pps / bare_pps is what
+           conntrack alone costs
 cnt_ratio  BENCH_COUNTERS=1: fwd_ratio of the same policy compiled with --counters (a named
-           counter on every rule), measured against the empty router of its own pairs;
-           cnt_empty that empty router's median pps
+           counter on every rule), measured against the conntrack-only router of its own
+           rounds; cnt_ct that router's median pps
 raw log    $LOG
 EOF
