@@ -8,6 +8,7 @@
 #   make SANITIZE=1 test   (AddressSanitizer + UBSan; or SANITIZE=address,...)
 #   make bench      compile time and memory for growing policies
 #   make bench-follow   apply --follow-docker under Docker churn (root)
+#   make bench-delta    one change to a large table: delta against whole (root)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make man        build/d6c.1 and build/d6c.pol.5 from doc/*.scd (scdoc)
 #   make deb        the Debian package, in build/deb/ (dpkg-buildpackage)

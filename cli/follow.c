@@ -23,8 +23,11 @@
  * The event stream is opened before the networks are read: a network
  * created in between is then an event, not a change seen by neither.
  * Whatever fails later (the daemon going away, a policy edited into
- * errors, a refused commit) leaves the ruleset in force as it is: d6c's
- * table is only ever replaced by a complete new one.
+ * errors, a refused commit) leaves the ruleset in force as it is.  Each
+ * apply commits only the difference when d6c's table is what it committed
+ * last (compiler/delta.h): a network that comes or goes is a few map
+ * elements, and the ranges of the networks that stay are never out of the
+ * kernel's maps, not even for the length of a commit.
  *
  * Docker's accept rule (docker_rule.h) is checked after every round and
  * every RULE_CHECK_MS while the event stream is quiet: dockerd restarting,
