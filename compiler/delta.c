@@ -236,6 +236,39 @@ static bool names_any(struct span s, struct span *r, int nr)
 	return false;
 }
 
+/* A base chain's head with its priority as nft lists it: "priority -5"
+ * (the script's, from --priority) is "priority filter - 5" (the listing's)
+ * in a filter chain; into buf, at most len bytes. */
+static size_t listed_head(struct span h, char *buf, size_t len)
+{
+	const char *p = memmem(h.p, h.n, "priority ", 9);
+	char *end;
+	long v = p ? strtol(p + 9, &end, 10) : 0;
+	if (!p || end == p + 9 || *end != ';' || !memmem(h.p, h.n, "type filter ", 12))
+		return (size_t)snprintf(buf, len, "%.*s", (int)h.n, h.p);
+	char num[32] = "";
+	if (v)
+		snprintf(num, sizeof(num), " %c %ld", v < 0 ? '-' : '+', v < 0 ? -v : v);
+	return (size_t)snprintf(buf, len, "%.*spriority filter%s%.*s", (int)(p - h.p), h.p, num,
+				(int)(h.p + h.n - end), end);
+}
+
+static bool same_head(const struct section *o, const struct section *n)
+{
+	if (span_eq(o->head, n->head))
+		return true;
+	if (!o->hook || !n->hook || o->head.n > 400 || n->head.n > 400)
+		return false;
+	char a[512], b[512];
+	size_t la = listed_head(o->head, a, sizeof(a)), lb = listed_head(n->head, b, sizeof(b));
+	return la == lb && memcmp(a, b, la) == 0;
+}
+
+static bool is_counter(const struct section *s)
+{
+	return span_eq(s->kind, (struct span){ "counter", 7 });
+}
+
 static bool same_items(const struct section *a, const struct section *b)
 {
 	if (a->nitems != b->nitems)
@@ -308,7 +341,8 @@ static const char *decide(struct arena *a, struct script *os, struct script *ns,
 		o->other = n;
 		n->other = o;
 		o->fate = KEEP;
-		if (!span_eq(o->head, n->head)) {
+		/* a counter's head is its values, when listed */
+		if (!same_head(o, n) && !is_counter(n)) {
 			if (!n->chain) {
 				why = "a map or set changed its type or flags";
 				break;
@@ -392,7 +426,10 @@ static void write_delta(FILE *out, struct script *os, struct script *ns, struct 
 		if (!o->chain && o->fate == DELETE) {
 			fprintf(out, "delete %.*s %.*s %.*s\n", (int)o->kind.n, o->kind.p, (int)t.n,
 				t.p, (int)o->name.n, o->name.p);
-			st->sets_deleted++;
+			if (is_counter(o))
+				st->counters_deleted++;
+			else
+				st->sets_deleted++;
 		}
 	}
 	/* 4. chains deleted */
@@ -441,6 +478,8 @@ static void write_delta(FILE *out, struct script *os, struct script *ns, struct 
 			st->chains_added++;
 		else if (n->chain)
 			st->chains_replaced++;
+		else if (is_counter(n))
+			st->counters_added++;
 		else
 			st->sets_added++;
 	}
@@ -495,6 +534,8 @@ void delta_describe(const struct delta_stats *st, char *buf, int len)
 	part(buf, len, &at, st->chains_deleted, "chain deleted", "chains deleted");
 	part(buf, len, &at, st->sets_added, "set added", "sets added");
 	part(buf, len, &at, st->sets_deleted, "set deleted", "sets deleted");
+	part(buf, len, &at, st->counters_added, "counter added", "counters added");
+	part(buf, len, &at, st->counters_deleted, "counter deleted", "counters deleted");
 	part(buf, len, &at, st->elems_added, "element added", "elements added");
 	part(buf, len, &at, st->elems_removed, "element removed", "elements removed");
 	if (!at)

@@ -32,7 +32,8 @@
 
 struct delta_stats {
 	int chains_added, chains_replaced, chains_deleted;
-	int sets_added, sets_deleted;
+	int sets_added, sets_deleted;         /* maps and sets */
+	int counters_added, counters_deleted;
 	int elems_added, elems_removed;
 };
 

@@ -42,6 +42,38 @@ static char *slurp(const char *path)
 	return buf;
 }
 
+/* delta_script() with DELTA_HEADER in front, and what it does or why
+ * there is none in how. */
+static char *named_delta(const char *from, const char *script, char *how, size_t howlen)
+{
+	struct delta_stats st;
+	const char *why;
+	char *d = delta_script(from, script, &st, &why), *out = d;
+	if (d && *d) {   /* named, for nft's messages and tests/fault */
+		size_t n = strlen(d) + sizeof(DELTA_HEADER);
+		out = xmalloc(n);
+		snprintf(out, n, DELTA_HEADER "%s", d);
+		free(d);
+	}
+	if (out)
+		delta_describe(&st, how, (int)howlen);
+	else
+		snprintf(how, howlen, "%s", why);
+	return out;
+}
+
+char *applied_delta_listed(const char *listing, const char *script, char *how, size_t howlen)
+{
+	char why[256], what[256];
+	snprintf(why, sizeof(why), "%s", how);
+	char *out = named_delta(listing, script, what, sizeof(what));
+	if (out)
+		snprintf(how, howlen, "%s; from the table as listed, as %s", what, why);
+	else if (strcmp(what, "a script could not be read") != 0)
+		snprintf(how, howlen, "%s", what);
+	return out;
+}
+
 char *applied_delta(const char *path, const char *table, const char *version, const char *script,
 		    char *how, size_t howlen)
 {
@@ -89,21 +121,7 @@ char *applied_delta(const char *path, const char *table, const char *version, co
 			goto out;
 		}
 	}
-	struct delta_stats st;
-	const char *why;
-	char *d = delta_script(nl + 1, script, &st, &why);
-	if (d && *d) {   /* named, for nft's messages and tests/fault */
-		size_t n = strlen(d) + sizeof(DELTA_HEADER);
-		out = xmalloc(n);
-		snprintf(out, n, DELTA_HEADER "%s", d);
-		free(d);
-	} else {
-		out = d;
-	}
-	if (out)
-		delta_describe(&st, how, (int)howlen);
-	else
-		snprintf(how, howlen, "%s", why);
+	out = named_delta(nl + 1, script, how, howlen);
 out:
 	free(kept);
 	return out;
@@ -116,15 +134,16 @@ void applied_mark(struct applied_before *b)
 }
 
 void applied_keep(const char *path, const char *table, const char *version, const char *script,
-		  const struct applied_before *before)
+		  const struct applied_before *before, bool committed)
 {
 	char fp[FINGERPRINT_HEX], err[512];
 	uint32_t gen;
-	/* the generation after the fingerprint: one more than before, or the
-	 * fingerprint may hold another's commit (and the next apply would
-	 * think it d6c's) */
+	/* the generation after the fingerprint: one more than before (the
+	 * same, when nothing was committed), or the fingerprint may hold
+	 * another's commit (and the next apply would think it d6c's) */
 	if (!before->known || fingerprint_table(table, fp, err, sizeof(err)) != FP_TABLE ||
-	    fingerprint_generation(&gen, err, sizeof(err)) != 0 || gen != before->gen + 1) {
+	    fingerprint_generation(&gen, err, sizeof(err)) != 0 ||
+	    gen != before->gen + (committed ? 1 : 0)) {
 		unlink(path);
 		return;
 	}

@@ -31,6 +31,13 @@
  * NULL with why it cannot be had in how. */
 char *applied_delta(const char *path, const char *table, const char *version, const char *script,
 		    char *how, size_t howlen);
+/* When applied_delta() had none but the table is there: the delta from
+ * the table as nft lists it (listing), so that what stays in force stays
+ * in the kernel's maps throughout the commit (a whole new table does not:
+ * LANGUAGE.md, "Applying only the difference").  how holds
+ * applied_delta()'s reason on entry; on return what the delta does and
+ * that reason, or (NULL) why there is no delta either. */
+char *applied_delta_listed(const char *listing, const char *script, char *how, size_t howlen);
 /* The ruleset's generation before a commit (fingerprint.h), so that
  * applied_keep() can tell whether the commit after it was d6c's alone. */
 struct applied_before {
@@ -38,9 +45,10 @@ struct applied_before {
 	bool known;
 };
 void applied_mark(struct applied_before *b);
-/* After a commit of script: fingerprints table and keeps both in path.
+/* After a commit of script (or, committed false, after finding that the
+ * table is script's already): fingerprints table and keeps both in path.
  * When that cannot be done, or another commit came between before and
  * now, removes path instead, so that the next apply replaces the table. */
 void applied_keep(const char *path, const char *table, const char *version, const char *script,
-		  const struct applied_before *before);
+		  const struct applied_before *before, bool committed);
 #endif

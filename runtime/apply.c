@@ -487,6 +487,12 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 		res->unread = true;
 		goto out;
 	}
+	/* Not d6c's last commit, but a table: the difference from it as nft
+	 * lists it still beats a new table, which lets packets through for a
+	 * moment after its commit (its maps are new). */
+	bool listed = false;
+	if (!delta && text && lock_fd >= 0 && st == SAVED_TABLE && saved)
+		listed = (delta = applied_delta_listed(saved, text, res->how, sizeof(res->how)));
 	if (confirm) {
 		pending_fd = open_locked(p.pending, O_WRONLY, LOCK_EX);
 		if (pending_fd < 0 || ftruncate(pending_fd, 0) != 0) {
@@ -520,7 +526,8 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 		applied_mark(&before);
 	res->delta = delta != NULL;
 	/* an empty delta (the same ruleset and record, in the same second)
-	 * commits nothing, and what applied_keep() kept still holds */
+	 * commits nothing; what applied_keep() kept still holds, unless the
+	 * delta came from the listing (there is nothing kept, or it is stale) */
 	bool nothing = delta && !*delta;
 	if (delta && !nothing && nft_run_cmd_from_buffer(nft, delta) != 0) {
 		/* not expected; the whole table still goes in, and says why */
@@ -535,8 +542,8 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 		     "unchanged\n%s", nftctx_error(nft));
 		goto out;
 	}
-	if (!opt->dry_run && lock_fd >= 0 && !nothing)
-		applied_keep(p.applied, ir->table, version(opt), text, &before);
+	if (!opt->dry_run && lock_fd >= 0 && (!nothing || listed))
+		applied_keep(p.applied, ir->table, version(opt), text, &before, !nothing);
 	if (confirm) {
 		pid_t pid = start_watcher(&p, pending_fd, ir->table, saved, opt->confirm_seconds);
 		if (pid < 0) {

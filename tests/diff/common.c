@@ -115,7 +115,12 @@ static int load_delta(struct probe *k, const struct dt_compiled *c, char *err, s
 		snprintf(err, len, "the starting point does not load");
 		goto out;
 	}
-	if (!(delta = delta_script(c->from, c->ruleset[DT_TEXT], &st, &why))) {
+	char *listed = NULL;
+	if (c->from_listing && probe_nft(k, "list table inet d6c", &listed, err, len) != 0)
+		goto out;
+	delta = delta_script(listed ? listed : c->from, c->ruleset[DT_TEXT], &st, &why);
+	free(listed);
+	if (!delta) {
 		snprintf(err, len, "no delta: %s", why);
 		goto out;
 	}

@@ -20,7 +20,9 @@
  * Format delta is the text ruleset reached by apply's delta (compiler/
  * delta.h) from a starting point that changes with the seed: the previous
  * seed's policy, or this one with a block or a rule left out (so the delta
- * adds it back, and every later line moves).  The table reached must list
+ * adds it back, and every later line moves); for odd seeds the delta is
+ * taken from nft's listing of that table, as apply takes it when it has
+ * no record of its last commit.  The table reached must list
  * as the ruleset loaded afresh does, and then give the same verdicts.
  *
  * --no-kernel only generates, compiles and evaluates (no root needed): a
@@ -242,6 +244,7 @@ static void one_policy(struct probe *k, uint64_t seed, struct opts *o, struct dt
 	struct dt_compiled from = { 0 };
 	bool have_from = from_text && dt_compile(&from, name, from_text);
 	c.from = have_from ? from.ruleset[DT_TEXT] : NULL;
+	c.from_listing = seed % 2 == 1;
 	st->pairs += n;
 	if (o->no_kernel)
 		st->passed++;   /* the one check made: the policy is valid */

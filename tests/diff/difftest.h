@@ -37,6 +37,8 @@ struct dt_compiled {
 	struct sema_policy *sp;
 	char *ruleset[DT_NFMT];   /* text, JSON and text again, malloc'd */
 	const char *from;         /* DT_DELTA's starting point: a script, or NULL */
+	bool from_listing;        /* the delta from nft's listing of it, as apply
+	                             makes it without a record of its last commit */
 };
 
 /* parse_string, sema_check, ir_lower with default options, both backends.

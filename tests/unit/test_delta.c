@@ -174,8 +174,44 @@ static void test_sets_and_counters(void **state)
 		"\tcounter net_1_2 { }\n"
 		"\tset new {\n\t\ttype ipv6_addr\n\t\telements = { 2001:db8::3 }\n\t}\n"
 		"}\n");
-	assert_int_equal(st.sets_added, 2);
-	assert_int_equal(st.sets_deleted, 2);
+	assert_int_equal(st.sets_added, 1);
+	assert_int_equal(st.sets_deleted, 1);
+	assert_int_equal(st.counters_added, 1);
+	assert_int_equal(st.counters_deleted, 1);
+	free(d);
+}
+
+/* The table as nft lists it (apply's second way, when it has no record of
+ * its last commit): elements run on over lines, a counter shows its
+ * values; neither is a change. */
+static void test_from_listing(void **state)
+{
+	(void)state;
+	static const char listed[] = "table inet d6c {\n"
+		"\tcounter net_1_1 {\n\t\tpackets 12 bytes 960\n\t}\n\n"
+		"\tmap dispatch6 {\n\t\ttype ipv6_addr : verdict\n\t\tflags interval\n"
+		"\t\telements = { 2001:db8::/64 : jump net_1,\n"
+		"\t\t\t     2001:db8:1::/64 : jump net_2 }\n\t}\n\n"
+		FORWARD NET("net_1", "1", "22") NET("net_2", "2", "80") "}\n";
+	static const char script[] = HEAD "\tcounter net_1_1 { }\n" MAP("\t\t\t2001:db8::/64 : jump net_1,\n"
+		"\t\t\t2001:db8:1::/64 : jump net_2,\n")
+		FORWARD NET("net_1", "1", "22") NET("net_2", "2", "80") "}\n";
+	struct delta_stats st;
+	char *d = delta(listed, script, &st);
+	assert_string_equal(d, "");
+	free(d);
+	/* nft lists --priority -5 as "filter - 5" */
+	static const char listed5[] = "table inet d6c {\n\tchain forward {\n"
+		"\t\ttype filter hook forward priority filter - 5; policy accept;\n\t}\n}\n";
+	static const char script5[] = HEAD "\tchain forward {\n"
+		"\t\ttype filter hook forward priority -5; policy accept;\n\t}\n}\n";
+	static const char script4[] = HEAD "\tchain forward {\n"
+		"\t\ttype filter hook forward priority -4; policy accept;\n\t}\n}\n";
+	d = delta(listed5, script5, &st);
+	assert_string_equal(d, "");
+	free(d);
+	d = delta(listed5, script4, &st);
+	assert_string_equal(d, "NONE: a base chain changed its hook, type or priority");
 	free(d);
 }
 
@@ -215,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_replaced_and_deleted),
 		cmocka_unit_test(test_recreated),
 		cmocka_unit_test(test_sets_and_counters),
+		cmocka_unit_test(test_from_listing),
 		cmocka_unit_test(test_no_delta),
 	};
 	return cmocka_run_group_tests_name("delta", tests, NULL, NULL);
