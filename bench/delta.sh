@@ -11,8 +11,10 @@
 #   remove   the last block removed
 #   middle   one block removed from the middle and put back (every later
 #            line moves: the chains of the blocks after it are made again)
-#   whole    the same one-block change with the record of the last commit
-#            removed: the whole table, for comparison
+#   listed   the same one-block change with the record of the last commit
+#            removed: the delta from nft's listing of the table
+#   whole    the same one-block change with the priority changed as well
+#            (no delta makes that): the whole table, for comparison
 # Each row: the path apply took, and the medians of
 #   commit   ms from starting `d6c apply` to the kernel's commit (the
 #            generation announced over netlink, bench/commits.c)
@@ -60,7 +62,7 @@ mid=$(awk -v m=$((lines / 2)) 'NR >= m && /^network 2001:db8:[0-9a-f:]*::\/64 < 
 # one apply: "PATH COMMIT_MS WALL_MS"
 one() {
 	t0=$(now)
-	"$D6C" apply "$pol" >"$tmp/out" 2>&1 &
+	"$D6C" apply $prio "$pol" >"$tmp/out" 2>&1 &
 	pid=$!
 	wait $pid || { cat "$tmp/out" >&2; exit 1; }
 	t1=$(now)
@@ -81,7 +83,9 @@ row() {
 		add) echo 'network 2001:db8:ffff:ffff::/64 < allow tcp 8443; >' >>"$pol" ;;
 		remove) tail -n 1 "$pol" >"$tmp/last"; sed -i '$d' "$pol" ;;
 		middle) sed -n "${mid}p" "$pol" >"$tmp/line"; sed -i "${mid}d" "$pol" ;;
-		whole) rm -f "$D6C_RUNDIR"/*.applied
+		listed) rm -f "$D6C_RUNDIR"/*.applied
+			sed -i "${mid}s/allow tcp 22,80,443;/allow tcp 22,80,443,8443;/" "$pol" ;;
+		whole) prio="--priority -2"
 			sed -i "${mid}s/allow tcp 22,80,443;/allow tcp 22,80,443,8443;/" "$pol" ;;
 		esac
 		set -- "$1" $(one)
@@ -89,7 +93,8 @@ row() {
 		compile_ms >>"$tmp/k"
 		# undo, outside the measurement
 		case $1 in
-		change | whole) sed -i "${mid}s/allow tcp 22,80,443,8443;/allow tcp 22,80,443;/" "$pol" ;;
+		change | listed | whole) sed -i "${mid}s/allow tcp 22,80,443,8443;/allow tcp 22,80,443;/" "$pol"
+			prio="" ;;
 		add) sed -i '$d' "$pol" ;;
 		remove) cat "$tmp/last" >>"$pol" ;;
 		middle) sed -i "$((mid - 1))r $tmp/line" "$pol" ;;
@@ -102,7 +107,8 @@ row() {
 }
 set -- $(one)
 printf '%-8s %7s %-8s %10s %8s %9s\n' "$N" first "$1" "$2" "$3" "$(compile_ms)"
-for op in change add remove middle whole; do
+prio=""
+for op in change add remove middle listed whole; do
 	row $op
 done
 kill $mon
