@@ -1,8 +1,10 @@
 /*
  * applied.c - the last committed script beside the table (applied.h).
  *
- * The file: one line `d6c-applied VERSION GENERATION FINGERPRINT`, then
- * the script.
+ * The file: one line `d6c-applied VERSION NETNS GENERATION FINGERPRINT`,
+ * then the script.  NETNS is the namespace's cookie: the file is named by
+ * its inode number, which a namespace made later may get again, and there
+ * the generation counts commits of its own.
  * It is written to a temporary name and renamed, so a reader sees the
  * whole of one or the other.
  */
@@ -81,7 +83,7 @@ char *applied_delta(const char *path, const char *table, const char *version, co
 	char *out = NULL;
 	char fp[FINGERPRINT_HEX], err[512], head[160];
 	const char *nl = kept ? strchr(kept, '\n') : NULL;
-	const char *word = NULL, *gens = NULL, *was = NULL;
+	const char *word = NULL, *nss = NULL, *gens = NULL, *was = NULL;
 	char *save, *end = NULL;
 	uint32_t now;
 	if (kept && nl && (size_t)(nl - kept) < sizeof(head) &&
@@ -89,11 +91,14 @@ char *applied_delta(const char *path, const char *table, const char *version, co
 		snprintf(head, sizeof(head), "%.*s", (int)(nl - kept - (long)strlen(MAGIC)),
 			 kept + strlen(MAGIC));
 		word = strtok_r(head, " ", &save);
-		gens = word ? strtok_r(NULL, " ", &save) : NULL;
+		nss = word ? strtok_r(NULL, " ", &save) : NULL;
+		gens = nss ? strtok_r(NULL, " ", &save) : NULL;
 		was = gens ? strtok_r(NULL, " ", &save) : NULL;
 	}
+	char *end2 = NULL;
+	unsigned long long ns = nss ? strtoull(nss, &end2, 10) : 0;
 	unsigned long gen = gens ? strtoul(gens, &end, 10) : 0;
-	if (!was || !end || *end || strlen(was) != FINGERPRINT_HEX - 1) {
+	if (!was || !end || *end || !end2 || *end2 || strlen(was) != FINGERPRINT_HEX - 1) {
 		snprintf(how, howlen, "no record of d6c's last commit");
 		goto out;
 	}
@@ -105,7 +110,9 @@ char *applied_delta(const char *path, const char *table, const char *version, co
 		snprintf(how, howlen, "%s", err);
 		goto out;
 	}
-	if (now != gen) {   /* commits since: was ours among them? */
+	/* no commit since, in this very namespace: the table is as kept */
+	uint64_t here = fingerprint_netns();
+	if (now != gen || !here || here != ns) {   /* else: was ours among them? */
 		switch (fingerprint_table(table, fp, err, sizeof(err))) {
 		case FP_FAILED:
 			snprintf(how, howlen, "%s", err);
@@ -131,6 +138,7 @@ void applied_mark(struct applied_before *b)
 {
 	char err[512];
 	b->known = fingerprint_generation(&b->gen, err, sizeof(err)) == 0;
+	b->netns = fingerprint_netns();
 }
 
 void applied_keep(const char *path, const char *table, const char *version, const char *script,
@@ -151,7 +159,8 @@ void applied_keep(const char *path, const char *table, const char *version, cons
 	char *tmp = xmalloc(n);
 	snprintf(tmp, n, "%s.new", path);
 	FILE *f = fopen(tmp, "w");
-	bool ok = f && fprintf(f, MAGIC "%s %lu %s\n", version, (unsigned long)gen, fp) > 0 &&
+	bool ok = f && fprintf(f, MAGIC "%s %llu %lu %s\n", version,
+			       (unsigned long long)before->netns, (unsigned long)gen, fp) > 0 &&
 		  fputs(script, f) >= 0;
 	if (f && fclose(f) != 0)
 		ok = false;

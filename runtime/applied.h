@@ -43,6 +43,7 @@ char *applied_delta_listed(const char *listing, const char *script, char *how, s
 struct applied_before {
 	uint32_t gen;
 	bool known;
+	uint64_t netns;   /* fingerprint_netns() */
 };
 void applied_mark(struct applied_before *b);
 /* After a commit of script (or, committed false, after finding that the

@@ -536,6 +536,10 @@ int apply_policy(const struct ir_policy *ir, const struct apply_options *opt,
 		first[strcspn(first, "\n")] = '\0';
 		snprintf(res->how, sizeof(res->how), "the kernel refused the delta: %s", first);
 		res->delta = false;
+		/* was there a table at all?  (created or replaced, said below) */
+		if (!saved && save_table(ir->table, &saved, err, errlen) == SAVED_ABSENT)
+			st = SAVED_ABSENT;
+		err[0] = '\0';
 	}
 	if (!res->delta && nft_run_cmd_from_buffer(nft, text) != 0) {
 		nftctx_errf(err, errlen, "the kernel refused the ruleset; the running ruleset is "

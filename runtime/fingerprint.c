@@ -22,7 +22,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
 
 /* A dump's messages come in skbs of up to 32 KiB and more. */
 #define FP_BUF ((size_t)256 * 1024)
@@ -208,6 +214,18 @@ static int on_gen(const struct nlmsghdr *nlh, void *data)
 	if (NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWGEN)
 		mnl_attr_parse(nlh, sizeof(struct nfgenmsg), on_gen_attr, data);
 	return MNL_CB_OK;
+}
+
+uint64_t fingerprint_netns(void)
+{
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) != 0)
+		cookie = 0;
+	if (fd >= 0)
+		close(fd);
+	return cookie;
 }
 
 static int open_fp(struct fp *f, char *err, size_t errlen)

@@ -37,7 +37,13 @@ enum fp_state fingerprint_table(const char *table, char out[FINGERPRINT_HEX], ch
 				size_t errlen);
 
 /* The ruleset's generation: one more with every commit in this network
- * namespace, of any table, by anyone.  0, or -1 with the reason in err. */
+ * namespace, of any table, by anyone.  0, or -1 with the reason in err.
+ * Another namespace has generations of its own, counted from its start:
+ * only with fingerprint_netns() does a generation say anything. */
 int fingerprint_generation(uint32_t *gen, char *err, size_t errlen);
+/* This network namespace's cookie: unlike its inode number (what the run
+ * directory's file names hold), never given to another namespace while
+ * the machine runs.  0 when the kernel cannot say (before 5.14). */
+uint64_t fingerprint_netns(void);
 
 #endif
