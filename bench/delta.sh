@@ -49,7 +49,7 @@ ${CC:-cc} -O2 -Wall -Wextra -Werror -o "$tmp/commits" bench/commits.c -lmnl 2>"$
 
 cat >"$tmp/inner.sh" <<'INNER'
 set -u
-D6C=$1 N=$2 REPEAT=$3 tmp=$4
+D6C=$1 N=$2 REPEAT=$3 tmp=$4 prio=""
 export D6C_RUNDIR=$tmp/run
 now() { date +%s%N; }
 "$tmp/commits" >"$tmp/commits.log" &
@@ -107,7 +107,6 @@ row() {
 }
 set -- $(one)
 printf '%-8s %7s %-8s %10s %8s %9s\n' "$N" first "$1" "$2" "$3" "$(compile_ms)"
-prio=""
 for op in change add remove middle listed whole; do
 	row $op
 done

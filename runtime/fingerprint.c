@@ -40,6 +40,8 @@ struct fp {
 	uint64_t ordered, sum;   /* the ordered hash; the sum of the elements' */
 	char **sets;             /* the sets' names, for their elements */
 	int nsets, capsets;
+	char **chains;           /* the chains' names, for their rules */
+	int nchains, capchains;
 	char *buf;
 	bool absent;
 	uint32_t gen;            /* fingerprint_generation()'s answer */
@@ -91,6 +93,18 @@ static const char *attr_str(const struct nlmsghdr *nlh, uint16_t type)
 	return w.value;
 }
 
+static void keep_name(char ***v, int *n, int *cap, const char *name)
+{
+	if (!name)
+		return;
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		*v = xrealloc(*v, sizeof(**v) * (size_t)*cap);
+	}
+	size_t len = strlen(name) + 1;
+	(*v)[(*n)++] = memcpy(xmalloc(len), name, len);
+}
+
 /* One object of the table: hashed in order.  Chains are dumped for every
  * table of the family; only ours count. */
 static int on_object(const struct nlmsghdr *nlh, void *data)
@@ -102,18 +116,10 @@ static int on_object(const struct nlmsghdr *nlh, void *data)
 		if (!t || strcmp(t, f->table) != 0)
 			return MNL_CB_OK;
 	}
-	if (type == NFT_MSG_NEWSET) {
-		const char *name = attr_str(nlh, NFTA_SET_NAME);
-		if (name) {
-			if (f->nsets == f->capsets) {
-				f->capsets = f->capsets ? 2 * f->capsets : 16;
-				f->sets = xrealloc(f->sets, sizeof(*f->sets) * (size_t)f->capsets);
-			}
-			size_t n = strlen(name) + 1;
-			f->sets[f->nsets] = memcpy(xmalloc(n), name, n);
-			f->nsets++;
-		}
-	}
+	if (type == NFT_MSG_NEWCHAIN)
+		keep_name(&f->chains, &f->nchains, &f->capchains, attr_str(nlh, NFTA_CHAIN_NAME));
+	if (type == NFT_MSG_NEWSET)
+		keep_name(&f->sets, &f->nsets, &f->capsets, attr_str(nlh, NFTA_SET_NAME));
 	size_t len;
 	const void *p = attrs(nlh, &len);
 	f->ordered = mix(f->ordered ^ type, p, len);
@@ -181,10 +187,16 @@ static int dump_all(struct fp *f)
 		return f->absent ? 0 : -1;
 	if (run(f, request(f, NFT_MSG_GETCHAIN, true), on_object) != 0)
 		return -1;
-	nlh = request(f, NFT_MSG_GETRULE, true);
-	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, f->table);
-	if (run(f, nlh, on_object) != 0)
-		return -1;
+	/* Chain by chain: a dump of the whole table's rules starts each of its
+	 * 32 KiB parts by stepping over every rule already sent, which at
+	 * 100 000 networks is 20 s. */
+	for (int i = 0; i < f->nchains; i++) {
+		nlh = request(f, NFT_MSG_GETRULE, true);
+		mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, f->table);
+		mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, f->chains[i]);
+		if (run(f, nlh, on_object) != 0)
+			return -1;
+	}
 	nlh = request(f, NFT_MSG_GETSET, true);
 	mnl_attr_put_strz(nlh, NFTA_SET_TABLE, f->table);
 	if (run(f, nlh, on_object) != 0)
@@ -248,6 +260,9 @@ static void close_fp(struct fp *f)
 	for (int i = 0; i < f->nsets; i++)
 		free(f->sets[i]);
 	free(f->sets);
+	for (int i = 0; i < f->nchains; i++)
+		free(f->chains[i]);
+	free(f->chains);
 	free(f->buf);
 }
 
