@@ -487,6 +487,18 @@ static void write_delta(FILE *out, struct script *os, struct script *ns, struct 
 		fputs("}\n", out);
 }
 
+/* nft 1.0.6 looks each element to delete up in its copy of the set: an
+ * edit that renames most of 100 000 networks' chains (a block removed near
+ * the top of the file moves every later line) would take minutes.  The
+ * whole table takes seconds. */
+static const char *too_many_removed(const struct script *ns)
+{
+	long n = 0;
+	for (int k = 0; k < ns->n; k++)
+		n += ns->s[k].nrm;
+	return n > DELTA_MAX_REMOVED ? "more map elements would go than a delta removes in good time" : NULL;
+}
+
 char *delta_script(const char *old, const char *new, struct delta_stats *st, const char **why)
 {
 	*st = (struct delta_stats){ 0 };
@@ -500,7 +512,8 @@ char *delta_script(const char *old, const char *new, struct delta_stats *st, con
 	size_t len = 0;
 	if (parse(&a, old, &os) != 0 || parse(&a, new, &ns) != 0) {
 		*why = "a script could not be read";
-	} else if (!(*why = decide(&a, &os, &ns, &rec, &nrec))) {
+	} else if (!(*why = decide(&a, &os, &ns, &rec, &nrec)) &&
+		   !(*why = too_many_removed(&ns))) {
 		FILE *f = open_memstream(&out, &len);
 		if (!f) {
 			*why = "out of memory";

@@ -24,11 +24,15 @@
  * flushed and filled again, since the old rules hold the chain in use.
  *
  * Some changes have no delta: a base chain's hook, type or priority, a set's
- * type or flags, the table's own lines.  Then delta_script() says why, and
+ * type or flags, the table's own lines, more than DELTA_MAX_REMOVED
+ * elements to remove.  Then delta_script() says why, and
  * the caller replaces the table whole.
  */
 #ifndef D6C_DELTA_H
 #define D6C_DELTA_H
+
+/* More elements to remove than this is no delta (delta.c says why). */
+#define DELTA_MAX_REMOVED 5000
 
 struct delta_stats {
 	int chains_added, chains_replaced, chains_deleted;

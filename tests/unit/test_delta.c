@@ -243,6 +243,34 @@ static void test_no_delta(void **state)
 	free(d);
 }
 
+/* A delta that would remove more than DELTA_MAX_REMOVED elements is none:
+ * nft 1.0.6 would take minutes over it. */
+static void test_too_many_removed(void **state)
+{
+	(void)state;
+	size_t cap = 64 * (size_t)(DELTA_MAX_REMOVED + 2) + 1024;
+	char *big = malloc(cap), *small = malloc(cap);
+	for (int n = DELTA_MAX_REMOVED; n <= DELTA_MAX_REMOVED + 1; n++) {
+		size_t at = (size_t)snprintf(big, cap, HEAD "\tmap dispatch6 {\n\t\ttype ipv6_addr : "
+					     "verdict\n\t\tflags interval\n\t\telements = {\n");
+		for (int i = 0; i < n; i++)
+			at += (size_t)snprintf(big + at, cap - at, "\t\t\t2001:db8:%x::/64 : jump "
+					       "net_1,\n", i);
+		snprintf(big + at, cap - at, "\t\t}\n\t}\n\n" FORWARD NET("net_1", "1", "22") "}\n");
+		snprintf(small, cap, "%s", HEAD MAP("") FORWARD NET("net_1", "1", "22") "}\n");
+		struct delta_stats st;
+		char *d = delta(big, small, &st);
+		if (n == DELTA_MAX_REMOVED)
+			assert_int_equal(st.elems_removed, n);
+		else
+			assert_string_equal(d, "NONE: more map elements would go than a delta "
+					       "removes in good time");
+		free(d);
+	}
+	free(big);
+	free(small);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_sets_and_counters),
 		cmocka_unit_test(test_from_listing),
 		cmocka_unit_test(test_no_delta),
+		cmocka_unit_test(test_too_many_removed),
 	};
 	return cmocka_run_group_tests_name("delta", tests, NULL, NULL);
 }
