@@ -12,6 +12,7 @@
 #include "apply.h"
 #include "compiler/arena.h"
 #include "compiler/delta.h"
+#include "compiler/source.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,29 +21,6 @@
 #include <unistd.h>
 
 #define MAGIC "d6c-applied "
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	size_t len = 0, cap = 1 << 16;
-	char *buf = xmalloc(cap);
-	size_t n;
-	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-		len += n;
-		if (cap - len < 2)
-			buf = xrealloc(buf, cap *= 2);
-	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		return NULL;
-	}
-	buf[len] = '\0';
-	return buf;
-}
 
 /* delta_script() with DELTA_HEADER in front, and what it does or why
  * there is none in how. */
@@ -79,7 +57,12 @@ char *applied_delta_listed(const char *listing, const char *script, char *how, s
 char *applied_delta(const char *path, const char *table, const char *version, const char *script,
 		    char *how, size_t howlen)
 {
-	char *kept = slurp(path);
+	/* read as policy files are: a regular file, whole, not changing */
+	struct arena a;
+	arena_init(&a);
+	struct src_fault fault;
+	struct src_file *file = src_read_file(&a, path, (size_t)1 << 31, &fault);
+	const char *kept = file ? file->text : NULL;
 	char *out = NULL;
 	char fp[FINGERPRINT_HEX], err[512], head[160];
 	const char *nl = kept ? strchr(kept, '\n') : NULL;
@@ -130,7 +113,7 @@ char *applied_delta(const char *path, const char *table, const char *version, co
 	}
 	out = named_delta(nl + 1, script, how, howlen);
 out:
-	free(kept);
+	arena_free(&a);
 	return out;
 }
 
