@@ -12,6 +12,7 @@
 #include "misspell.h"
 #include "names.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -334,6 +335,39 @@ keep:
 	r->sources = all;
 }
 
+/* `icmp 128` in a block of both families matches ICMPv6 echo-request and
+ * ICMP (IPv4) type 128 alike: a number means one type in each family,
+ * while a name means each family's own number.  Said when a number is the
+ * name of something in at least one family (a number neither names is no
+ * sign of a family meant) and the rule reaches both families. */
+static void warn_icmp_numbers(struct sema *s, const struct sema_block *b,
+			      const struct ast_rule *ar, const struct sema_rule *r)
+{
+	if (r->bad || b->families != FAM_BOTH || r->families != FAM_BOTH || !ar->icmp)
+		return;
+	for (const struct ast_value *v = ar->icmp->head; v; v = v->next) {
+		if (v->kind != VAL_NUMBER || v->lo > 255)
+			continue;
+		int t = (int)v->lo;
+		const char *n6 = names_icmp_name(FAM_IP6, t), *n4 = names_icmp_name(FAM_IP4, t);
+		if (!n6 && !n4)
+			continue;
+		char in6[64], in4[64];
+		if (n6)
+			snprintf(in6, sizeof(in6), "ICMPv6 %s", n6);
+		else
+			snprintf(in6, sizeof(in6), "ICMPv6 type %d (no name)", t);
+		if (n4)
+			snprintf(in4, sizeof(in4), "ICMP (IPv4) %s", n4);
+		else
+			snprintf(in4, sizeof(in4), "ICMP (IPv4) type %d (no name)", t);
+		diag_warning(s->dl, DC_W_ICMP_BOTH_FAMILIES, v->loc,
+			     "ICMP type %d matches both families in this dual-stack block: %s and "
+			     "%s; a name (icmp %s) matches each family's own number",
+			     t, in6, in4, n6 ? n6 : n4);
+	}
+}
+
 /* rule := verdict match [log] ';' */
 static void check_rule(struct sema *s, const struct sema_block *b,
 		       const struct ast_rule *ar, struct sema_rule *r)
@@ -381,6 +415,7 @@ static void check_rule(struct sema *s, const struct sema_block *b,
 			   "different address families");
 	if (fam == 0)
 		r->bad = true;
+	warn_icmp_numbers(s, b, ar, r);
 }
 
 static void add_block_prefix(struct sema *s, struct sema_block *b, int *cap,
