@@ -224,23 +224,19 @@ static int cmp_src_span(const void *pa, const void *pb)
 	return a->len - b->len;   /* the outer prefix first */
 }
 
-static bool loc_within(const struct loc *in, const struct loc *out)
+static bool same_place(const struct loc *x, const struct loc *y)
 {
-	if (in->file != out->file)
-		return false;
-	bool after_start = in->first_line > out->first_line ||
-			   (in->first_line == out->first_line && in->first_column >= out->first_column);
-	bool before_end = in->last_line < out->last_line ||
-			  (in->last_line == out->last_line && in->last_column <= out->last_column);
-	return after_start && before_end;
+	return x->file == y->file && x->first_line == y->first_line &&
+	       x->first_column == y->first_column;
 }
 
 /* `from 2001:db8:1::/48, 2001:db8:1:2::/64`: the second adds nothing.
  * Sorted by first address, outer first, a source lies inside another
  * exactly when it starts before the current outermost one ends (prefixes
- * nest or are disjoint): O(s log s) a rule.  Two sources that both come
- * from defines are not the rule's doing: a define serves many rules, and
- * one warning a rule would repeat itself. */
+ * nest or are disjoint): O(s log s) a rule.  A define's values take the
+ * place of its name in the rule; two from one name are the define's
+ * doing, not the rule's, and a warning at each rule using it would repeat
+ * itself. */
 static void check_nested_sources(struct diag_list *dl, const struct sema_rule *r)
 {
 	if (r->bad || r->nsources < 2)
@@ -258,7 +254,7 @@ static void check_nested_sources(struct diag_list *dl, const struct sema_rule *r
 			outer = i;
 			continue;
 		}
-		if (!loc_within(&v[i].p->loc, &r->loc) && !loc_within(&o->p->loc, &r->loc))
+		if (same_place(&v[i].p->loc, &o->p->loc))
 			continue;
 		char in[ADDR_STRLEN], out[ADDR_STRLEN];
 		addr_format(&v[i].p->pfx, in);

@@ -38,7 +38,10 @@ static const struct sema_policy *lint(struct fx *f, const char *text)
 {
 	struct ast_item *items = parse_string(&f->a, &f->dl, "t.pol", text);
 	const struct sema_policy *p = sema_check(&f->a, &f->dl, items, "t.pol");
-	if (f->dl.n != 0) {
+	size_t icmp_numbers = 0;   /* sema's D6C-W019, which some cases are about */
+	for (size_t i = 0; i < f->dl.n; i++)
+		icmp_numbers += f->dl.items[i]->code == DC_W_ICMP_BOTH_FAMILIES;
+	if (f->dl.n != icmp_numbers) {
 		dump_diags(&f->dl);
 		fail_msg("the policy itself has diagnostics");
 	}
@@ -162,11 +165,15 @@ static void test_single_rule_preferred(void **state)
 	     "    allow tcp;\n"
 	     "    deny tcp 20-30;\n"
 	     ">\n");
-	expect_warnings(f, 1);
+	expect_warnings(f, 2);
 	const struct diag *d = expect_warning(f,
 		"rule can never match: the rule at line 3 already decides all its packets", 4, 5);
 	const int lines[] = { 3 };
 	expect_notes(d, "shadowing rule is here", lines, 1);
+	/* And line 2 changes nothing: without it, line 3 allows the same. */
+	d = expect_warning(f, "rule is redundant: without it, the rule at line 3 gives every "
+			      "packet it decides the same verdict (allow)", 2, 5);
+	expect_notes(d, "the rule that would decide them is here", lines, 1);
 }
 
 /* Only the rules that decide some of its packets get a note: line 3 is
@@ -216,7 +223,12 @@ static void test_icmp_types_union(void **state)
 	     "network 2001:db8:1::/64, 198.51.100.0/24 <\n"
 	     "    allow icmp echo-request; allow icmp 129; deny icmp 128,129;\n"
 	     ">\n");
-	expect_warnings(f, 2);
+	/* The third block's deny still decides ICMP (IPv4) type 128; that
+	 * numbers match both families there is said at each (sema.c). */
+	expect_warnings(f, 5);
+	expect_warning(f, "ICMP type 128 matches both families in this dual-stack block: ICMPv6 "
+			  "echo-request and ICMP (IPv4) type 128 (no name); a name (icmp "
+			  "echo-request) matches each family's own number", 4, 56);
 	expect_warning(f, "rule can never match: the rules at line 1 together already decide all "
 			  "its packets", 1, 66);
 	expect_warning(f, "rule can never match: the rules at line 2 together already decide all "
@@ -270,7 +282,13 @@ static void test_match_all(void **state)
 	     "network 2001:db8:1::/64, 192.0.2.0/24 < default accept; allow from ::/1, 8000::/1, 0.0.0.0/0; >\n"
 	     "network 2001:db8:2::/64 < allow tcp 22; deny from ::/0; >\n"
 	     "network 2001:db8:3::/64, 198.51.100.0/24 < allow from ::/0; allow tcp 22; >\n");
-	expect_warnings(f, 2);
+	expect_warnings(f, 3);
+	/* In a block of both families, ::/0 decides only the IPv6 half. */
+	const int lines10[] = { 10 };
+	expect_notes(expect_warning(f, "IPv6 packets never reach this rule or the rules after it: "
+				       "the rule at line 10 decides every IPv6 packet to this block",
+				    10, 61),
+		     "the rule that decides every IPv6 packet is here", lines10, 1);
 	const struct diag *d = expect_warning(f,
 		"rules after line 3 can never match: the rule at line 3 matches every packet to "
 		"this block", 4, 5);
@@ -336,7 +354,10 @@ static void test_own_sources(void **state)
 	     "    allow tcp 24 from inner;\n"
 	     ">\n"
 	     "network 2001:db8::10 < allow tcp 5432 from 2001:db8::/64; >\n");
-	expect_warnings(f, 3);
+	expect_warnings(f, 5);
+	/* The nested sources of lines 3 and 4 are said too (D6C-W018). */
+	expect_warning(f, "source 2001:db8::/80 lies inside 2001:db8::/64, already in this rule", 3, 23);
+	expect_warning(f, "source 192.0.2.0/25 lies inside 192.0.2.0/23, already in this rule", 4, 23);
 	expect_warning(f, "source 2001:db8::/80 lies inside this block's own prefix 2001:db8::/64: "
 			  "only hosts this block protects send from there, and traffic between "
 			  "them does not usually pass through this router", 3, 23);
@@ -422,6 +443,154 @@ static void test_work_bound(void **state)
 	free(text);
 }
 
+/* ---- rules that change nothing (D6C-W016) ---- */
+
+static void test_redundant(void **state)
+{
+	struct fx *f = *state;
+	lint(f,
+	     "network 2001:db8::/64 <\n"
+	     "    allow icmp echo-request from 2001:db8:5::/64;\n"
+	     "    allow icmp basic;\n"
+	     ">\n"
+	     "network 2001:db8:1::/64 < allow tcp 22-23; allow tcp 20-22; allow tcp 23-25; >\n");
+	expect_warnings(f, 2);
+	const struct diag *d = expect_warning(f, "rule is redundant: without it, the rule at line 3 "
+					 "gives every packet it decides the same verdict (allow)", 2, 5);
+	const int lines3[] = { 3 };
+	expect_notes(d, "the rule that would decide them is here", lines3, 1);
+	/* Two later rules together, on one line: named once. */
+	d = expect_warning(f, "rule is redundant: without it, the rules at line 5 give every packet "
+			      "it decides the same verdict (allow)", 5, 27);
+	const int lines5[] = { 5, 5 };
+	expect_notes(d, "one of the rules that would decide them is here", lines5, 2);
+}
+
+/* A log is an effect: a rule that logs, or whose packets a logging rule
+ * would take over, changes something.  So does a rule between that decides
+ * some of the packets otherwise, and the default never stands in. */
+static void test_not_redundant(void **state)
+{
+	struct fx *f = *state;
+	lint(f,
+	     "network 2001:db8::/64 < allow tcp 22 log; allow tcp; >\n"
+	     "network 2001:db8:1::/64 < allow tcp 22; allow tcp log; >\n"
+	     "network 2001:db8:2::/64 < allow tcp 22 from 2001:db8::/32; deny tcp 20-30; allow tcp; >\n"
+	     "network 2001:db8:3::/64 < deny tcp 23; default drop; >\n"
+	     "network 2001:db8:4::/64 < deny tcp 23; >\n"
+	     "network 2001:db8:5::/64 < reject tcp 23; deny tcp; >\n"
+	     "network 2001:db8:6::/64, 192.0.2.0/24 < allow tcp 22; allow tcp 22, 80 from ::/0; >\n");
+	expect_warnings(f, 0);
+}
+
+/* Each warning holds with the others' rules removed too: of two copies
+ * only the second is told (it can never match), and a rule whose
+ * replacement is itself redundant is judged without it. */
+static void test_redundant_together(void **state)
+{
+	struct fx *f = *state;
+	lint(f,
+	     "network 2001:db8::/64 < allow tcp 22; allow tcp 22; >\n"
+	     "network 2001:db8:1::/64 <\n"
+	     "    allow tcp 22;\n"
+	     "    allow tcp 22, 80;\n"
+	     "    deny tcp 20-30;\n"
+	     "    allow tcp 80-81;\n"
+	     ">\n");
+	expect_warnings(f, 2);
+	expect_warning(f, "rule can never match: the rule at line 1 already decides all its packets",
+		       1, 39);
+	/* Line 4 alone would look redundant too (its tcp 80 goes to line 6),
+	 * but without line 3 its tcp 22 would go to line 5's deny. */
+	expect_warning(f, "rule is redundant: without it, the rule at line 4 gives every packet it "
+			  "decides the same verdict (allow)", 3, 5);
+}
+
+/* ---- a rule that decides a whole family (D6C-W017) ---- */
+
+static void test_after_family_all(void **state)
+{
+	struct fx *f = *state;
+	lint(f,
+	     "network 2001:db8::/64, 192.0.2.0/24 <\n"
+	     "    allow tcp 80;\n"
+	     "    deny from ::/0;\n"
+	     "    allow tcp 22 from 2001:db8:1::/48;\n"
+	     "    allow tcp 23 from 2001:db8:1::/48;\n"
+	     "    allow tcp 25;\n"
+	     ">\n"
+	     "network 2001:db8:1::/64 < deny from ::/0; allow tcp 22; >\n"
+	     "network 2001:db8:2::/64, 198.51.100.0/24 < deny from 0.0.0.0/0; allow tcp 22 from ::/0; >\n");
+	/* One warning for the IPv6 halves after line 3 (the IPv6-only rules
+	 * get none of their own); an IPv6-only block keeps D6C-W003; an IPv4
+	 * rule before IPv6-only ones hides nothing. */
+	expect_warnings(f, 2);
+	const struct diag *d = expect_warning(f, "IPv6 packets never reach this rule or the rules "
+					 "after it: the rule at line 3 decides every IPv6 packet to "
+					 "this block", 4, 5);
+	const int lines[] = { 3 };
+	expect_notes(d, "the rule that decides every IPv6 packet is here", lines, 1);
+	expect_warning(f, "this rule and those after it can never match: the rule at line 8 "
+			  "matches every packet to this block", 8, 43);
+}
+
+/* ---- nested sources (D6C-W018) ---- */
+
+static void test_nested_sources(void **state)
+{
+	struct fx *f = *state;
+	lint(f,
+	     "define both = 2001:db8:7::/48, 2001:db8:7:1::/64;\n"
+	     "define wide = 2001:db8:8::/48;\n"
+	     "network 2001:db8::/64, 192.0.2.0/24 <\n"
+	     "    allow tcp 22 from 2001:db8:1:2::/64, 2001:db8:1::/48, 198.51.100.7;\n"
+	     "    allow tcp 23 from 198.51.100.0/24, 203.0.113.0/24, 198.51.100.7;\n"
+	     "    allow tcp 24 from both;\n"
+	     "    allow tcp 25 from wide, 2001:db8:8:1::/64;\n"
+	     "    allow tcp 26 from 2001:db8:9::/48, 2001:db8:a::/48;\n"
+	     ">\n");
+	expect_warnings(f, 3);
+	const struct diag *d = expect_warning(f, "source 2001:db8:1:2::/64 lies inside "
+					 "2001:db8:1::/48, already in this rule", 4, 23);
+	const int lines4[] = { 4 };
+	expect_notes(d, "the larger source is here", lines4, 1);
+	assert_int_equal(d->notes->loc.first_column, 42);
+	expect_warning(f, "source 198.51.100.7 lies inside 198.51.100.0/24, already in this rule",
+		       5, 56);
+	/* Both from one define: the define's business, not every rule's. */
+	d = expect_warning(f, "source 2001:db8:8:1::/64 lies inside 2001:db8:8::/48, already in "
+			      "this rule", 7, 29);
+	const int lines7[] = { 7 };   /* a define's values stand where its name does */
+	expect_notes(d, "the larger source is here", lines7, 1);
+}
+
+/* ---- ICMP numbers in a block of both families (D6C-W019) ---- */
+
+static void test_icmp_numbers(void **state)
+{
+	struct fx *f = *state;
+	lint(f,
+	     "network 2001:db8::/64, 192.0.2.0/24 <\n"
+	     "    allow icmp 128;\n"
+	     "    allow icmp 3, 200;\n"
+	     "    allow icmp 8;\n"
+	     "    allow icmp 129 from 2001:db8:1::/48;\n"
+	     "    allow icmp nd-neighbor-solicit;\n"
+	     ">\n"
+	     "network 2001:db8:1::/64 < allow icmp 128; >\n"
+	     "network 198.51.100.0/24 < allow icmp 128; >\n");
+	expect_warnings(f, 3);
+	expect_warning(f, "ICMP type 128 matches both families in this dual-stack block: ICMPv6 "
+			  "echo-request and ICMP (IPv4) type 128 (no name); a name (icmp "
+			  "echo-request) matches each family's own number", 2, 16);
+	expect_warning(f, "ICMP type 3 matches both families in this dual-stack block: ICMPv6 "
+			  "time-exceeded and ICMP (IPv4) destination-unreachable; a name (icmp "
+			  "time-exceeded) matches each family's own number", 3, 16);
+	expect_warning(f, "ICMP type 8 matches both families in this dual-stack block: ICMPv6 "
+			  "type 8 (no name) and ICMP (IPv4) echo-request; a name (icmp "
+			  "echo-request) matches each family's own number", 4, 16);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -437,6 +606,12 @@ int main(void)
 		T(test_match_all),
 		T(test_covered_blocks),
 		T(test_own_sources),
+		T(test_redundant),
+		T(test_not_redundant),
+		T(test_redundant_together),
+		T(test_after_family_all),
+		T(test_nested_sources),
+		T(test_icmp_numbers),
 		T(test_many_ports_judged),
 		T(test_cell_bound),
 		T(test_work_bound),
