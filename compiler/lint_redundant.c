@@ -11,10 +11,12 @@
  * rule: `deny tcp 23;` before `default drop;` is how people write down
  * intent, and warning at it would bury the warnings that matter.
  *
- * Rules are judged first to last, each as if the ones already found
- * redundant (and those that can never match) were gone, so that removing
- * every rule warned about at once changes nothing either: two copies of a
- * rule get one warning (W001, at the second), not one each.
+ * Each warning holds alone (remove that one rule: nothing changes) and
+ * all of them hold together.  So rules are judged first to last, each as
+ * if those already found redundant were gone; and a rule whose packets
+ * would fall to a rule told it can never match (lint.c) is not redundant:
+ * that rule can never match only because this one is there.  Two copies
+ * of a rule get one warning (W001, at the second), not one each.
  *
  * Cost: the cells of rule j are cut at the boundaries of every other rule
  * of the block, and each cell is tried against the rules of the block, so
@@ -38,7 +40,8 @@ enum {
 struct redundancy {
 	const struct sema_block *b;
 	int j;
-	const bool *gone;
+	const bool *never;    /* told it can never match */
+	const bool *gone;     /* found redundant before j */
 	bool *decides;    /* rule k > j takes over some packet */
 	bool reached;     /* some packet reaches rule j at all */
 	long work;
@@ -59,12 +62,12 @@ static int same_without(void *ctx, const struct pkt *p)
 	rd->reached = true;
 	for (int k = rd->j + 1; k < b->nrules; k++) {
 		const struct sema_rule *e = &b->rules[k];
-		if (e->bad || rd->gone[k])
+		if (e->bad)
 			continue;
 		rd->work += lint_match_work(e, p);
 		if (!eval_rule_matches(e, p))
 			continue;
-		if (e->verdict != r->verdict || e->log)
+		if (rd->never[k] || e->verdict != r->verdict || e->log)
 			return DIFFERS;
 		rd->decides[k] = true;
 		return rd->work > LINT_WORK_MAX ? TOO_MUCH : SAME;
@@ -73,15 +76,17 @@ static int same_without(void *ctx, const struct pkt *p)
 }
 
 /* Is rule j redundant, given the rules gone? */
-static bool redundant(const struct sema_block *b, int j, const bool *gone, bool *decides)
+static bool redundant(const struct sema_block *b, int j, const bool *never, const bool *gone,
+		      bool *decides)
 {
 	const struct sema_rule *r = &b->rules[j];
-	if (r->bad || gone[j] || r->log)
+	if (r->bad || never[j] || r->log)
 		return false;
 	for (int k = 0; k < b->nrules; k++)
 		decides[k] = false;
 	struct lint_cells c = { 0 };
-	struct redundancy rd = { .b = b, .j = j, .gone = gone, .decides = decides };
+	struct redundancy rd = { .b = b, .j = j, .never = never, .gone = gone,
+				 .decides = decides };
 	bool same = lint_cells_make(b, j, b->nrules, &c) &&
 		    lint_cells_each(b, j, &c, same_without, &rd) == SAME && rd.reached;
 	lint_cells_free(&c);
@@ -92,16 +97,16 @@ static const char *const verdict_word[] = {
 	[VERDICT_ACCEPT] = "allow", [VERDICT_DROP] = "deny", [VERDICT_REJECT] = "reject",
 };
 
-void lint_redundant(struct diag_list *dl, const struct sema_block *b, const bool *gone)
+void lint_redundant(struct diag_list *dl, const struct sema_block *b, const bool *never)
 {
 	size_t n = (size_t)b->nrules + 1;
-	bool *now_gone = xmalloc(sizeof(bool) * n), *decides = xmalloc(sizeof(bool) * n);
+	bool *gone = xmalloc(sizeof(bool) * n), *decides = xmalloc(sizeof(bool) * n);
 	for (int j = 0; j < b->nrules; j++)
-		now_gone[j] = gone[j];
+		gone[j] = false;
 	for (int j = 0; j < b->nrules; j++) {
-		if (!redundant(b, j, now_gone, decides))
+		if (!redundant(b, j, never, gone, decides))
 			continue;
-		now_gone[j] = true;
+		gone[j] = true;
 		const struct sema_rule *r = &b->rules[j];
 		int count = 0;
 		for (int k = j + 1; k < b->nrules; k++)
@@ -118,6 +123,6 @@ void lint_redundant(struct diag_list *dl, const struct sema_block *b, const bool
 					  ? "one of the rules that would decide them is here"
 					  : "the rule that would decide them is here");
 	}
-	free(now_gone);
+	free(gone);
 	free(decides);
 }

@@ -9,8 +9,8 @@
 #include "diag.h"
 #include "sema.h"
 
-/* Warns at every rule of b that later rules make redundant.  gone[i]: rule
- * i was already told it can never match (it decides nothing; lint.c). */
-void lint_redundant(struct diag_list *dl, const struct sema_block *b, const bool *gone);
+/* Warns at every rule of b that later rules make redundant.  never[i]:
+ * rule i was already told it can never match (lint.c). */
+void lint_redundant(struct diag_list *dl, const struct sema_block *b, const bool *never);
 
 #endif

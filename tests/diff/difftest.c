@@ -25,8 +25,13 @@
  * no record of its last commit.  The table reached must list
  * as the ruleset loaded afresh does, and then give the same verdicts.
  *
+ * Lint's claims that a rule changes nothing (D6C-W001, W002, W003, W016,
+ * W017) are checked on every policy, kernel or not (lintcheck.c): without
+ * the rule the evaluator must give every packet the same verdict and log.
+ *
  * --no-kernel only generates, compiles and evaluates (no root needed): a
- * quick check at scale that every generated policy is valid.
+ * quick check at scale that every generated policy is valid, and that
+ * lint's claims hold.
  *
  * --replay checks hand-verified cases (tests/diff/regress/, replay.c): the
  * verdicts the contract gives, which the evaluator and the kernel (in
@@ -39,6 +44,7 @@
  */
 #include "difftest.h"
 #include "gen.h"
+#include "lintcheck.h"
 #include "shrink.h"
 
 #include <errno.h>
@@ -59,6 +65,7 @@ struct opts {
 	int shrink;        /* minimisations left in this run */
 	bool no_kernel;    /* the generator and the evaluator only */
 	bool verbose;
+	struct lint_counts lint;
 };
 
 /* ---- shrinking ---- */
@@ -227,6 +234,12 @@ static void one_policy(struct probe *k, uint64_t seed, struct opts *o, struct dt
 		want[i] = outcome_expected(&pkts[i], res[i].verdict);
 		st->forged += res[i].reason == EVAL_FORGED;
 		st->forged_astray += res[i].reason == EVAL_FORGED && !res[i].block;
+	}
+	if (lint_claims_hold(seed, text, pkts, n, &routes, &o->lint)) {
+		st->passed++;
+	} else {
+		st->failed++;
+		st->disagreements++;
 	}
 	if (o->verbose) {
 		printf("== seed %" PRIu64 "\n", seed);
@@ -422,7 +435,12 @@ int main(int argc, char **argv)
 		       fl, now() - t0, st.forged, st.forged_astray, st.disagreements);
 		if (st.gen_errors)
 			printf(", %ld generated policies with errors", st.gen_errors);
-		printf("\n");
+		const struct lint_counts *lc = &o.lint;
+		printf("\ndifftest: lint claims checked with the evaluator: %ld D6C-W001, %ld W002, "
+		       "%ld W003, %ld W016, %ld W017 (%ld policies with all at once), %ld packets, "
+		       "%ld claims wrong\n", lc->claims[LC_W001], lc->claims[LC_W002],
+		       lc->claims[LC_W003], lc->claims[LC_W016], lc->claims[LC_W017], lc->together,
+		       lc->packets, lc->wrong);
 	}
 	if (k)
 		probe_close(k);

@@ -11,6 +11,11 @@
  * of a family its block holds -- the contract's errors.  The driver still
  * compiles each policy and counts an error as a generator bug.
  *
+ * Rules that lint should call redundant or unreachable are made often on
+ * purpose (lint_bait below): a narrowed copy of a later rule before it,
+ * an exact copy, a rule from ::/0 or 0.0.0.0/0 -- so that the claims the
+ * driver checks with the evaluator (lintcheck.c) come up in most runs.
+ *
  * Some blocks name the interfaces their sources arrive on (`via`): r0, by
  * which every test packet comes in, r1, the container side, or one the
  * router does not have.  They are drawn from a stream of their own, so a
@@ -544,6 +549,83 @@ static void gen_rule(struct gctx *g, struct gen_rule *r, int bf)
 		from_list(g, r, bf);
 }
 
+/* ---- rules lint has something to say about ---- */
+
+/* r made narrower, so that a later r decides all of it the same way: one
+ * value fewer in a list, or a list where there was none. */
+static void narrow(struct gen_rng *r, struct gen_rule *x)
+{
+	if (x->nfrom > 1 && gen_chance(r, 50)) {
+		x->nfrom--;
+		return;
+	}
+	switch (x->proto) {
+	case PROTO_TCP:
+	case PROTO_UDP:
+		if (x->nports > 1)
+			x->nports--;
+		else if (x->nports == 0)
+			x->ports[x->nports++] = (struct gen_value){ .kind = GV_PORT,
+								    .lo = gen_chance(r, 50) ? 22 : 443 };
+		break;
+	case PROTO_ICMP:
+		if (x->icmp == GI_LIST && x->ntypes > 1) {
+			x->ntypes--;
+		} else if (x->icmp != GI_LIST) {
+			/* In every family's basic group, and in `all`. */
+			x->icmp = GI_LIST;
+			x->ntypes = 1;
+			x->types[0] = (struct gen_icmp){ .name = "echo-request" };
+		}
+		break;
+	case PROTO_ANY:
+		x->proto = gen_chance(r, 50) ? PROTO_TCP : PROTO_UDP;
+		break;
+	}
+}
+
+/* Inserts into b (of families bf) one rule lint should have a word for,
+ * from a stream of its own: a seed's policy is the one it was before,
+ * plus this rule. */
+static void lint_bait(struct gen_rng *r, const struct gen_model *m, struct gen_block *b, int bf)
+{
+	if (b->nrules >= GEN_MAX_RULES || !gen_chance(r, 60))
+		return;
+	int rules[GEN_MAX_RULES], n = 0;
+	for (int j = 0; j < b->nrules; j++)
+		if (!b->rules[j].is_default)
+			rules[n++] = j;
+	struct gen_rule x;
+	int at;
+	unsigned k = gen_below(r, 100);
+	/* A block of both families: a rule for one of them, early. */
+	bool family_all = bf == FAM_BOTH && gen_chance(r, 50);
+	if (!family_all && k < 70 && n > 0) {   /* a copy of a rule, before it */
+		int of = rules[gen_below(r, (unsigned)n)];
+		x = b->rules[of];
+		x.log = gen_chance(r, 10);
+		if (k < 58)
+			narrow(r, &x);
+		/* Still a valid rule: a source of a family its types and its
+		 * block have (the contract's error otherwise). */
+		struct prefix p[GEN_MAX_RESOLVED];
+		int np = gen_resolve_addrs(m, x.from, x.nfrom, p, GEN_MAX_RESOLVED);
+		int need = bf & (x.proto == PROTO_ICMP && x.icmp == GI_LIST ? icmp_families(&x) : FAM_BOTH);
+		if (x.nfrom > 0 && !(families_of(p, np) & need))
+			x = b->rules[of];
+		at = (int)gen_below(r, (unsigned)of + 1);
+	} else {                 /* every packet of one family */
+		int fam = bf == FAM_BOTH ? (gen_chance(r, 50) ? FAM_IP6 : FAM_IP4) : bf;
+		x = (struct gen_rule){ .verdict = gen_chance(r, 50) ? VERDICT_DROP : VERDICT_ACCEPT,
+				       .proto = PROTO_ANY, .nfrom = 1 };
+		x.from[0] = (struct gen_value){ .kind = GV_ADDR, .pfx = gen_prefix(fam, 0, 0) };
+		at = (int)gen_below(r, (unsigned)(family_all ? b->nrules / 2 : b->nrules) + 1);
+	}
+	memmove(&b->rules[at + 1], &b->rules[at], sizeof(b->rules[0]) * (size_t)(b->nrules - at));
+	b->rules[at] = x;
+	b->nrules++;
+}
+
 /* ---- blocks ---- */
 
 /* For some blocks, 1-3 distinct names out of r0, r1 and other. */
@@ -618,8 +700,9 @@ void gen_policy(uint64_t seed, struct gen_model *m)
 	gen_rng_init(&via_r, seed ^ 0x5be0cd19137e2179ull);
 	/* Log options from a generator of their own, so that a seed still
 	 * makes the policy it made before they existed, options aside. */
-	struct gen_rng log_r;
+	struct gen_rng log_r, bait_r;
 	gen_rng_init(&log_r, seed ^ 0x1f83d9abfb41bd6bull);
+	gen_rng_init(&bait_r, seed ^ 0x9b05688c2b3e6c1full);
 	m->log_default = PICK(&log_r, log_defaults);
 	g.owned = malloc(sizeof(*g.owned) * (size_t)OWNED_MAX);
 	if (!g.owned) {
@@ -653,6 +736,7 @@ void gen_policy(uint64_t seed, struct gen_model *m)
 							  .log = gen_chance(&g.r, 20),
 							  .log_options = PICK(&log_r, log_options) };
 		}
+		lint_bait(&bait_r, m, b, bf);
 		struct prefix p[GEN_MAX_RESOLVED];
 		int np = gen_resolve_addrs(m, b->targets, b->ntargets, p, GEN_MAX_RESOLVED);
 		for (int j = 0; j < np && g.nowned < OWNED_MAX; j++)

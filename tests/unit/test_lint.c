@@ -479,8 +479,13 @@ static void test_not_redundant(void **state)
 	     "network 2001:db8:3::/64 < deny tcp 23; default drop; >\n"
 	     "network 2001:db8:4::/64 < deny tcp 23; >\n"
 	     "network 2001:db8:5::/64 < reject tcp 23; deny tcp; >\n"
-	     "network 2001:db8:6::/64, 192.0.2.0/24 < allow tcp 22; allow tcp 22, 80 from ::/0; >\n");
-	expect_warnings(f, 0);
+	     "network 2001:db8:6::/64, 192.0.2.0/24 < allow tcp 22; allow tcp 22, 80 from ::/0; >\n"
+	     /* Line 8's second rule can never match (W001), but only because
+	      * the first is there: without the first, it would log. */
+	     "network 2001:db8:7::/64 < allow tcp 22; allow tcp 22 log; allow tcp; >\n");
+	expect_warnings(f, 1);
+	expect_warning(f, "rule can never match: the rule at line 8 already decides all its packets",
+		       8, 41);
 }
 
 /* Each warning holds with the others' rules removed too: of two copies
