@@ -10,6 +10,8 @@
 #    packets from them arriving from the outside are forged: every verdict
 #    the evaluator gives must be what the kernel does.  A disagreement prints
 #    the seed, the packet and a minimised policy that still shows it.
+#    Each policy's lint claims that a rule changes nothing (D6C-W001, W002,
+#    W003, W016, W017) are checked with the evaluator too (lintcheck.c).
 # 2. The regression cases tests/diff/regress/NAME.pol + NAME.packets:
 #    verdicts checked by hand against the language contract, which the
 #    evaluator and the kernel must both give (see tests/diff/replay.c for
