@@ -618,7 +618,9 @@ static void lint_bait(struct gen_rng *r, const struct gen_model *m, struct gen_b
 		int fam = bf == FAM_BOTH ? (gen_chance(r, 50) ? FAM_IP6 : FAM_IP4) : bf;
 		x = (struct gen_rule){ .verdict = gen_chance(r, 50) ? VERDICT_DROP : VERDICT_ACCEPT,
 				       .proto = PROTO_ANY, .nfrom = 1 };
-		x.from[0] = (struct gen_value){ .kind = GV_ADDR, .pfx = gen_prefix(fam, 0, 0) };
+		/* Now and then half the family only: lint must not take it for all. */
+		x.from[0] = (struct gen_value){ .kind = GV_ADDR,
+						.pfx = gen_prefix(fam, 0, gen_chance(r, 25) ? 1 : 0) };
 		at = (int)gen_below(r, (unsigned)(family_all ? b->nrules / 2 : b->nrules) + 1);
 	}
 	memmove(&b->rules[at + 1], &b->rules[at], sizeof(b->rules[0]) * (size_t)(b->nrules - at));
