@@ -52,7 +52,8 @@ endif
 # coverage instead.  Set by `make fuzz` and tests/fuzz/cov.sh, which also
 # pass CC=clang.  The wraps give the targets an in-memory file system
 # (tests/fuzz/fuzz_common.h) without a line of the compiler changing.
-FUZZ_WRAP = -Wl,--wrap=open -Wl,--wrap=fopen -Wl,--wrap=realpath
+FUZZ_WRAP = -Wl,--wrap=open -Wl,--wrap=fopen -Wl,--wrap=realpath -Wl,--wrap=glob \
+	-Wl,--wrap=globfree
 # clang, unlike gcc, counts a va_list passed on as a non-literal format.
 FUZZ_WARN = -Wno-format-nonliteral
 ifeq ($(FUZZ),1)

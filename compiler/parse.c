@@ -285,16 +285,22 @@ static void resolve_includes(const struct includer *in, struct ast_item *items,
 			continue;
 		}
 		const char *dir = strcmp(parent->path, "<stdin>") ? dir_of(in->a, parent->path) : NULL;
-		bool pattern = pathglob_is_pattern(it->path);
-		if (it->path[0] != '/' && dir)   /* the directory's own '*' is no wildcard */
-			dir = pattern ? pathglob_quote(in->a, dir) : dir;
+		if (pathglob_is_pattern(it->path)) {
+			const char *wild = pathglob_wild_dir(in->a, it->path);
+			if (wild) {
+				diag_error(in->dl, DC_INCLUDE_WILD_DIR, it->path_loc, "a wildcard may "
+					   "stand only in the file name, the last part of the path: "
+					   "'%s' is a directory", wild);
+				continue;
+			}
+			/* The directories' own '*' (star*dir/x*.pol) is no wildcard. */
+			it = include_glob(in, it, pathglob_pattern(in->a, dir, it->path), parent, chain);
+			continue;
+		}
 		const char *path = it->path[0] == '/' || !dir
 					   ? it->path
 					   : arena_printf(in->a, "%s/%s", dir, it->path);
-		if (pattern)
-			it = include_glob(in, it, path, parent, chain);
-		else
-			include_file(in, it, path, 0, parent, chain);
+		include_file(in, it, path, 0, parent, chain);
 	}
 }
 

@@ -34,6 +34,33 @@ char *pathglob_quote(struct arena *a, const char *dir)
 	return out;
 }
 
+const char *pathglob_wild_dir(struct arena *a, const char *path)
+{
+	const char *last = strrchr(path, '/');
+	for (const char *part = path; last && part < last;) {
+		const char *end = strchr(part, '/');
+		size_t len = (size_t)(end - part);
+		for (size_t i = 0; i < len; i++)
+			if (strchr("*?[", part[i]))
+				return arena_strndup(a, part, len);
+		part = end + 1;
+	}
+	return NULL;
+}
+
+char *pathglob_pattern(struct arena *a, const char *base, const char *path)
+{
+	const char *last = strrchr(path, '/');
+	const char *name = last ? last + 1 : path;
+	const char *dir = last ? pathglob_quote(a, arena_strndup(a, path, (size_t)(last - path)))
+			       : NULL;
+	if (path[0] == '/' || !base)
+		return dir ? arena_printf(a, "%s/%s", dir, name) : arena_strdup(a, name);
+	base = pathglob_quote(a, base);
+	return dir ? arena_printf(a, "%s/%s/%s", base, dir, name)
+		   : arena_printf(a, "%s/%s", base, name);
+}
+
 static _Thread_local struct {
 	char path[4096];
 	int err;

@@ -35,6 +35,14 @@ bool pathglob_is_pattern(const char *path);
 /* dir with a backslash before each character glob(3) would read as a
  * wildcard or an escape, so that it can prefix a pattern and match itself. */
 char *pathglob_quote(struct arena *a, const char *dir);
+/* The first directory part of path that holds a wildcard, as written
+ * ("conf*" for "conf* /a.pol" without the blank); NULL when only the file
+ * name holds one. */
+const char *pathglob_wild_dir(struct arena *a, const char *path);
+/* The pattern for path, relative to base (the including file's directory;
+ * NULL: the working directory, as for an absolute path): every character
+ * of base and of path's directories plain, path's file name a pattern. */
+char *pathglob_pattern(struct arena *a, const char *base, const char *path);
 /* The files pattern matches.  Directories are left out, as nft leaves them
  * (conf.d/<star> beside a subdirectory old/ reads the files only); a missing directory matches
  * nothing; one that cannot be read (EACCES) is an error, since its files

@@ -36,6 +36,25 @@ static void test_quote(void **state)
 	assert_string_equal(pathglob_quote(&f->a, ""), "");
 }
 
+static void test_wild_dir_and_pattern(void **state)
+{
+	struct fx *f = *state;
+	assert_null(pathglob_wild_dir(&f->a, "conf.d/*.pol"));
+	assert_null(pathglob_wild_dir(&f->a, "*.pol"));
+	assert_null(pathglob_wild_dir(&f->a, "/etc/d6c/conf.d/[0-9]*.pol"));
+	assert_string_equal(pathglob_wild_dir(&f->a, "*/web.pol"), "*");
+	assert_string_equal(pathglob_wild_dir(&f->a, "a/b?/c*/x.pol"), "b?");
+	assert_string_equal(pathglob_wild_dir(&f->a, "/x/[ab]/*.pol"), "[ab]");
+	/* Only the file name stays a pattern. */
+	assert_string_equal(pathglob_pattern(&f->a, "pol", "conf.d/*.pol"), "pol/conf.d/*.pol");
+	assert_string_equal(pathglob_pattern(&f->a, "st*r", "*.pol"), "st\\*r/*.pol");
+	assert_string_equal(pathglob_pattern(&f->a, "base", "a\\b/x*.pol"), "base/a\\\\b/x*.pol");
+	assert_string_equal(pathglob_pattern(&f->a, "base", "/etc/d6c/*.pol"), "/etc/d6c/*.pol");
+	assert_string_equal(pathglob_pattern(&f->a, NULL, "conf.d/*.pol"), "conf.d/*.pol");
+	assert_string_equal(pathglob_pattern(&f->a, NULL, "*.pol"), "*.pol");
+	assert_string_equal(pathglob_pattern(&f->a, "base", "/*.pol"), "/*.pol");
+}
+
 /* A tree of its own: write_file() makes no directories. */
 static const char *make_tree(struct fx *f)
 {
@@ -121,6 +140,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_is_pattern),
 		T(test_quote),
+		T(test_wild_dir_and_pattern),
 		T(test_expand),
 		T(test_unreadable_directory),
 	};
