@@ -52,7 +52,8 @@ endif
 # coverage instead.  Set by `make fuzz` and tests/fuzz/cov.sh, which also
 # pass CC=clang.  The wraps give the targets an in-memory file system
 # (tests/fuzz/fuzz_common.h) without a line of the compiler changing.
-FUZZ_WRAP = -Wl,--wrap=open -Wl,--wrap=fopen -Wl,--wrap=realpath
+FUZZ_WRAP = -Wl,--wrap=open -Wl,--wrap=fopen -Wl,--wrap=realpath -Wl,--wrap=glob \
+	-Wl,--wrap=globfree
 # clang, unlike gcc, counts a va_list passed on as a non-literal format.
 FUZZ_WARN = -Wno-format-nonliteral
 ifeq ($(FUZZ),1)
@@ -80,7 +81,7 @@ endif
 # touches it (netlink, namespaces, sockets, files under /run) and uses
 # compiler/; cli/ is the command line on top of both.
 COMPILER_SRC = compiler/arena.c compiler/diag.c compiler/diag_codes.c compiler/diag_json.c \
-	  compiler/source.c compiler/addr.c compiler/names.c compiler/misspell.c \
+	  compiler/source.c compiler/pathglob.c compiler/addr.c compiler/names.c compiler/misspell.c \
 	  compiler/ast.c compiler/parse.c compiler/sema.c compiler/sema_value.c compiler/sema_log.c compiler/lint.c compiler/lint_cells.c compiler/lint_redundant.c compiler/lint_docker.c \
 	  compiler/ir.c compiler/ir_source.c compiler/ir_counters.c compiler/ir_sets.c compiler/emit_text.c compiler/emit_json.c \
 	  compiler/compile.c compiler/validate.c compiler/fmt.c compiler/udiff.c \

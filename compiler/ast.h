@@ -126,8 +126,12 @@ struct ast_item {
 			struct loc name_loc;
 			struct ast_list *values;
 		};
+		/* An include of a glob is one item a matching file, in order,
+		 * all at the statement's place.  An item with no file is an
+		 * include of a file read before (or one that failed, or a glob
+		 * that matched nothing). */
 		struct {   /* include */
-			const char *path;
+			const char *path;           /* as written */
 			struct loc path_loc;
 			struct ast_item *body;          /* the included file's items, once read */
 			const struct src_file *file;    /* the included file */

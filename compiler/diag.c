@@ -184,8 +184,10 @@ bool diag_full(const struct diag_list *dl)
 	return dl->nerrors >= DIAG_MAX_ERRORS;
 }
 
-/* Positions from the top file down to loc, deepest last. */
-static int key_of(struct loc loc, int key[][2], int max)
+/* Positions from the top file down to loc, deepest last: line, column,
+ * and for an include which of its glob's files (files matched by one
+ * include all stand at its place). */
+static int key_of(struct loc loc, int key[][3], int max)
 {
 	int n = 0;
 	const struct src_file *f = loc.file;
@@ -197,10 +199,12 @@ static int key_of(struct loc loc, int key[][2], int max)
 	int i = n - 1;
 	key[i][0] = loc.first_line;
 	key[i][1] = loc.first_column;
+	key[i][2] = -1;   /* the include's own place comes before its files */
 	while (f->parent && i > 0) {
 		i--;
 		key[i][0] = f->included_at.first_line;
 		key[i][1] = f->included_at.first_column;
+		key[i][2] = f->match;
 		f = f->parent;
 	}
 	/* A chain shorter than depth said: keep only the rows written. */
@@ -217,14 +221,12 @@ static int cmp_diag(const void *pa, const void *pb)
 	const struct diag *b = *(const struct diag *const *)pb;
 	if (a->cap != b->cap)
 		return a->cap ? 1 : -1;
-	int ka[64][2], kb[64][2];
+	int ka[64][3], kb[64][3];
 	int na = key_of(a->loc, ka, 64), nb = key_of(b->loc, kb, 64);
-	for (int i = 0; i < na && i < nb; i++) {
-		if (ka[i][0] != kb[i][0])
-			return ka[i][0] < kb[i][0] ? -1 : 1;
-		if (ka[i][1] != kb[i][1])
-			return ka[i][1] < kb[i][1] ? -1 : 1;
-	}
+	for (int i = 0; i < na && i < nb; i++)
+		for (int j = 0; j < 3; j++)
+			if (ka[i][j] != kb[i][j])
+				return ka[i][j] < kb[i][j] ? -1 : 1;
 	if (na != nb)
 		return na < nb ? -1 : 1;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;

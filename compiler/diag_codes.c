@@ -58,6 +58,7 @@ static const struct diag_code_info table[DC_COUNT] = {
 	E(DC_INCLUDE_CYCLE, "041", "an include of a file that is already being read"),
 	E(DC_INCLUDE_DEPTH, "042", "includes nested more than 32 deep"),
 	E(DC_INCLUDE_EMPTY, "043", "an include of the empty string"),
+	E(DC_INCLUDE_WILD_DIR, "044", "a wildcard in a directory of an include's path"),
 	/* blocks */
 	E(DC_DEFAULT_TWICE, "050", "a second 'default' in one block"),
 	E(DC_PREFIX_TWO_BLOCKS, "051", "a prefix protected by two blocks"),

@@ -16,10 +16,13 @@
 
 /* What the files of one compile used so far (LANGUAGE.md, Limits). */
 #define PARSE_MAX_WORDS 4000000   /* names, numbers, addresses and strings */
+struct file_set;
 struct parse_budget {
 	size_t bytes;
-	int files;
+	int files;             /* read */
+	int includes;          /* named by includes and globs, read or not */
 	long words;
+	struct file_set *read; /* the real paths of the files read */
 };
 
 /* State shared by the scanner and the parser of one file. */

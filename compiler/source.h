@@ -41,6 +41,7 @@ struct src_file {
 	const struct src_file *parent;  /* NULL for a file named on the command line */
 	struct loc included_at;         /* the include statement in parent */
 	int depth;
+	int match;   /* which of its include's glob matches, from 0; 0 for a plain include */
 };
 
 /*

@@ -14,7 +14,8 @@ norm_text() { sed -e 's/comment "[^"]*"//g' -e 's/log prefix "[^"]*"//g' -e '/^#
 norm_json() { sed -e 's/"comment": "[^"]*"/"comment": ""/g' -e 's/"prefix": "[^"]*"/"prefix": ""/g'; }
 errors() { $D6C check "$1" 2>&1 >/dev/null | grep -c ': error'; }
 
-for pol in examples/*.pol examples/split/*.pol tests/packet/cases/*.pol tests/warn/*.pol tests/bad/*.pol; do
+for pol in examples/*.pol examples/split/*.pol tests/examples/*.pol tests/examples/modules/*.pol \
+	tests/packet/cases/*.pol tests/warn/*.pol tests/bad/*.pol; do
 	$D6C fmt "$pol" >"$tmp/f1" 2>"$tmp/err"; rc=$?
 	if [ "$rc" -ne 0 ]; then
 		# Only tests/bad may hold files fmt refuses, and then with diagnostics.
@@ -59,7 +60,8 @@ for pol in examples/*.pol examples/split/*.pol tests/packet/cases/*.pol tests/wa
 done
 
 # The examples are kept in canonical form.
-$D6C fmt --check examples/*.pol examples/split/*.pol >"$tmp/out"; rc=$?
+$D6C fmt --check examples/*.pol examples/split/*.pol tests/examples/*.pol tests/examples/modules/*.pol \
+	tests/examples/modules/conf.d/*.pol >"$tmp/out"; rc=$?
 [ "$rc" -eq 0 ] && [ ! -s "$tmp/out" ] && ok "examples canonical" || fail "examples not canonical: $(cat "$tmp/out")"
 
 # A small case, formatted exactly.
@@ -136,6 +138,11 @@ $D6C fmt "$tmp/s.pol" >"$tmp/out" 2>/dev/null; rc=$?
 printf 'include "nowhere.pol";define a=1;\n' | $D6C fmt - >"$tmp/out"; rc=$?
 [ "$rc" -eq 0 ] && [ "$(cat "$tmp/out")" = "$(printf 'include "nowhere.pol";\ndefine a = 1;')" ] && ok "stdin, include not followed" ||
 	fail "stdin: exit $rc"
+
+# A glob include is a string like any path: kept as written, not followed.
+printf 'include   "conf.d/*.pol"  ;include "[0-9]?-*.pol";\n' | $D6C fmt - >"$tmp/out"; rc=$?
+[ "$rc" -eq 0 ] && [ "$(cat "$tmp/out")" = "$(printf 'include "conf.d/*.pol";\ninclude "[0-9]?-*.pol";')" ] && ok "glob include" ||
+	{ fail "glob include: exit $rc"; cat "$tmp/out"; }
 
 # Usage and I/O errors: exit 2.
 for args in "" "-w --check $tmp/a.pol" "--diff --check $tmp/a.pol" "$tmp/a.pol $tmp/d.pol" "-w -" "--werror $tmp/a.pol"; do

@@ -6,11 +6,15 @@
  * directory exists when some file lies below it.  __wrap_realpath follows
  * realpath(3) on such a tree: "." and ".." resolved, every component but the
  * last a directory (ENOTDIR, ENOENT otherwise), ENAMETOOLONG past PATH_MAX.
+ * __wrap_glob lists a directory of it as glob(3) would for a pattern whose
+ * only wildcards are in the file name (the only kind d6c passes it).
  */
 #include "fuzz_common.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -48,6 +52,10 @@ int __real_open(const char *path, int flags, ...);
 int __wrap_open(const char *path, int flags, ...);
 char *__real_realpath(const char *path, char *resolved);
 char *__wrap_realpath(const char *path, char *resolved);
+int __real_glob(const char *pattern, int flags, int (*errfunc)(const char *, int), glob_t *g);
+int __wrap_glob(const char *pattern, int flags, int (*errfunc)(const char *, int), glob_t *g);
+void __real_globfree(glob_t *g);
+void __wrap_globfree(glob_t *g);
 
 /* path made absolute against MEMFS_CWD, "." and ".." and repeated '/'
  * removed, into out (PATH_MAX bytes); false (errno set) when too long.
@@ -238,6 +246,82 @@ char *__wrap_realpath(const char *path, char *resolved)
 	return resolved;
 }
 
+/* The directory part of a pattern as glob(3) spells it in its results:
+ * backslashes taken off; false when it holds a wildcard of its own. */
+static bool plain_dir(const char *pattern, size_t len, char *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (pattern[i] == '\\' && i + 1 < len)
+			i++;
+		else if (strchr("*?[", pattern[i]))
+			return false;
+		out[n++] = pattern[i];
+	}
+	out[n] = '\0';
+	return true;
+}
+
+static void glob_add(glob_t *g, const char *dir, const char *name, size_t len, bool is_dir_)
+{
+	char *p = NULL;
+	if (asprintf(&p, "%s%.*s%s", dir, (int)len, name, is_dir_ ? "/" : "") < 0)
+		abort();
+	g->gl_pathv = realloc(g->gl_pathv, (g->gl_pathc + 2) * sizeof(*g->gl_pathv));
+	if (!g->gl_pathv)
+		abort();
+	g->gl_pathv[g->gl_pathc++] = p;
+	g->gl_pathv[g->gl_pathc] = NULL;
+}
+
+int __wrap_glob(const char *pattern, int flags, int (*errfunc)(const char *, int), glob_t *g)
+{
+	if (!active)
+		return __real_glob(pattern, flags, errfunc, g);
+	*g = (glob_t){ 0 };
+	const char *last = strrchr(pattern, '/');
+	const char *name = last ? last + 1 : pattern;
+	char dir[PATH_MAX], abs[PATH_MAX], written[PATH_MAX + 1];
+	size_t dlen = last ? (size_t)(last - pattern) : 0;
+	if (dlen >= PATH_MAX || !plain_dir(pattern, dlen, dir))
+		return GLOB_NOMATCH;
+	snprintf(written, sizeof(written), "%s%s", dir, last ? "/" : "");
+	bool dirs_ok;
+	if (!normalise(last ? (dlen ? dir : "/") : ".", abs, &dirs_ok) || !dirs_ok || !is_dir(abs))
+		return GLOB_NOMATCH;
+	/* Each name below abs once, in the order of the files that hold it. */
+	size_t alen = strcmp(abs, "/") == 0 ? 0 : strlen(abs);
+	for (int i = 0; i < nfiles; i++) {
+		const char *p = files[i].path;
+		if (strncmp(p, abs, alen) != 0 || p[alen] != '/')
+			continue;
+		const char *child = p + alen + 1;
+		size_t clen = strcspn(child, "/");
+		bool seen = false;
+		for (int j = 0; j < i && !seen; j++)
+			seen = strncmp(files[j].path, p, alen + 1 + clen) == 0 &&
+			       (files[j].path[alen + 1 + clen] == '/' || files[j].path[alen + 1 + clen] == '\0');
+		char one[PATH_MAX];
+		snprintf(one, sizeof(one), "%.*s", (int)clen, child);
+		if (seen || fnmatch(name, one, FNM_PERIOD) != 0)
+			continue;
+		glob_add(g, written, child, clen, child[clen] == '/' && (flags & GLOB_MARK));
+	}
+	return g->gl_pathc ? 0 : GLOB_NOMATCH;
+}
+
+void __wrap_globfree(glob_t *g)
+{
+	if (!active) {
+		__real_globfree(g);
+		return;
+	}
+	for (size_t i = 0; i < g->gl_pathc; i++)
+		free(g->gl_pathv[i]);
+	free(g->gl_pathv);
+	*g = (glob_t){ 0 };
+}
+
 void memfs_begin(void)
 {
 	nfiles = 0;
@@ -382,7 +466,7 @@ const struct sema_policy *fuzz_fixed_policy(void)
  * what source.c and parse.c call. */
 static void check_memfs_reached(void)
 {
-	static const char top[] = "include \"dir/inc.pol\";\n";
+	static const char top[] = "include \"dir/inc.pol\";\ninclude \"dir/*.pol\";\n";
 	static const char inc[] = "network 2001:db8::/64 < allow tcp 22; >\n";
 	struct arena a;
 	arena_init(&a);
@@ -391,12 +475,16 @@ static void check_memfs_reached(void)
 	memfs_begin();
 	memfs_add("top.pol", top, sizeof(top) - 1);
 	memfs_add("dir/inc.pol", inc, sizeof(inc) - 1);
+	memfs_add("dir/x.pol", "define x = 1;\n", 14);
 	bool unreadable;
 	struct ast_item *ast = parse_file(&a, &dl, "top.pol", &unreadable);
 	memfs_end();
-	if (unreadable || diag_has_errors(&dl) || !ast || ast->kind != ITEM_INCLUDE || !ast->body) {
+	/* The glob matches dir/inc.pol and dir/x.pol: the first was read. */
+	const struct ast_item *g = ast ? ast->next : NULL;
+	if (unreadable || diag_has_errors(&dl) || !ast || ast->kind != ITEM_INCLUDE || !ast->body ||
+	    !g || g->body || !g->next || !g->next->body) {
 		fprintf(stderr, "fuzz_common: an include did not reach the in-memory files: the "
-			"compiler no longer reads through fopen()/realpath(); update "
+			"compiler no longer reads through fopen()/realpath()/glob(); update "
 			"tests/fuzz/fuzz_common.c and the Makefile's --wrap flags\n");
 		diag_print(&dl, stderr, false);
 		abort();

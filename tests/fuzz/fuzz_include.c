@@ -11,7 +11,9 @@
  * includes, theirs (relative to the including file), cycles through any of
  * them (a.pol included back, "dir/../a.pol", "./b.pol"), missing files,
  * directories named as files, and chains deeper than the include limit
- * (deep/N.pol including "N+1.pol") all reach the real parse.c and source.c.
+ * (deep/N.pol including "N+1.pol"), files reached twice (read once) and
+ * globs (a '*' in a file name, "deep/[0-9]?.pol", matched by the in-memory
+ * file system's glob) all reach the real parse.c, pathglob.c and source.c.
  * Then the whole pipeline runs over the tree, as fuzz_compile does.
  */
 #include <stdlib.h>

@@ -46,6 +46,24 @@ parts = ['include "deep/6.pol";\n', '', '', '', '', '']
 for n in range(6, 64):
     parts.append(f'include "{n + 1}.pol";\n' if n < 63 else 'network ::/0 < allow; >\n')
 put("include", "deep_chain", files(*parts))
+# a diamond: dir/c.pol and dir/d.pol both include b.pol, read once
+put("include", "diamond", files(
+    'include "dir/c.pol";\ninclude "dir/d.pol";\nnetwork 2001:db8::/64 < allow tcp 22 from admins; >\n',
+    'define admins = 2001:db8:ffff::/48;\n',
+    'include "../b.pol";\nnetwork 2001:db8:1::/64 < allow tcp 80 from admins; >\n',
+    'include "./../b.pol";\nnetwork 2001:db8:2::/64 < allow tcp 443; >\n'))
+# globs: in order, none, a cycle through one (dir/d.pol matches itself),
+# a wildcard in a directory (an error)
+put("include", "glob", files(
+    'include "dir/*.pol";\ninclude "deep/[0-9]?.pol";\ninclude "none/*.pol";\n'
+    'include "dir/sub/*";\ninclude "*/x.pol";\n',
+    'define unused = 1;\n',
+    'network 2001:db8:1::/64 < allow tcp 80; >\n',
+    'include "*.pol";\n',
+    'network 2001:db8:3::/64 < allow tcp 25; >\n',
+    '',
+    'network 2001:db8:6::/64 < allow udp 53; >\n',
+    'network 2001:db8:7::/64 < allow udp 123; >\n'))
 for p in glob.glob("tests/bad/*.pol") + glob.glob("tests/warn/*.pol") + glob.glob("examples/*.pol"):
     t = read(p).replace("inc/", "dir/").replace("split/", "dir/")
     if "include" in t:

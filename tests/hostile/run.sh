@@ -131,8 +131,27 @@ d6c_case "self-include" 1 4096 "=self.pol:2:9: error: include cycle: 'self.pol' 
 mkdir tree
 i=0; while [ $i -lt 20 ]; do printf 'include "%d.pol";\ninclude "%d.pol";\n' $((i + 1)) $((i + 1)) >tree/$i.pol; i=$((i + 1)); done
 : >tree/20.pol
-d6c_case "includes branching 2 ways 20 deep (a million files)" 1 16384 \
-	'error: too many files: a policy and its includes may read at most 10000 files [D6C-E110]' -- check tree/0.pol
+d6c_case "includes branching 2 ways 20 deep (a million includes, each file read once)" 0 0 -- check tree/0.pol
+# Globs: 10 001 files, one more than a glob may match and a policy may read.
+mkdir many
+seq -f 'many/%05g.pol' 0 10000 | xargs touch
+pol globall.pol 'include "many/*.pol";\n'
+d6c_case "a glob over 10 001 files" 1 4096 \
+	"=globall.pol:1:9: error: 'many/*.pol' matches 10001 files, more than the limit of 10000 for one include [D6C-E110]" -- check globall.pol
+pol globhalves.pol 'include "many/0*.pol";\ninclude "many/1*.pol";\n'
+d6c_case "globs reading 10 001 files" 1 4096 \
+	"=globhalves.pol:1:9: error: too many files: a policy and its includes may read at most 10000 files [D6C-E110]" -- check globhalves.pol
+: >once.pol
+awk 'BEGIN { for (i = 0; i <= 100000; i++) print "include \"once.pol\";" }' >includes.pol
+d6c_case "100 001 includes of one file" 1 4096 \
+	"=includes.pol:100001:9: error: too many includes: a policy and its includes may hold at most 100000 includes and glob matches [D6C-E110]" -- check includes.pol
+pol globself.pol 'include "glob*.pol";\n'
+d6c_case "a glob that matches its own file" 1 4096 "=globself.pol:1:9: error: include cycle: 'globself.pol' is already being read [D6C-E041]" -- check globself.pol
+# The including file's directory is no pattern: starXdir/a.pol, which
+# "star*dir/a*.pol" would match, is not read.
+mkdir 'star*dir' starXdir && pol 'star*dir/a.pol' 'define a = 1;\n' && pol starXdir/a.pol 'define a = 2;\n'
+pol 'star*dir/main.pol' 'include "a*.pol";\nnetwork ::/0 < allow tcp a; >\n'
+d6c_case "a glob in a directory whose name holds a '*'" 0 0 -- check 'star*dir/main.pol'
 mkdir dir
 pol incdir.pol 'include "dir";\n'
 d6c_case "include of a directory" 1 4096 "=incdir.pol:1:9: error: cannot read included file 'dir': it is a directory, not a regular file [D6C-E040]" -- check incdir.pol
@@ -158,6 +177,9 @@ pol incsecret.pol 'include "secret.pol";\n'
 if setpriv --bounding-set=-dac_override,-dac_read_search true 2>/dev/null; then
 	nocap="setpriv --bounding-set=-dac_override,-dac_read_search"
 	D6C="$nocap $D6C_ABS" d6c_case "include of an unreadable file (chmod 000)" 1 4096 "=incsecret.pol:1:9: error: cannot read included file 'secret.pol': Permission denied [D6C-E040]" -- check incsecret.pol
+	mkdir locked && : >locked/a.pol && chmod 000 locked
+	pol inclocked.pol 'include "locked/*.pol";\n'
+	D6C="$nocap $D6C_ABS" d6c_case "a glob over a directory that cannot be read" 1 4096 "=inclocked.pol:1:9: error: cannot read included files 'locked/*.pol': directory 'locked': Permission denied [D6C-E040]" -- check inclocked.pol
 	D6C="$nocap $D6C_ABS" d6c_case "an unreadable policy (chmod 000)" 2 4096 "=d6c: error: cannot read 'secret.pol': Permission denied [D6C-E060]" -- check secret.pol
 else
 	fail "setpriv cannot drop CAP_DAC_OVERRIDE: the unreadable-file cases did not run"

@@ -345,6 +345,94 @@ static void test_include_self(void **state)
 	assert_non_null(strstr(f->dl.items[0]->msg, "include cycle"));
 }
 
+/* web.pol and db.pol both include common.pol: it is read once, where
+ * web.pol includes it, and db.pol's include of it is left empty. */
+static void test_include_diamond(void **state)
+{
+	struct fx *f = *state;
+	write_file(f, "common.pol", "define admins = 2001:db8:ffff::/48;\n");
+	write_file(f, "web.pol", "include \"common.pol\";\nnetwork 2001:db8:a::/64 < allow tcp 22 from admins; >\n");
+	write_file(f, "db.pol", "include \"./common.pol\";\nnetwork 2001:db8:b::/64 < allow tcp 5432 from admins; >\n");
+	const char *site = write_file(f, "site.pol", "include \"web.pol\";\ninclude \"db.pol\";\n");
+	bool unreadable = true;
+	struct ast_item *items = parse_file(&f->a, &f->dl, site, &unreadable);
+	assert_false(unreadable);
+	assert_no_diags(f);
+	assert_string_equal(tree(f, items),
+		"1:1 include \"web.pol\"\n"
+		"1:1 include \"common.pol\"\n"
+		"1:1 define admins = 2001:db8:ffff::/48\n"
+		"end include\n"
+		"2:1 network 2001:db8:a::/64\n"
+		"  2:27 accept tcp ports 22 from $admins\n"
+		"end include\n"
+		"2:1 include \"db.pol\"\n"
+		"1:1 include \"./common.pol\"\n"
+		"end include\n"
+		"2:1 network 2001:db8:b::/64\n"
+		"  2:27 accept tcp ports 5432 from $admins\n"
+		"end include\n");
+	const struct ast_item *db_common = items->next->body;
+	assert_null(db_common->file);
+	assert_null(db_common->body);
+}
+
+/* A glob is one include item a matching file, in byte order ("B" before
+ * "a"), all at the statement's place; a glob that matches nothing is no
+ * error and leaves its item empty. */
+static void test_include_glob(void **state)
+{
+	struct fx *f = *state;
+	write_file(f, "inc-b.pol", "define b = 2;\n");
+	write_file(f, "inc-B.pol", "define B = 1;\n");
+	write_file(f, "inc-a.pol", "define a = 3;\n");
+	const char *main_pol = write_file(f, "main.pol",
+		"include \"inc-*.pol\";\ninclude \"none-*.pol\";\ninclude \"inc-[ab].pol\";\n");
+	bool unreadable = true;
+	struct ast_item *items = parse_file(&f->a, &f->dl, main_pol, &unreadable);
+	assert_no_diags(f);
+	assert_string_equal(tree(f, items),
+		"1:1 include \"inc-*.pol\"\n"
+		"1:1 define B = 1\n"
+		"end include\n"
+		"1:1 include \"inc-*.pol\"\n"
+		"1:1 define a = 3\n"
+		"end include\n"
+		"1:1 include \"inc-*.pol\"\n"
+		"1:1 define b = 2\n"
+		"end include\n"
+		"2:1 include \"none-*.pol\"\n"
+		"end include\n"
+		"3:1 include \"inc-[ab].pol\"\n"
+		"end include\n"
+		"3:1 include \"inc-[ab].pol\"\n"
+		"end include\n");
+	assert_string_equal(items->file->path, in_dir(f, "inc-B.pol"));
+	assert_int_equal(items->file->match, 0);
+	assert_string_equal(items->next->next->file->path, in_dir(f, "inc-b.pol"));
+	assert_int_equal(items->next->next->file->match, 2);
+	assert_int_equal(items->next->next->loc.first_line, 1);
+}
+
+/* A glob that matches the file that holds it closes a cycle; the other
+ * files it matches are read. */
+static void test_include_glob_cycle(void **state)
+{
+	struct fx *f = *state;
+	write_file(f, "p-1.pol", "define one = 1;\n");
+	const char *p2 = write_file(f, "p-2.pol", "include \"p-*.pol\";\n");
+	bool unreadable = true;
+	struct ast_item *items = parse_file(&f->a, &f->dl, p2, &unreadable);
+	assert_int_equal(f->dl.n, 1);
+	const struct diag *d = f->dl.items[0];
+	assert_int_equal(d->code, DC_INCLUDE_CYCLE);
+	assert_int_equal(d->loc.first_column, 9);
+	assert_string_equal(d->msg, arena_printf(&f->a, "include cycle: '%s' is already being read",
+						 in_dir(f, "p-2.pol")));
+	assert_non_null(items->body);
+	assert_null(items->next->body);
+}
+
 static void test_parse_file_unreadable(void **state)
 {
 	struct fx *f = *state;
@@ -501,6 +589,9 @@ int main(void)
 		T(test_include_missing),
 		T(test_include_cycle),
 		T(test_include_self),
+		T(test_include_diamond),
+		T(test_include_glob),
+		T(test_include_glob_cycle),
 		T(test_parse_file_unreadable),
 		T(test_syntax_errors),
 		T(test_recovery_keeps_later_statements),
