@@ -89,6 +89,7 @@ static const struct diag_code_info table[DC_COUNT] = {
 	E(DC_TEST_FAILED, "094", "an expectation the policy does not meet"),
 	E(DC_TEST_KERNEL, "095", "an expectation the kernel's ruleset does not meet"),
 	E(DC_TEST_UNSENDABLE, "096", "a packet the kernel test cannot send"),
+	E(DC_TEST_EMPTY, "097", "a test file with no expectations"),
 	/* Docker networks by name */
 	E(DC_DOCKER_WORD, "100", "a quoted name not introduced by 'docker'"),
 	E(DC_DOCKER_UNRESOLVED, "101", "a Docker network named where no Docker state was asked for"),
@@ -124,6 +125,7 @@ static const struct diag_code_info table[DC_COUNT] = {
 	W(DC_W_DOCKER_MISSING, "012", "a Docker network not there yet (apply --follow-docker)"),
 	W(DC_W_TOO_MANY, "013", "more warnings than d6c reports: the rest are not shown"),
 	W(DC_W_DOCKER_NAT, "014", "a protected Docker network in NAT gateway mode for IPv6"),
+	W(DC_W_EMPTY_POLICY, "020", "a policy with no networks (loading it removes all protection)"),
 };
 
 const struct diag_code_info *diag_code_info(enum diag_code c)
