@@ -132,8 +132,8 @@ const char *cli_rundir(void);
 
 /* policy.c */
 /* Compiles path in a (diagnostics in dl), Docker's networks read as c's
- * options say the first time a policy names one; *unreadable as
- * compile_policy's. */
+ * options say the first time a policy names one; *unreadable: path, or
+ * the Docker networks it names, could not be read (exit 2). */
 struct ir_policy *cli_compile(struct cli *c, struct arena *a, struct diag_list *dl,
 			      const char *path, const struct ir_options *opt, bool *unreadable);
 /* Compiles the one POLICY a command takes and reports its diagnostics;

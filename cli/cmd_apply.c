@@ -134,7 +134,8 @@ int cmd_apply(struct cli *c)
 	cli_fetch_docker(c);
 	struct ir_policy *ir = cli_compile_one(c, &rc);
 	if (!ir) {
-		if (rc == EXIT_POLICY)
+		/* errors, or Docker's networks unreadable (exit 2); not a usage error */
+		if (c->npolicies == 1)
 			cli_error("nothing was applied");
 		return rc;
 	}

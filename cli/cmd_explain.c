@@ -47,9 +47,11 @@ static struct pkt *explain_packets(struct cli *c, int *n, int *rc)
 			v[nv - 1] = p;
 		}
 	}
+	/* A packet is text the user wrote, as a policy or a test file is: a
+	 * mistake in it is exit 1, as the same packet in a test file is. */
 	if (diag_has_errors(&dl)) {
 		cli_print_diags(&dl);
-		*rc = EXIT_USAGE;
+		*rc = EXIT_POLICY;
 		return NULL;
 	}
 	*n = (int)nv;
@@ -94,6 +96,18 @@ int cmd_explain(struct cli *c)
 	return EXIT_OK;
 }
 
+/* test's last line, however it ends: a CI log shows how it went even when
+ * nothing could be checked (then every expectation counts as failed). */
+static int summary(int passed, int failed, int rc)
+{
+	printf("%d passed, %d failed\n", passed, failed);
+	if (fflush(stdout) != 0) {
+		fprintf(stderr, "d6c: cannot write to standard output: %s\n", strerror(errno));
+		return EXIT_USAGE;
+	}
+	return rc;
+}
+
 int cmd_test(struct cli *c)
 {
 	if (c->npolicies < 1 || c->npolicies > 2)
@@ -105,10 +119,13 @@ int cmd_test(struct cli *c)
 			   : arena_printf(&c->a, "%s.test", c->policies[0]);
 	if (strcmp(path, "-.test") == 0)
 		return cli_usage_error(c->cmd, "name the TESTFILE when POLICY is standard input");
-	int rc;
-	struct sema_policy *sp = cli_check_policy(c, &rc);
-	if (!sp)
-		return rc;
+	if (c->kernel && !apply_have_cap())
+		return cli_usage_error(c->cmd, "--kernel builds network namespaces and needs root "
+				   "(CAP_SYS_ADMIN and CAP_NET_ADMIN)");
+	/* The policy's errors first, then the test file's: both are read, so
+	 * that one run shows every mistake and the line can count them. */
+	int policy_rc;
+	struct sema_policy *sp = cli_check_policy(c, &policy_rc);
 	const char *why;
 	struct src_file *f = src_read(&c->a, path, NULL, (struct loc){ 0 }, SRC_MAX_FILE, &why);
 	if (!f) {
@@ -119,31 +136,32 @@ int cmd_test(struct cli *c)
 	diag_init(&dl, &c->a);
 	struct testfile t;
 	testfile_parse(&c->a, &dl, f, &t);
+	/* An empty or cut-short file must not pass CI by testing nothing. */
+	if (t.n == 0 && !diag_has_errors(&dl))
+		diag_error(&dl, DC_TEST_EMPTY, src_end(f), "no expectations in this test file: it would "
+			   "pass without testing anything; write 'expect PACKET VERDICT;' statements");
+	/* A mistake in the test file counts as one failure; nothing is checked */
 	if (diag_has_errors(&dl)) {
 		cli_print_diags(&dl);
-		return EXIT_POLICY;
+		return summary(0, dl.nerrors, policy_rc == EXIT_USAGE ? EXIT_USAGE : EXIT_POLICY);
 	}
+	if (!sp)
+		return summary(0, t.n, policy_rc);
 	int failed;
 	if (c->kernel) {
-		if (!apply_have_cap())
-			return cli_usage_error(c->cmd, "--kernel builds network namespaces and needs root "
-					   "(CAP_SYS_ADMIN and CAP_NET_ADMIN)");
 		char err[512] = "";
 		struct ir_policy *ir = ir_lower(&c->a, sp, &c->ir);
 		failed = testfile_kernel_run(&c->a, &dl, sp, ir, &t, c->emit == emit_json, err,
 					  sizeof(err));
-		if (failed == -1) {
+		if (failed == -1)
 			fprintf(stderr, "d6c: cannot test in the kernel: %s\n", err);
-			return EXIT_USAGE;
-		}
-		if (failed == -2) {
+		else if (failed == -2)
 			cli_print_diags(&dl);
-			return EXIT_USAGE;
-		}
+		if (failed < 0)
+			return summary(0, t.n, EXIT_USAGE);
 	} else {
 		failed = testfile_check(&c->a, &dl, sp, &t, kernel_release_running());
 	}
 	cli_print_diags(&dl);
-	printf("%d passed, %d failed\n", t.n - failed, failed);
-	return failed ? EXIT_POLICY : EXIT_OK;
+	return summary(t.n - failed, failed, failed ? EXIT_POLICY : EXIT_OK);
 }

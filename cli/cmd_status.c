@@ -143,7 +143,8 @@ static void judge(struct cli *c, struct compare *k, struct status_report *s)
 	if (!ir || diag_has_errors(&dl)) {
 		s->st = ST_DRIFTED;
 		s->why = unreadable
-			? arena_printf(&c->a, "the policy %s cannot be read now", s->policy)
+			? arena_printf(&c->a, "the policy %s, or the Docker networks it names, cannot "
+				       "be read now", s->policy)
 			: arena_printf(&c->a, "the policy %s has errors now: 'd6c check %s' shows them; "
 				       "the table in force stays", s->policy, s->policy);
 		return;

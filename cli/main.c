@@ -26,6 +26,7 @@
  */
 #include "cli.h"
 #include "compiler/emit_text.h"
+#include "compiler/misspell.h"
 
 #include <string.h>
 
@@ -85,7 +86,14 @@ int main(int argc, char **argv)
 		arena_free(&c.a);
 		return rc;
 	}
-	char msg[100];
-	snprintf(msg, sizeof(msg), "unknown command '%.64s'", cmd);
+	struct misspell m;
+	misspell_init(&m, cmd);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		misspell_offer(&m, commands[i].name);
+	char msg[160];
+	if (m.best)
+		snprintf(msg, sizeof(msg), "unknown command '%.64s'; did you mean '%s'?", cmd, m.best);
+	else
+		snprintf(msg, sizeof(msg), "unknown command '%.64s'", cmd);
 	return cli_usage_error("", msg);
 }

@@ -1,12 +1,14 @@
 /*
  * options.c - one getopt_long table for every command; each command takes
- * the options takes() lists for it and refuses the others by name.
+ * the options takes() lists for it and refuses the others by name, with a
+ * "did you mean" among its own long options.
  * Options may come before or after the operands (GNU getopt permutes);
  * "--" ends them.
  */
 #include "cli.h"
 #include "compiler/emit_json.h"
 #include "compiler/emit_text.h"
+#include "compiler/misspell.h"
 #include "compiler/validate.h"
 
 #include <errno.h>
@@ -103,20 +105,103 @@ static bool takes(const char *cmd, int opt)
 	return false;
 }
 
+/* The long option of cmd closest to word as written ("-Werror",
+ * "--dryrun=x"), without its dashes; NULL when none is close.  A single
+ * letter (-x) gets none: every letter is one edit from some option. */
+static const char *closest_option(const char *cmd, const char *word)
+{
+	const char *w = word + strspn(word, "-");
+	size_t n = strcspn(w, "=");
+	char name[64];
+	if (n < 2 || n >= sizeof(name))
+		return NULL;
+	memcpy(name, w, n);
+	name[n] = '\0';
+	struct misspell m;
+	misspell_init(&m, name);
+	for (const struct option *o = all_options; o->name; o++) {
+		if (!takes(cmd, o->val))
+			continue;
+		if (strcmp(o->name, name) == 0)
+			return o->name;   /* the right name with one dash: -werror */
+		misspell_offer(&m, o->name);
+	}
+	return m.best;
+}
+
+/* Where getopt_long is in argv.  It skips operands (GNU getopt permutes
+ * them to the end later) and reads a cluster such as -Werror a letter a
+ * call, leaving optind on it until its last letter: argv[optind - 1] is
+ * not always the word an error is about (it was 'check' for -Werror). */
+struct cursor {
+	int at;       /* the word the next option comes from */
+	bool inside;  /* a cluster's letters are left in argv[at] */
+};
+
+static void cursor_before(struct cursor *k, int argc, char *const *argv)
+{
+	if (k->inside)
+		return;
+	k->at = optind;
+	while (k->at < argc && !(argv[k->at][0] == '-' && argv[k->at][1]))
+		k->at++;
+}
+
+static const struct option *find_option(const char *name)
+{
+	for (const struct option *o = all_options; o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+/* Says what is wrong with the option o (getopt_long's answer: '?'
+ * unknown, ':' no value, else one cmd does not take) read from word;
+ * returns EXIT_USAGE. */
+static int option_error(struct cli *c, int o, const char *word)
+{
+	bool is_long = strncmp(word, "--", 2) == 0;
+	int letter = o == '?' || o == ':' ? optopt : o;
+	/* "--name" without its "=VALUE", or the one letter of a cluster */
+	const char *name = is_long ? arena_printf(&c->a, "%.*s", (int)strcspn(word, "="), word)
+			   : arena_printf(&c->a, "-%c", letter);
+	/* A word of one dash near a long option (-Werror, -werror, fmt
+	 * -write) was meant as that option, as gcc spells its own: it is named
+	 * whole, whichever of its letters getopt stumbled on; -nx names the x */
+	const char *near = is_long || word[2] ? closest_option(c->cmd, word) : NULL;
+	bool one_dash_word = !is_long && near;
+	/* getopt_long says '?' for --dry-run=1 too */
+	const struct option *given = is_long ? find_option(name + 2) : NULL;
+	if (given && o == '?')
+		o = given->val;
+	const char *msg;
+	if (o == ':')
+		msg = arena_printf(&c->a, "option '%s' needs a value", name);
+	else if (given && takes(c->cmd, o))
+		msg = arena_printf(&c->a, "option '%s' takes no value", name);
+	else if (o != '?' && !one_dash_word)
+		msg = arena_printf(&c->a, "option '%s' does not apply to 'd6c %s'", name, c->cmd);
+	else if (near)
+		msg = arena_printf(&c->a, "unknown option '%s'; did you mean '--%s'?",
+				   one_dash_word ? word : name, near);
+	else
+		msg = arena_printf(&c->a, "unknown option '%s'", one_dash_word ? word : name);
+	return cli_usage_error(c->cmd, msg);
+}
+
 int cli_parse_options(struct cli *c, int argc, char **argv)
 {
 	opterr = 0;
 	int o;
-	while ((o = getopt_long(argc, argv, ":o:f:nwh", all_options, NULL)) != -1) {
+	struct cursor k = { .at = 1 };
+	for (;;) {
+		cursor_before(&k, argc, argv);
+		if ((o = getopt_long(argc, argv, ":o:f:nwh", all_options, NULL)) == -1)
+			break;
 		const char *arg = optarg;
-		if (o == '?' || o == ':') {
-			const char *what = argv[optind - 1];
-			return cli_usage_error(c->cmd, arena_printf(&c->a, o == ':'
-				? "option '%s' needs a value" : "unknown option '%s'", what));
-		}
-		if (!takes(c->cmd, o))
-			return cli_usage_error(c->cmd, arena_printf(&c->a, "option '%s' does not apply to "
-				"'d6c %s'", argv[optind - 1 - (arg && arg == argv[optind - 1])], c->cmd));
+		k.inside = optind == k.at;
+		if (o == '?' || o == ':' || !takes(c->cmd, o))
+			return option_error(c, o, argv[k.at]);
 		const char *problem = NULL;
 		switch (o) {
 		case 'h':

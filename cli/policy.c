@@ -50,15 +50,18 @@ static const struct compile_docker *docker_for(struct cli *c, const struct compi
 	return dk;
 }
 
-/* Parses and checks path; *unreadable as compile_policy's. */
+/* Parses and checks path; *unreadable: the file, or the Docker networks
+ * it names, could not be read.  That is an I/O or system error (exit 2),
+ * whatever else is wrong with the policy: the check was not complete. */
 static struct sema_policy *check_in(struct cli *c, struct arena *a, struct diag_list *dl,
 				    const char *path, bool *unreadable)
 {
 	struct compile_tree t;
 	struct compile_docker dk;
 	compile_parse(a, dl, path, &t);
-	*unreadable = t.unreadable;
-	return compile_check(a, dl, &t, docker_for(c, &t, &dk));
+	const struct compile_docker *docker = docker_for(c, &t, &dk);
+	*unreadable = t.unreadable || (docker && !docker->view.state);
+	return compile_check(a, dl, &t, docker);
 }
 
 struct ir_policy *cli_compile(struct cli *c, struct arena *a, struct diag_list *dl,

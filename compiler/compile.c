@@ -13,7 +13,7 @@ void compile_parse(struct arena *a, struct diag_list *dl, const char *path,
 {
 	arena_init(&t->arena);
 	t->name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	t->ast = parse_file_tree(a, &t->arena, dl, path, &t->unreadable);
+	t->ast = parse_file_tree(a, &t->arena, dl, path, &t->unreadable, &t->file);
 }
 
 bool compile_names_docker(const struct compile_tree *t)
@@ -30,6 +30,12 @@ struct sema_policy *compile_check(struct arena *a, struct diag_list *dl, struct 
 		sp = sema_check_docker(a, dl, t->ast, t->name, view);
 		if (sp && view && view->state && dk->gateway_lint && !diag_has_errors(dl))
 			lint_docker_gateways(dl, sp, view->state);
+		/* Valid, but loading it replaces d6c's table with one that lets
+		 * every forwarded packet through: worth a word before it runs. */
+		if (sp && sp->nblocks == 0 && t->file && !diag_has_errors(dl))
+			diag_warning(dl, DC_W_EMPTY_POLICY, src_end(t->file), "no network blocks: "
+				     "this policy filters nothing, and loading it removes whatever an "
+				     "earlier d6c ruleset protected");
 	}
 	arena_free(&t->arena);
 	t->ast = NULL;

@@ -41,6 +41,7 @@ struct compile_tree {
 	struct ast_item *ast;
 	const char *name;      /* the path, "<stdin>" for "-" */
 	bool unreadable;       /* the file itself could not be read: an I/O error */
+	const struct src_file *file;  /* the path's own file, NULL when not read */
 };
 
 /* Parses path (and its includes) into t; errors go to dl. */

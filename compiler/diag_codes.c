@@ -90,6 +90,7 @@ static const struct diag_code_info table[DC_COUNT] = {
 	E(DC_TEST_FAILED, "094", "an expectation the policy does not meet"),
 	E(DC_TEST_KERNEL, "095", "an expectation the kernel's ruleset does not meet"),
 	E(DC_TEST_UNSENDABLE, "096", "a packet the kernel test cannot send"),
+	E(DC_TEST_EMPTY, "097", "a test file with no expectations"),
 	/* Docker networks by name */
 	E(DC_DOCKER_WORD, "100", "a quoted name not introduced by 'docker'"),
 	E(DC_DOCKER_UNRESOLVED, "101", "a Docker network named where no Docker state was asked for"),
@@ -129,6 +130,7 @@ static const struct diag_code_info table[DC_COUNT] = {
 	W(DC_W_AFTER_FAMILY_ALL, "017", "rules after a rule that matches every packet of one family, in a dual-stack block"),
 	W(DC_W_NESTED_SOURCE, "018", "a source inside another source of the same rule"),
 	W(DC_W_ICMP_BOTH_FAMILIES, "019", "an ICMP type number that matches both families in a dual-stack block"),
+	W(DC_W_EMPTY_POLICY, "020", "a policy with no networks (loading it removes all protection)"),
 };
 
 const struct diag_code_info *diag_code_info(enum diag_code c)

@@ -316,14 +316,17 @@ static struct ast_item *parse_src(const struct includer *in, struct src_file *f,
 struct ast_item *parse_file(struct arena *a, struct diag_list *dl, const char *path,
 			    bool *unreadable)
 {
-	return parse_file_tree(a, a, dl, path, unreadable);
+	return parse_file_tree(a, a, dl, path, unreadable, NULL);
 }
 
 struct ast_item *parse_file_tree(struct arena *a, struct arena *tree, struct diag_list *dl,
-				 const char *path, bool *unreadable)
+				 const char *path, bool *unreadable,
+				 const struct src_file **top_file)
 {
 	const char *why;
 	struct src_file *f = src_read(a, path, NULL, (struct loc){ 0 }, SRC_MAX_FILE, &why);
+	if (top_file)
+		*top_file = f;
 	if (!f) {
 		/* Over a limit is the policy's fault (exit 1); the rest is I/O (exit 2). */
 		bool limit = errno == EFBIG;

@@ -50,9 +50,11 @@ struct parse_ctx {
 struct ast_item *parse_file(struct arena *a, struct diag_list *dl, const char *path,
 			    bool *unreadable);
 /* The same with the syntax tree in an arena of its own, which the caller
- * may free once sema_check() has read it; files stay in a. */
+ * may free once sema_check() has read it; files stay in a.  *top (when
+ * top is not NULL) receives path's file, NULL when it was not read. */
 struct ast_item *parse_file_tree(struct arena *a, struct arena *tree, struct diag_list *dl,
-				 const char *path, bool *unreadable);
+				 const char *path, bool *unreadable,
+				 const struct src_file **top);
 /* Parses text held in memory (includes are resolved relative to name). */
 struct ast_item *parse_string(struct arena *a, struct diag_list *dl,
 			      const char *name, const char *text);

@@ -269,6 +269,20 @@ const char *src_line(const struct src_file *f, int line, size_t *len)
 	return f->text + start;
 }
 
+struct loc src_end(const struct src_file *f)
+{
+	int line = f->nlines + 1;
+	size_t len = 0;
+	do {
+		const char *text = src_line(f, --line, &len);
+		while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+			len--;
+	} while (len == 0 && line > 1);
+	int col = (int)len + 1;
+	return (struct loc){ .file = f, .first_line = line, .first_column = col,
+			     .last_line = line, .last_column = col };
+}
+
 char *src_text(struct arena *a, const struct loc *loc)
 {
 	size_t len;

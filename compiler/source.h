@@ -88,5 +88,8 @@ const char *src_size_words(struct arena *a, unsigned long long n);
 char *src_text(struct arena *a, const struct loc *loc);
 /* The text of line (1-based) without its newline; *len receives its length. */
 const char *src_line(const struct src_file *f, int line, size_t *len);
+/* Where f ends, for what is missing from a whole file: just after the last
+ * character that is not blank (1:1 when there is none). */
+struct loc src_end(const struct src_file *f);
 
 #endif

@@ -166,24 +166,41 @@ printf 'network 2001:db8:d0d::/64 < allow tcp 80; >\n' >"$tmp/natplain.pol"
 run nat-unnamed 0 $D6C check --docker-state $STATE28 "$tmp/natplain.pol"
 hasnt nat-unnamed err "D6C-W014"
 
-# --- bad snapshots and daemons that do not answer: exit 1, nothing written
+# --- bad snapshots and daemons that do not answer: Docker's networks could
+# not be read, a system error (exit 2, as an unreadable POLICY), nothing
+# written; the message still says which file or socket
 printf '{"not": "a list"' >"$tmp/bad.json"
-run bad-state 1 $D6C compile --docker-state "$tmp/bad.json" -o "$tmp/kept.nft" "$tmp/p.pol"
+run bad-state 2 $D6C compile --docker-state "$tmp/bad.json" -o "$tmp/kept.nft" "$tmp/p.pol"
 has bad-state err "p.pol:1:20: error: cannot resolve docker \"dual\":"
 has bad-state err "[D6C-E102]"
 [ -e "$tmp/kept.nft" ] && fail "bad-state: wrote -o" || ok "bad-state: -o not written"
-run missing-state 1 $D6C compile --docker-state "$tmp/nope.json" "$tmp/p.pol"
+run missing-state 2 $D6C compile --docker-state "$tmp/nope.json" "$tmp/p.pol"
 has missing-state err "$tmp/nope.json"
-run no-daemon 1 env DOCKER_HOST=unix://$tmp/nothing.sock $D6C compile --docker "$tmp/p.pol"
+run no-daemon 2 env DOCKER_HOST=unix://$tmp/nothing.sock $D6C compile --docker "$tmp/p.pol"
 has no-daemon err "cannot reach the Docker daemon at unix://$tmp/nothing.sock"
-run ssh-host 1 env DOCKER_HOST=ssh://builder $D6C check --docker "$tmp/p.pol"
+run check-no-daemon 2 env DOCKER_HOST=unix://$tmp/nothing.sock $D6C check --docker "$tmp/p.pol"
+has check-no-daemon err "p.pol:1:20: error: cannot resolve docker \"dual\": cannot reach the Docker daemon at unix://$tmp/nothing.sock"
+# errors in the policy too: still 2, the worse of the two (the check was
+# not complete); both are reported
+printf 'network docker "web" < allow tcp 70000; >\n' >"$tmp/both.pol"
+run errors-no-daemon 2 env DOCKER_HOST=unix://$tmp/nothing.sock $D6C check --docker "$tmp/both.pol"
+has errors-no-daemon err "both.pol:1:9: error: cannot resolve docker \"web\""
+has errors-no-daemon err "both.pol:1:34: error: port 70000 is out of range"
+# several files: the worst status, 2, though plain.pol is fine
+run check-many-no-daemon 2 env DOCKER_HOST=unix://$tmp/nothing.sock $D6C check --docker "$tmp/plain.pol" "$tmp/p.pol"
+# explain and test say the same
+run explain-no-daemon 2 env DOCKER_HOST=unix://$tmp/nothing.sock $D6C explain --docker "$tmp/p.pol" 'tcp 2001:db8::1 -> 2001:db8::2 port 22'
+printf 'expect tcp 2001:db8::1 -> 2001:db8:d00::2 port 22 drop;\n' >"$tmp/p.pol.test"
+run test-no-daemon 2 env DOCKER_HOST=unix://$tmp/nothing.sock $D6C test --docker "$tmp/p.pol"
+has test-no-daemon out "0 passed, 1 failed"
+run ssh-host 2 env DOCKER_HOST=ssh://builder $D6C check --docker "$tmp/p.pol"
 has ssh-host err "DOCKER_HOST=ssh://builder is not supported"
 
 # --- apply resolves at apply time: no daemon, nothing applied, ruleset kept
 if [ "$(id -u)" = 0 ] && unshare -rn true 2>/dev/null; then
 	printf 'table inet d6c {\n\tchain keep {\n\t}\n}\n' >"$tmp/old.nft"
 	unshare -rn sh -c "$NFT -f '$tmp/old.nft' && DOCKER_HOST=unix://$tmp/nothing.sock $D6C apply '$tmp/p.pol'; echo \"rc=\$?\"; $NFT list ruleset" >"$tmp/out" 2>"$tmp/err"
-	has apply-no-daemon out "rc=1"
+	has apply-no-daemon out "rc=2"
 	has apply-no-daemon out "chain keep"
 	has apply-no-daemon err "nothing was applied"
 	has apply-no-daemon err "cannot reach the Docker daemon"

@@ -8,7 +8,9 @@ set -eu
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for pol in tests/fuzz/crashes/*.pol; do
 	$D6C compile "$pol" >"$tmp/out" 2>"$tmp/err" || { echo "$pol failed"; cat "$tmp/err" | head; exit 1; }
-	[ "$(wc -l <"$tmp/err")" -le 3 ] || { echo "$pol: $(wc -l <"$tmp/err") lines of diagnostics"; exit 1; }
+	# at most two warnings: one at the chain, and a policy of defines
+	# alone protects nothing (D6C-W020)
+	[ "$(wc -l <"$tmp/err")" -le 6 ] || { echo "$pol: $(wc -l <"$tmp/err") lines of diagnostics"; exit 1; }
 	[ "$(wc -l <"$tmp/out")" -le 60 ] || { echo "$pol: $(wc -l <"$tmp/out") lines of output"; exit 1; }
 done
 # Repeated sources in a from list are one set element.

@@ -153,6 +153,44 @@ else
 	echo "skip: bash completion (no bash)"
 fi
 
+# ---- mistakes on the command line -----------------------------------------
+# Each names the word as typed (not the command or file beside it) and, when
+# one is close, the command or option meant; exit 2 (diff and status: 3).
+usage_err() {  # usage_err 'EXPECTED STDERR LINE' ARGS...
+	want=$1; shift
+	$D6C "$@" >"$tmp/uo" 2>"$tmp/ue"; rc=$?
+	got=$(head -1 "$tmp/ue")
+	if [ "$got" = "$want" ] && [ ! -s "$tmp/uo" ] && { [ $rc = 2 ] || [ $rc = 3 ]; }; then
+		ok "d6c $*: $want"
+	else fail "d6c $*: exit $rc, '$got', expected '$want'"; fi
+}
+usage_err "d6c check: unknown option '-Werror'; did you mean '--werror'?" check -Werror x.pol
+usage_err "d6c check: unknown option '-Werror'; did you mean '--werror'?" check x.pol -Werror
+usage_err "d6c check: unknown option '-werror'; did you mean '--werror'?" check -werror x.pol
+usage_err "d6c: unknown command 'compil'; did you mean 'compile'?" compil x.pol
+usage_err "d6c: unknown command 'frobnicate'" frobnicate
+usage_err "d6c apply: unknown option '--dryrun'; did you mean '--dry-run'?" apply --dryrun x.pol
+usage_err "d6c apply: option '--dry-run' takes no value" apply --dry-run=1 x.pol
+usage_err "d6c apply: unknown option '-x'" apply -nx x.pol
+usage_err "d6c compile: unknown option '--bogus'" compile --bogus x.pol
+usage_err "d6c check: option '--table' does not apply to 'd6c check'" check x.pol --table t
+usage_err "d6c check: option '-o' does not apply to 'd6c check'" check -ox.nft x.pol
+usage_err "d6c compile: option '--table' needs a value" compile x.pol --table
+# Every command, and every long option its --help offers, misspelt (a letter
+# doubled), or written with one dash, is recognised.
+for c in $($D6C --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p'); do
+	typo=$(printf '%s' "$c" | sed 's/^\(.\)\(.\)/\1\2\2/')
+	usage_err "d6c: unknown command '$typo'; did you mean '$c'?" "$typo"
+	for o in $($D6C "$c" --help | longopts); do
+		n=${o#--}
+		usage_err "d6c $c: unknown option '--$(printf '%s' "$n" | sed 's/^./&&/')'; did you mean '$o'?" \
+			"$c" "--$(printf '%s' "$n" | sed 's/^./&&/')" x.pol
+		# -help is -h (then -e...); -o and -f take what follows as their value
+		case $n in help|o*|f*) continue ;; esac
+		usage_err "d6c $c: unknown option '-$n'; did you mean '$o'?" "$c" "-$n" x.pol
+	done
+done
+
 # ---- vim -------------------------------------------------------------------
 if command -v vim >/dev/null && vim --version | grep -q '+syntax'; then
 	cat >"$tmp/v.pol" <<'EOS'

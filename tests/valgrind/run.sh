@@ -77,7 +77,7 @@ job docker-state 0 compile --docker-state tests/unit/data/docker-networks.json \
 job docker-state-unknown 1 compile --docker-state tests/unit/data/docker-networks.json \
 	tests/bad/docker_unresolved.pol
 WRAP="env DOCKER_HOST=unix://$tmp/no-docker.sock"
-job docker-no-daemon 1 check --docker tests/bad/docker_unresolved.pol
+job docker-no-daemon 2 check --docker tests/bad/docker_unresolved.pol
 WRAP=
 if [ "$(id -u)" = 0 ] && unshare -rn true 2>/dev/null; then
 	# apply in a namespace of its own; test --kernel makes its own (and

@@ -1,0 +1,1 @@
+test tests/bad/host_bits.pol examples/site.pol.test

@@ -1,0 +1,1 @@
+test tests/explain/cases/nope.pol examples/site.pol.test
