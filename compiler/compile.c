@@ -5,6 +5,7 @@
 #include "docker_state.h"
 #include "lint.h"
 #include "parse.h"
+#include "suppress.h"
 
 #include <string.h>
 
@@ -30,6 +31,11 @@ struct sema_policy *compile_check(struct arena *a, struct diag_list *dl, struct 
 		sp = sema_check_docker(a, dl, t->ast, t->name, view);
 		if (sp && view && view->state && dk->gateway_lint && !diag_has_errors(dl))
 			lint_docker_gateways(dl, sp, view->state);
+		/* What was not looked for here cannot be said to be absent. */
+		else
+			suppress_unjudged(dl, DC_W_DOCKER_NAT);
+		if (!view || !view->missing_ok)
+			suppress_unjudged(dl, DC_W_DOCKER_MISSING);
 	}
 	arena_free(&t->arena);
 	t->ast = NULL;
@@ -41,6 +47,8 @@ struct ir_policy *compile_lower(struct arena *a, struct diag_list *dl,
 {
 	struct ir_policy *ir = ir_lower(a, sp, opt);
 	lint_check(dl, sp);
+	/* Every warning has been looked for: a directive unused now is stale. */
+	suppress_report_unused(dl);
 	return ir;
 }
 

@@ -124,6 +124,7 @@ static const struct diag_code_info table[DC_COUNT] = {
 	W(DC_W_DOCKER_MISSING, "012", "a Docker network not there yet (apply --follow-docker)"),
 	W(DC_W_TOO_MANY, "013", "more warnings than d6c reports: the rest are not shown"),
 	W(DC_W_DOCKER_NAT, "014", "a protected Docker network in NAT gateway mode for IPv6"),
+	W(DC_W_UNUSED_DISABLE, "015", "a `# d6c: disable` that silences nothing, or that d6c cannot read"),
 };
 
 const struct diag_code_info *diag_code_info(enum diag_code c)
