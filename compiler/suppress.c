@@ -4,9 +4,9 @@
  * Each code of a directive is one entry: the file and the line it silences
  * (0 for the whole file), and whether a warning used it.  The scanner reads
  * a file whole before its includes, so a file's entries arrive together and
- * in line order; they are sorted once by (file, line) at the first warning,
- * and each warning is then a binary search, however many directives a
- * generated policy holds.
+ * in line order; they are sorted once by (file, line, code) at the first
+ * warning, and each warning is then a binary search, however many
+ * directives a generated policy holds.
  */
 #include "suppress.h"
 #include "arena.h"
@@ -20,7 +20,7 @@
 struct entry {
 	enum diag_code code;
 	const struct src_file *file;
-	int line;                 /* the line silenced; 0: the whole file */
+	int line;                 /* the line silenced; 0: the whole file; -1: none */
 	bool none;                /* no line of code follows the directive */
 	bool used;
 	struct suppression *s;    /* loc: the code as written in the directive */
@@ -147,7 +147,7 @@ static void keep(struct diag_list *dl, enum diag_code code, struct loc where, bo
 				     .loc = where };
 	ARENA_PUSH(dl->a, s->v, s->n, s->cap);
 	s->v[s->n - 1] = (struct entry){ .code = code, .file = where.file,
-					 .line = whole_file ? 0 : line,
+					 .line = whole_file ? 0 : line ? line : -1,
 					 .none = !whole_file && line == 0, .s = why };
 	s->sorted = false;
 }
@@ -269,32 +269,38 @@ void suppress_unjudged(struct diag_list *dl, enum diag_code code)
 	set_of(dl)->unjudged[code] = true;
 }
 
-static int cmp_key(const struct src_file *fa, int la, const struct src_file *fb, int lb)
+static int cmp_key(const struct src_file *fa, int la, enum diag_code ca,
+		   const struct src_file *fb, int lb, enum diag_code cb)
 {
 	uintptr_t a = (uintptr_t)fa, b = (uintptr_t)fb;
 	if (a != b)
 		return a < b ? -1 : 1;
-	return la < lb ? -1 : la > lb;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return ca < cb ? -1 : ca > cb;
 }
 
 static int cmp_entry(const void *pa, const void *pb)
 {
 	const struct entry *a = pa, *b = pb;
-	int c = cmp_key(a->file, a->line, b->file, b->line);
-	/* Same key: in the order written (stable), for the first reason. */
+	int c = cmp_key(a->file, a->line, a->code, b->file, b->line, b->code);
+	/* Same key: in the order written, so that the first reason is given. */
 	if (c == 0)
-		c = a->s->loc.first_column < b->s->loc.first_column ? -1
-		    : a->s->loc.first_column > b->s->loc.first_column;
+		c = a->s->loc.first_line != b->s->loc.first_line
+			    ? (a->s->loc.first_line < b->s->loc.first_line ? -1 : 1)
+			    : a->s->loc.first_column < b->s->loc.first_column ? -1
+			    : a->s->loc.first_column > b->s->loc.first_column;
 	return c;
 }
 
-/* The first entry at or after (f, line). */
-static size_t lower_bound(const struct suppress *s, const struct src_file *f, int line)
+/* The first entry at or after (f, line, code). */
+static size_t lower_bound(const struct suppress *s, const struct src_file *f, int line,
+			  enum diag_code code)
 {
 	size_t lo = 0, hi = s->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (cmp_key(s->v[mid].file, s->v[mid].line, f, line) < 0)
+		if (cmp_key(s->v[mid].file, s->v[mid].line, s->v[mid].code, f, line, code) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -302,19 +308,19 @@ static size_t lower_bound(const struct suppress *s, const struct src_file *f, in
 	return lo;
 }
 
-/* The entries at (f, line) that name code, all marked used; the first one. */
+/* The first entry for code at (f, line), or NULL.  Every directive that
+ * names it is marked used, once: the first one's mark says the rest are. */
 static const struct suppression *match_at(struct suppress *s, enum diag_code code,
 					  const struct src_file *f, int line)
 {
-	const struct suppression *first = NULL;
-	for (size_t i = lower_bound(s, f, line); i < s->n && s->v[i].file == f &&
-						 s->v[i].line == line; i++)
-		if (s->v[i].code == code && !s->v[i].none) {
-			s->v[i].used = true;
-			if (!first)
-				first = s->v[i].s;
-		}
-	return first;
+	size_t i = lower_bound(s, f, line, code);
+	if (i == s->n || s->v[i].file != f || s->v[i].line != line || s->v[i].code != code)
+		return NULL;
+	if (!s->v[i].used)
+		for (size_t k = i; k < s->n && s->v[k].file == f && s->v[k].line == line &&
+				   s->v[k].code == code; k++)
+			s->v[k].used = true;
+	return s->v[i].s;
 }
 
 const struct suppression *suppress_match(struct diag_list *dl, enum diag_code code,

@@ -177,6 +177,40 @@ static void test_nothing_follows(void **state)
 			    "this directive silences nothing: no line of code follows it");
 }
 
+/* A directive with no line after it does not hide a disable-file of the
+ * same code from the search (both have no line to silence). */
+static void test_nothing_follows_file(void **state)
+{
+	struct fx *f = *state;
+	const struct src_file *s = file(f, "network 2001:db8::/64 < >\n"
+				    "# d6c: disable W008\n# d6c: disable-file W008\n");
+	scan_comments(f, s);
+	assert_non_null(suppress_match(&f->dl, DC_W_EMPTY_BLOCK, at(s, 1, 1)));
+	suppress_report_unused(&f->dl);
+	assert_int_equal(f->dl.nwarnings, 1);
+	assert_int_equal(f->dl.items[0]->loc.first_line, 2);
+}
+
+/* Many directives for one line, many warnings there: each directive is
+ * marked once, not once a warning (a generated file must not hang). */
+static void test_many(void **state)
+{
+	struct fx *f = *state;
+	enum { N = 20000 };
+	size_t size = (size_t)N * 21 + 32;
+	char *text = arena_alloc(&f->a, size);
+	size_t end = 0;
+	for (int i = 0; i < N; i++)
+		end += (size_t)snprintf(text + end, size - end, "# d6c: disable W005\n");
+	snprintf(text + end, size - end, "allow tcp 22,22;\n");
+	const struct src_file *s = file(f, text);
+	scan_comments(f, s);
+	for (int i = 0; i < N; i++)
+		assert_non_null(suppress_match(&f->dl, DC_W_DUPLICATE_PORT, at(s, N + 1, 11)));
+	suppress_report_unused(&f->dl);
+	assert_int_equal(f->dl.nwarnings, 0);
+}
+
 /* --disable: everywhere, below the comments, which give the reason. */
 static void test_external(void **state)
 {
@@ -228,6 +262,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_whole_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nothing_follows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nothing_follows_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_external, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diag_counts, setup, teardown),
 	};
