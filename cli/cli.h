@@ -86,6 +86,7 @@ struct cli {
 	struct arena a;
 	struct ir_options ir;       /* table and priority */
 	bool werror;
+	bool disabled[DC_COUNT];    /* --disable: warnings silenced in this run */
 	struct diag_output diags;   /* check -f, compile --diagnostics-format, --color */
 	bool list_codes;            /* check --list-codes */
 	const char *output;         /* compile -o */

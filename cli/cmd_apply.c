@@ -125,7 +125,7 @@ int cmd_apply(struct cli *c)
 			cli_error("apply needs CAP_NET_ADMIN to change the ruleset; run it as root");
 			return EXIT_USAGE;
 		}
-		return follow_docker(c->policies[0], &c->ir, &c->apply, c->werror);
+		return follow_docker(c->policies[0], &c->ir, &c->apply, c->werror, c->disabled);
 	}
 	/* Before the compile: a file others can change is not even read. */
 	for (int i = 0; i < c->npolicies; i++)

@@ -40,6 +40,7 @@
 #include "compiler/compile.h"
 #include "compiler/docker_state.h"
 #include "compiler/emit_text.h"
+#include "compiler/suppress.h"
 #include "runtime/apply.h"
 #include "runtime/docker_api.h"
 #include "runtime/docker_rule.h"
@@ -94,6 +95,7 @@ struct follower {
 	const struct ir_options *ir;
 	const struct apply_options *apply;
 	bool werror;
+	const bool *disabled;   /* --disable */
 	char *applied;      /* the ruleset text last applied; NULL: none yet */
 	char rule_err[512]; /* the last failure to keep Docker's rule: said once */
 };
@@ -152,6 +154,7 @@ static enum round_result round_once(struct follower *f, bool offline)
 	struct compile_docker dk = { .view = { .state = st, .missing_ok = true } };
 	struct diag_list dl;
 	diag_init(&dl, &a);
+	suppress_external(&dl, f->disabled);
 	bool unreadable = false;
 	struct ir_policy *ir = compile_policy(&a, &dl, f->policy, f->ir, &dk, &unreadable);
 	bool failed = !ir || unreadable || (f->werror && dl.nwarnings > 0);
@@ -216,9 +219,9 @@ static int coalesce(struct docker_events *ev, char *err, size_t errlen)
 }
 
 int follow_docker(const char *policy, const struct ir_options *ir,
-		  const struct apply_options *apply, bool werror)
+		  const struct apply_options *apply, bool werror, const bool *disabled)
 {
-	struct follower f = { policy, ir, apply, werror, NULL, "" };
+	struct follower f = { policy, ir, apply, werror, disabled, NULL, "" };
 	/* one follower per table; the lock it holds tells `d6c status` it runs */
 	long other;
 	int claim = apply_follow_claim(ir->table, apply->rundir, &other);

@@ -19,8 +19,9 @@
  * Exits 1 when the policy has errors at the start, 2 when the first apply
  * fails.  Afterwards nothing stops it: a policy edited into errors, a
  * failed apply or a daemon that goes away leave the ruleset in force as it
- * was, are logged on standard error, and are retried. */
+ * was, are logged on standard error, and are retried.  disabled: the
+ * warnings --disable silences, by code. */
 int follow_docker(const char *policy, const struct ir_options *ir,
-		  const struct apply_options *apply, bool werror);
+		  const struct apply_options *apply, bool werror, const bool *disabled);
 
 #endif

@@ -9,6 +9,7 @@
 #include "compiler/emit_json.h"
 #include "compiler/emit_text.h"
 #include "compiler/misspell.h"
+#include "compiler/suppress.h"
 #include "compiler/validate.h"
 
 #include <errno.h>
@@ -38,6 +39,7 @@ enum {
 	OPT_NFT,
 	OPT_COUNTERS,
 	OPT_RESET,
+	OPT_DISABLE,
 };
 
 static const struct option all_options[] = {
@@ -55,6 +57,7 @@ static const struct option all_options[] = {
 	{ "counters", no_argument, NULL, OPT_COUNTERS },
 	{ "reset", no_argument, NULL, OPT_RESET },
 	{ "werror", no_argument, NULL, OPT_WERROR },
+	{ "disable", required_argument, NULL, OPT_DISABLE },
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "confirm", required_argument, NULL, OPT_CONFIRM },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -76,13 +79,13 @@ static bool takes(const char *cmd, int opt)
 	enum { MAXOPTS = 16 };
 	static const struct { const char *cmd; const int opts[MAXOPTS]; } table[] = {
 		{ "compile", { 'o', 'f', OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, OPT_COUNTERS,
-			       OPT_WERROR, OPT_DIAG_FORMAT, OPT_COLOR, OPT_DOCKER, OPT_DOCKER_STATE,
-			       'h' } },
-		{ "check", { OPT_WERROR, 'f', OPT_COLOR, OPT_LIST_CODES, OPT_DOCKER,
+			       OPT_WERROR, OPT_DISABLE, OPT_DIAG_FORMAT, OPT_COLOR, OPT_DOCKER,
+			       OPT_DOCKER_STATE, 'h' } },
+		{ "check", { OPT_WERROR, OPT_DISABLE, 'f', OPT_COLOR, OPT_LIST_CODES, OPT_DOCKER,
 			     OPT_DOCKER_STATE, 'h' } },
 		{ "apply", { 'n', OPT_CONFIRM, OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, OPT_COUNTERS,
-			     OPT_WERROR, OPT_FOLLOW_DOCKER, OPT_DOCKER_ACCEPT, OPT_NO_DOCKER_ACCEPT,
-			     'h' } },
+			     OPT_WERROR, OPT_DISABLE, OPT_FOLLOW_DOCKER, OPT_DOCKER_ACCEPT,
+			     OPT_NO_DOCKER_ACCEPT, 'h' } },
 		/* stats compiles POLICY as apply did: the options that change
 		 * the ruleset's shape (a mark adds accept_any_source's rules) */
 		{ "stats", { OPT_JSON, OPT_RESET, OPT_TABLE, OPT_ACCEPT_MARK,
@@ -90,11 +93,11 @@ static bool takes(const char *cmd, int opt)
 		{ "confirm", { OPT_TABLE, 'h' } },
 		{ "rollback", { OPT_TABLE, 'h' } },
 		{ "status", { OPT_JSON, OPT_TABLE, 'h' } },
-		{ "diff", { OPT_NFT, OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, 'h' } },
+		{ "diff", { OPT_NFT, OPT_TABLE, OPT_PRIORITY, OPT_ACCEPT_MARK, OPT_DISABLE, 'h' } },
 		{ "remove", { OPT_TABLE, 'h' } },
 		{ "doctor", { OPT_JSON, OPT_TABLE, OPT_DAEMON_JSON, 'h' } },
-		{ "explain", { OPT_JSON, OPT_DOCKER, OPT_DOCKER_STATE, 'h' } },
-		{ "test", { OPT_KERNEL, 'f', OPT_DOCKER, OPT_DOCKER_STATE, 'h' } },
+		{ "explain", { OPT_JSON, OPT_DOCKER, OPT_DOCKER_STATE, OPT_DISABLE, 'h' } },
+		{ "test", { OPT_KERNEL, 'f', OPT_DOCKER, OPT_DOCKER_STATE, OPT_DISABLE, 'h' } },
 		{ "fmt", { 'w', OPT_CHECK, OPT_DIFF, 'h' } },
 	};
 	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
@@ -189,6 +192,38 @@ static int option_error(struct cli *c, int o, const char *word)
 	return cli_usage_error(c->cmd, msg);
 }
 
+/* --disable W011[,D6C-W005...]: warning codes only; NULL, or what is wrong. */
+static const char *disable_codes(struct cli *c, const char *arg)
+{
+	for (const char *p = arg;; p++) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == 0)
+			return arena_printf(&c->a, "--disable '%s' has an empty code (give codes "
+					    "like W011, separated by ',')", arg);
+		char *word = arena_strndup(&c->a, p, len);
+		enum diag_code code;
+		switch (suppress_code(word, len, &code)) {
+		case SUPPRESS_WARNING:
+			c->disabled[code] = true;
+			break;
+		case SUPPRESS_ERROR:
+			return arena_printf(&c->a, "--disable %s: %s is an error, and errors cannot "
+					    "be silenced", word, diag_code_info(code)->code);
+		case SUPPRESS_UNKNOWN: {
+			const char *close = suppress_code_suggest(word);
+			return close ? arena_printf(&c->a, "--disable %s: no warning has this code; "
+						    "did you mean '%s'?", word, close)
+				     : arena_printf(&c->a, "--disable %s: no warning has this code "
+						    "('d6c check --list-codes' lists them)", word);
+		}
+		}
+		if (!end)
+			return NULL;
+		p = end;
+	}
+}
+
 int cli_parse_options(struct cli *c, int argc, char **argv)
 {
 	opterr = 0;
@@ -259,6 +294,9 @@ int cli_parse_options(struct cli *c, int argc, char **argv)
 			break;
 		case OPT_WERROR:
 			c->werror = true;
+			break;
+		case OPT_DISABLE:
+			problem = disable_codes(c, arg);
 			break;
 		case OPT_DIAG_FORMAT:
 			if (!diag_format_parse(arg, &c->diags.format))

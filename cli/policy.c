@@ -9,6 +9,7 @@
  */
 #include "cli.h"
 #include "compiler/docker_state.h"
+#include "compiler/suppress.h"
 #include "runtime/docker_api.h"
 
 /* Keeps what was read (or why nothing was) for the rest of the run. */
@@ -58,6 +59,7 @@ static struct sema_policy *check_in(struct cli *c, struct arena *a, struct diag_
 {
 	struct compile_tree t;
 	struct compile_docker dk;
+	suppress_external(dl, c->disabled);
 	compile_parse(a, dl, path, &t);
 	const struct compile_docker *docker = docker_for(c, &t, &dk);
 	*unreadable = t.unreadable || (docker && !docker->view.state);

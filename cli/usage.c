@@ -39,6 +39,13 @@ const char usage_main[] =
 	"                        resolve them from FILE, a saved GET /networks of the\n" \
 	"                        Engine API (or docker network inspect output)\n"
 
+/* The commands that compile a policy take it, so that CI can pass one
+ * --disable to all of them. */
+#define USAGE_DISABLE \
+	"      --disable CODES   silence these warnings in this run: codes as W011 or\n" \
+	"                        D6C-W011, separated by ','; repeatable (a comment\n" \
+	"                        '# d6c: disable W011 -- why' silences one line)\n"
+
 const char usage_compile[] =
 	"Usage: d6c compile [OPTION]... POLICY\n"
 	"Compile POLICY ('-' for standard input) into an nftables script for 'nft -f'.\n"
@@ -66,6 +73,7 @@ const char usage_compile[] =
 	"                        standard error is a terminal and NO_COLOR is unset),\n"
 	"                        'always' or 'never'\n"
 	USAGE_DOCKER
+	USAGE_DISABLE
 	"  -h, --help            show this help\n";
 
 const char usage_check[] =
@@ -83,6 +91,7 @@ const char usage_check[] =
 	"                        they are still reported as warnings)\n"
 	"      --list-codes      print the table of diagnostic codes and exit\n"
 	USAGE_DOCKER
+	USAGE_DISABLE
 	"  -h, --help            show this help\n";
 
 const char usage_apply[] =
@@ -110,6 +119,7 @@ const char usage_apply[] =
 	"                        through iptables and ip6tables, so that Docker lets\n"
 	"                        through what the policy allows\n"
 	"      --no-docker-accept  with --follow-docker: leave Docker's chains alone\n"
+	USAGE_DISABLE
 	"  -h, --help            show this help\n"
 	"\n"
 	"docker \"NAME\" networks are resolved from the Docker daemon at $DOCKER_HOST\n"
@@ -155,6 +165,7 @@ const char usage_diff[] =
 	"      --priority PRIO   forward hook priority, as apply takes it\n"
 	"      --accept-mark VALUE[/MASK]\n"
 	"                        the accept mark, as apply takes it\n"
+	USAGE_DISABLE
 	"  -h, --help            show this help\n"
 	"\n"
 	"Exit status: 0 no change, 2 a change (as terraform plan -detailed-exitcode),\n"
@@ -196,6 +207,7 @@ const char usage_explain[] =
 	"\n"
 	"      --json            one JSON object a packet, one a line\n"
 	USAGE_DOCKER
+	USAGE_DISABLE
 	"  -h, --help            show this help\n"
 	"\n"
 	"Exit status: 0 every packet explained, 1 the policy has errors, 2 a malformed\n"
@@ -212,6 +224,7 @@ const char usage_test[] =
 	"                        in private network namespaces (needs root)\n"
 	"  -f, --format FORMAT   with --kernel: load the 'text' (default) or 'json' ruleset\n"
 	USAGE_DOCKER
+	USAGE_DISABLE
 	"  -h, --help            show this help\n"
 	"\n"
 	"Exit status: 0 every expectation holds, 1 one fails or a file has errors,\n"

@@ -5,6 +5,7 @@
 #include "docker_state.h"
 #include "lint.h"
 #include "parse.h"
+#include "suppress.h"
 
 #include <string.h>
 
@@ -30,6 +31,11 @@ struct sema_policy *compile_check(struct arena *a, struct diag_list *dl, struct 
 		sp = sema_check_docker(a, dl, t->ast, t->name, view);
 		if (sp && view && view->state && dk->gateway_lint && !diag_has_errors(dl))
 			lint_docker_gateways(dl, sp, view->state);
+		/* What was not looked for here cannot be said to be absent. */
+		else
+			suppress_unjudged(dl, DC_W_DOCKER_NAT);
+		if (!view || !view->missing_ok)
+			suppress_unjudged(dl, DC_W_DOCKER_MISSING);
 		/* Valid, but loading it replaces d6c's table with one that lets
 		 * every forwarded packet through: worth a word before it runs. */
 		if (sp && sp->nblocks == 0 && t->file && !diag_has_errors(dl))
@@ -47,6 +53,8 @@ struct ir_policy *compile_lower(struct arena *a, struct diag_list *dl,
 {
 	struct ir_policy *ir = ir_lower(a, sp, opt);
 	lint_check(dl, sp);
+	/* Every warning has been looked for: a directive unused now is stale. */
+	suppress_report_unused(dl);
 	return ir;
 }
 

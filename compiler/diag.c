@@ -13,6 +13,7 @@
  */
 #include "diag.h"
 #include "arena.h"
+#include "suppress.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -62,6 +63,7 @@ static struct diag *make(struct diag_list *dl, enum diag_severity sev,
 	d->code = DC_NONE;
 	d->loc = loc;
 	d->msg = msg;
+	d->suppressed = NULL;
 	d->seq = seq++;
 	return d;
 }
@@ -121,9 +123,29 @@ static void word_caps(struct diag_list *dl)
 			dl->dropped_warnings, DIAG_MAX_WARNINGS);
 }
 
+/* A silenced warning is kept for JSON and SARIF, apart from the cap of
+ * reported ones: the first DIAG_MAX_WARNINGS of them, the rest counted. */
+static struct diag *add_suppressed(struct diag_list *dl, const struct suppression *why,
+				   enum diag_code code, struct loc loc, const char *fmt, va_list ap)
+{
+	if (dl->nsuppressed++ >= DIAG_MAX_WARNINGS) {
+		if (!dl->sink)
+			dl->sink = arena_alloc(dl->a, sizeof(*dl->sink));
+		return dl->sink;
+	}
+	struct diag *d = make(dl, DIAG_WARNING, loc, fmt, ap);
+	d->code = code;
+	d->suppressed = why;
+	push(dl, d);
+	return d;
+}
+
 static struct diag *add(struct diag_list *dl, enum diag_severity sev, enum diag_code code,
 			struct loc loc, const char *fmt, va_list ap)
 {
+	const struct suppression *why = sev == DIAG_WARNING ? suppress_match(dl, code, loc) : NULL;
+	if (why)
+		return add_suppressed(dl, why, code, loc, fmt, ap);
 	if (sev == DIAG_ERROR ? dl->nerrors >= DIAG_MAX_ERRORS : dl->nwarnings >= DIAG_MAX_WARNINGS)
 		return drop(dl, sev);
 	struct diag *d = make(dl, sev, loc, fmt, ap);
@@ -351,6 +373,8 @@ void diag_print(struct diag_list *dl, FILE *out, bool color)
 	out = diag_buffered(to);
 	for (size_t i = 0; i < dl->n; i++) {
 		const struct diag *d = dl->items[i];
+		if (d->suppressed)
+			continue;
 		if (d->loc.file)
 			print_includes(out, d->loc.file);
 		print_one(out, d, color);

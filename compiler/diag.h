@@ -6,7 +6,9 @@
  * (includes expanded in place) and prints them clang-style with the source
  * line and a caret.  A note belongs to the record before it.  At most
  * DIAG_MAX_ERRORS errors and DIAG_MAX_WARNINGS warnings are kept; the rest
- * are counted, and one closing record says so in every format.
+ * are counted, and one closing record says so in every format.  A warning
+ * silenced by `# d6c: disable` or --disable (suppress.h) is kept apart:
+ * counted in nsuppressed, not in nwarnings, and never printed as text.
  */
 #ifndef D6C_DIAG_H
 #define D6C_DIAG_H
@@ -122,6 +124,7 @@ enum diag_code {
 	DC_W_DOCKER_MISSING,
 	DC_W_TOO_MANY,
 	DC_W_DOCKER_NAT,
+	DC_W_UNUSED_DISABLE,
 	DC_W_REDUNDANT,
 	DC_W_AFTER_FAMILY_ALL,
 	DC_W_NESTED_SOURCE,
@@ -157,7 +160,11 @@ struct diag {
 	struct diag *notes, *next_note;
 	unsigned seq;      /* keeps records at one place in the order they came */
 	bool cap;          /* "too many errors": printed after every other record */
+	/* A silenced warning (suppress.h): kept for JSON and SARIF only. */
+	const struct suppression *suppressed;
 };
+
+struct suppress;
 
 struct diag_list {
 	struct arena *a;
@@ -167,6 +174,8 @@ struct diag_list {
 	int dropped_errors, dropped_warnings;
 	struct diag *cap_error, *cap_warning;  /* in items once something is dropped */
 	struct diag *sink;                   /* what a dropped record's caller gets */
+	struct suppress *suppress;           /* directives and --disable; NULL: none */
+	int nsuppressed;                     /* silenced warnings, kept or not */
 };
 
 void diag_init(struct diag_list *dl, struct arena *a);

@@ -126,6 +126,7 @@ static const struct diag_code_info table[DC_COUNT] = {
 	W(DC_W_DOCKER_MISSING, "012", "a Docker network not there yet (apply --follow-docker)"),
 	W(DC_W_TOO_MANY, "013", "more warnings than d6c reports: the rest are not shown"),
 	W(DC_W_DOCKER_NAT, "014", "a protected Docker network in NAT gateway mode for IPv6"),
+	W(DC_W_UNUSED_DISABLE, "015", "a `# d6c: disable` that silences nothing, or that d6c cannot read"),
 	W(DC_W_REDUNDANT, "016", "a rule whose packets later rules decide the same way without it"),
 	W(DC_W_AFTER_FAMILY_ALL, "017", "rules after a rule that matches every packet of one family, in a dual-stack block"),
 	W(DC_W_NESTED_SOURCE, "018", "a source inside another source of the same rule"),

@@ -5,9 +5,13 @@
  * (file, first and last line and column), severity, stable code, message,
  * notes and the chain of includes.  A record with no place (an unreadable
  * file) gets no location at all.  SARIF counts its endColumn past the last
- * character (SARIF 2.1.0, 3.30.8); JSON and GitHub name the last one.
+ * character (SARIF 2.1.0, 3.30.8); JSON and GitHub name the last one.  A
+ * silenced warning is in JSON with a "suppressed" mark and in SARIF with
+ * its "suppressions" (SARIF 2.1.0, 3.27.23), as the text leaves it out, so
+ * does GitHub's.
  */
 #include "diag_json.h"
+#include "suppress.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +100,24 @@ static json_t *json_includes(struct loc l)
 	return v;
 }
 
+static const char *const kind_word[] = {
+	[SUPPRESS_IN_SOURCE] = "inSource",   /* SARIF's words, in both formats */
+	[SUPPRESS_EXTERNAL] = "external",
+};
+
+/* {"kind", "justification", "file", "line", "column"}: the directive's
+ * place for a comment; justification only when a reason was given. */
+static json_t *json_suppressed(const struct suppression *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "kind", json_string(kind_word[s->kind]));
+	if (s->justification)
+		json_object_set_new(o, "justification", json_string(s->justification));
+	if (s->kind == SUPPRESS_IN_SOURCE)
+		json_place(o, s->loc, false);
+	return o;
+}
+
 void diag_json_append(json_t *arr, struct diag_list *dl)
 {
 	diag_sort(dl);
@@ -116,6 +138,8 @@ void diag_json_append(json_t *arr, struct diag_list *dl)
 		}
 		json_object_set_new(o, "notes", notes);
 		json_object_set_new(o, "included_from", json_includes(d->loc));
+		if (d->suppressed)
+			json_object_set_new(o, "suppressed", json_suppressed(d->suppressed));
 		json_array_append_new(arr, o);
 	}
 }
@@ -174,6 +198,19 @@ static json_t *sarif_location(struct loc l, const char *msg)
 	return loc;
 }
 
+static json_t *sarif_suppressions(const struct suppression *s)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "kind", json_string(kind_word[s->kind]));
+	if (s->justification)
+		json_object_set_new(o, "justification", json_string(s->justification));
+	if (s->kind == SUPPRESS_IN_SOURCE)
+		json_object_set_new(o, "location", sarif_location(s->loc, NULL));
+	json_t *v = json_array();
+	json_array_append_new(v, o);
+	return v;
+}
+
 void diag_sarif_append(json_t *results, struct diag_list *dl)
 {
 	diag_sort(dl);
@@ -213,6 +250,8 @@ void diag_sarif_append(json_t *results, struct diag_list *dl)
 			json_object_set_new(r, "relatedLocations", rel);
 		else
 			json_decref(rel);
+		if (d->suppressed)
+			json_object_set_new(r, "suppressions", sarif_suppressions(d->suppressed));
 		json_array_append_new(results, r);
 	}
 }
@@ -274,6 +313,8 @@ void diag_github_print(FILE *to, struct diag_list *dl)
 	FILE *out = diag_buffered(to);
 	for (size_t i = 0; i < dl->n; i++) {
 		const struct diag *d = dl->items[i];
+		if (d->suppressed)
+			continue;
 		fprintf(out, "::%s", d->sev == DIAG_ERROR ? "error" : d->sev == DIAG_WARNING ? "warning" : "notice");
 		const char *sep = " ";
 		if (d->loc.file) {

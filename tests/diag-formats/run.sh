@@ -68,10 +68,17 @@ for i in range(1, n + 1):
     try:
         arr = json.load(open(f"{tmp}/{i}.json"))
         assert isinstance(arr, list), "not an array"
-        assert len(arr) == count, f"{len(arr)} diagnostics, the text has {count}"
+        # silenced warnings are in the document, marked, and not in the text
+        shown = [d for d in arr if "suppressed" not in d]
+        assert len(shown) == count, f"{len(shown)} diagnostics, the text has {count}"
         for d in arr:
-            assert set(d) == {"file", "line", "column", "end_line", "end_column", "severity",
-                              "code", "message", "notes", "included_from"}, sorted(d)
+            assert set(d) - {"suppressed"} == {"file", "line", "column", "end_line", "end_column",
+                              "severity", "code", "message", "notes", "included_from"}, sorted(d)
+            if "suppressed" in d:
+                s = d["suppressed"]
+                assert d["severity"] == "warning", d
+                assert s["kind"] in ("inSource", "external"), s
+                assert set(s) <= {"kind", "justification", "file", "line", "column"}, s
             assert d["severity"] in ("error", "warning"), d["severity"]
             assert d["code"] in codes, d["code"]
             assert (d["code"][4] == "E") == (d["severity"] == "error"), d["code"]
@@ -98,7 +105,8 @@ for i in range(1, n + 1):
             assert not errs, errs[0].message
         run = log["runs"][0]
         res = run["results"]
-        assert len(res) == count, f"{len(res)} results, the text has {count}"
+        shown = [r for r in res if "suppressions" not in r]
+        assert len(shown) == count, f"{len(shown)} results, the text has {count}"
         rules = run["tool"]["driver"]["rules"]
         for r in res:
             assert rules[r["ruleIndex"]]["id"] == r["ruleId"], r
@@ -156,10 +164,67 @@ $D6C compile --diagnostics-format sarif tests/bad/port_out_of_range.pol >"$tmp/o
 	fail "compile --diagnostics-format sarif: exit $rc"
 $D6C compile --diagnostics-format github tests/bad/port_out_of_range.pol 2>&1 >/dev/null | grep -q '^::error file=tests/bad/port_out_of_range.pol,line=1,col=35,endLine=1,endColumn=39,title=D6C-E020::port 65536 is out of range (0-65535)$' &&
 	ok "compile --diagnostics-format github" || fail "compile --diagnostics-format github"
-for bad in "check --format xml" "check --color sometimes" "compile --diagnostics-format xml" "check --diagnostics-format json"; do
+for bad in "check --format xml" "check --color sometimes" "compile --diagnostics-format xml" "check --diagnostics-format json" \
+	"check --disable E014" "check --disable W999" "compile --disable W011,E001" "check --disable W011,"; do
 	$D6C $bad tests/warn/unused_define.pol >/dev/null 2>&1; rc=$?
 	[ "$rc" -eq 2 ] && ok "$bad: usage error" || fail "$bad: exit $rc, expected 2"
 done
+
+# Silenced warnings (LANGUAGE.md, "Silencing a warning"): in the document,
+# marked, with the reason; SARIF's "suppressions" validate against the schema.
+printf 'network 2001:db8::/64 <\n    allow tcp 22,22; # d6c: disable W005 -- generated list\n    allow tcp 80,80;\n>\n' >"$tmp/sil.pol"
+for f in json sarif; do
+	$D6C check --format $f "$tmp/sil.pol" >"$tmp/sil.$f" 2>/dev/null
+	$D6C check --format $f --disable W005 "$tmp/sil.pol" >"$tmp/sil-run.$f" 2>/dev/null
+done
+$D6C check --werror --format sarif --disable W005 "$tmp/sil.pol" >/dev/null 2>&1; rc=$?
+[ "$rc" -eq 0 ] && ok "sarif, all silenced: --werror exit 0" || fail "sarif, all silenced: --werror exit $rc"
+$D6C check --format github "$tmp/sil.pol" >"$tmp/sil.github" 2>/dev/null
+[ "$(wc -l <"$tmp/sil.github")" -eq 1 ] && grep -q 'line=3,' "$tmp/sil.github" && ok "github: silenced left out" ||
+	fail "github silenced: $(cat "$tmp/sil.github")"
+$PY - "$tmp" "$SCHEMA" >"$tmp/py" 2>&1 <<'PYEOF'
+import json, sys
+tmp, schema_path = sys.argv[1], sys.argv[2]
+def check(what, fn):
+    try:
+        fn()
+        print("ok", what)
+    except Exception as e:
+        print("FAIL", what + ":", repr(e))
+def js():
+    a = json.load(open(f"{tmp}/sil.json"))
+    assert [(d["line"], d.get("suppressed")) for d in a] == [
+        (2, {"kind": "inSource", "justification": "generated list", "file": f"{tmp}/sil.pol",
+             "line": 2, "column": 37}),
+        (3, None)], a
+def js_run():
+    a = json.load(open(f"{tmp}/sil-run.json"))
+    assert [d.get("suppressed") for d in a] == [
+        {"kind": "inSource", "justification": "generated list", "file": f"{tmp}/sil.pol",
+         "line": 2, "column": 37},
+        {"kind": "external"}], a
+def sarif():
+    import jsonschema
+    schema = json.load(open(schema_path))
+    for name in ("sil.sarif", "sil-run.sarif"):
+        log = json.load(open(f"{tmp}/{name}"))
+        errs = list(jsonschema.validators.validator_for(schema)(schema).iter_errors(log))
+        assert not errs, errs[0].message
+    res = json.load(open(f"{tmp}/sil.sarif"))["runs"][0]["results"]
+    s = res[0]["suppressions"]
+    assert len(s) == 1 and s[0]["kind"] == "inSource" and s[0]["justification"] == "generated list", s
+    reg = s[0]["location"]["physicalLocation"]["region"]
+    assert (reg["startLine"], reg["startColumn"], reg["endColumn"]) == (2, 37, 41), reg
+    assert res[0]["level"] == "warning" and "suppressions" not in res[1], res
+    res = json.load(open(f"{tmp}/sil-run.sarif"))["runs"][0]["results"]
+    assert res[1]["suppressions"] == [{"kind": "external"}], res[1]
+check("json: silenced warnings marked", js)
+check("json: --disable marks external", js_run)
+check("sarif: suppressions, schema valid", sarif)
+PYEOF
+while read -r st what; do
+	if [ "$st" = ok ]; then ok "$what"; else fail "$st $what"; fi
+done <"$tmp/py"
 
 # Colour: always gives escapes (even with NO_COLOR), never and a non-terminal give none.
 esc=$(printf '\033[')

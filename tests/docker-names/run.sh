@@ -166,6 +166,37 @@ printf 'network 2001:db8:d0d::/64 < allow tcp 80; >\n' >"$tmp/natplain.pol"
 run nat-unnamed 0 $D6C check --docker-state $STATE28 "$tmp/natplain.pol"
 hasnt nat-unnamed err "D6C-W014"
 
+# --- a dual-stack network as a source of an IPv4-only block: its IPv6
+# subnet can never match (D6C-W011), and no edit avoids that; silenced by
+# a comment on the line, on the line before, for the file, or for the run,
+# check --werror passes (LANGUAGE.md, "Silencing a warning")
+printf 'network 198.51.100.0/24 <\n    allow tcp 22 from docker "dual";\n>\n' >"$tmp/w11.pol"
+run w011 1 $D6C check --werror --docker-state $STATE "$tmp/w11.pol"
+has w011 err "w11.pol:2:23: warning: source 2001:db8:d0d::/64 is IPv6 and can never match in this IPv4-only block; it is ignored [D6C-W011]"
+printf 'network 198.51.100.0/24 <\n    allow tcp 22 from docker "dual"; # d6c: disable W011 -- IPv4 side only\n>\n' >"$tmp/w11-line.pol"
+printf 'network 198.51.100.0/24 <\n    # d6c: disable D6C-W011 -- IPv4 side only\n\n    allow tcp 22 from docker "dual";\n>\n' >"$tmp/w11-next.pol"
+printf '# d6c: disable-file W011\nnetwork 198.51.100.0/24 <\n    allow tcp 22 from docker "dual";\n>\n' >"$tmp/w11-file.pol"
+for w in line next file; do
+	run "w011-$w" 0 $D6C check --werror --docker-state $STATE "$tmp/w11-$w.pol"
+	[ -s "$tmp/err" ] && fail "w011-$w: said $(head -1 "$tmp/err")" || ok "w011-$w: quiet"
+done
+run w011-run 0 $D6C check --werror --disable W011 --docker-state $STATE "$tmp/w11.pol"
+[ -s "$tmp/err" ] && fail "w011-run: said $(head -1 "$tmp/err")" || ok "w011-run: quiet"
+# the same for compile: a ruleset, nothing said
+run w011-compile 0 $D6C compile --werror --disable W005,W011 --docker-state $STATE "$tmp/w11.pol"
+has w011-compile out "ip saddr 192.0.2.0/24 tcp dport 22 accept"
+# silenced, yet in the JSON document, marked
+run w011-json 0 $D6C check -f json --werror --docker-state $STATE "$tmp/w11-line.pol"
+has w011-json out '"kind": "inSource"'
+has w011-json out '"justification": "IPv4 side only"'
+run w011-json-run 0 $D6C check -f json --disable W011 --docker-state $STATE "$tmp/w11.pol"
+has w011-json-run out '"kind": "external"'
+# a line-directive silences its line only: the block's other line still warns
+printf 'network 198.51.100.0/24 <\n    allow tcp 22 from docker "dual"; # d6c: disable W011\n    allow tcp 25 from docker "dual";\n>\n' >"$tmp/w11-two.pol"
+run w011-other-line 1 $D6C check --werror --docker-state $STATE "$tmp/w11-two.pol"
+has w011-other-line err "w11-two.pol:3:23: warning: source 2001:db8:d0d::/64"
+hasnt w011-other-line err "w11-two.pol:2:"
+
 # --- bad snapshots and daemons that do not answer: Docker's networks could
 # not be read, a system error (exit 2, as an unreadable POLICY), nothing
 # written; the message still says which file or socket

@@ -82,6 +82,23 @@ WANT
 $D6C fmt "$tmp/a.pol" >"$tmp/a.out"; rc=$?
 [ "$rc" -eq 0 ] && cmp -s "$tmp/a.out" "$tmp/a.want" && ok "layout" || { fail "layout (exit $rc)"; diff -u "$tmp/a.want" "$tmp/a.out"; }
 
+# `# d6c: disable` comments stay where they were, so they go on silencing
+# the same lines (LANGUAGE.md, "Silencing a warning").
+printf 'network 2001:db8::/64 <\n  # d6c: disable W005 -- generated\n      allow tcp 22,22;\n allow tcp 80,80;   # d6c: disable W005\n>\n# d6c: disable-file W008\nnetwork 2001:db8:1::/64 < >\n' >"$tmp/sil.pol"
+cat >"$tmp/sil.want" <<'POL'
+network 2001:db8::/64 <
+    # d6c: disable W005 -- generated
+    allow tcp 22, 22;
+    allow tcp 80, 80;  # d6c: disable W005
+>
+# d6c: disable-file W008
+network 2001:db8:1::/64 < >
+POL
+$D6C fmt "$tmp/sil.pol" >"$tmp/sil.out" 2>&1
+cmp -s "$tmp/sil.out" "$tmp/sil.want" && ok "fmt: disable comments kept in place" ||
+	{ fail "fmt: disable comments moved:"; diff -u "$tmp/sil.want" "$tmp/sil.out"; }
+$D6C check --werror "$tmp/sil.out" >/dev/null 2>&1 && ok "fmt: still silenced" || fail "fmt: a warning came back"
+
 # --diff: a unified diff, exit 1; exit 0 and nothing for a canonical file.
 printf 'network 2001:db8::/64 <\n    allow tcp 22;\n    allow tcp 80;\n    allow tcp 443;\n    allow udp 53;\n    allow  icmp basic;\n>\n' >"$tmp/d.pol"
 cat >"$tmp/d.want" <<WANT
