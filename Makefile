@@ -80,7 +80,7 @@ endif
 # touches it (netlink, namespaces, sockets, files under /run) and uses
 # compiler/; cli/ is the command line on top of both.
 COMPILER_SRC = compiler/arena.c compiler/diag.c compiler/diag_codes.c compiler/diag_json.c \
-	  compiler/source.c compiler/addr.c compiler/names.c compiler/misspell.c compiler/service_hint.c \
+	  compiler/source.c compiler/addr.c compiler/names.c compiler/misspell.c compiler/service_hint.c compiler/utf8.c compiler/lookalike.c \
 	  compiler/ast.c compiler/parse.c compiler/sema.c compiler/sema_value.c compiler/sema_log.c compiler/lint.c compiler/lint_docker.c \
 	  compiler/ir.c compiler/ir_source.c compiler/ir_counters.c compiler/ir_sets.c compiler/emit_text.c compiler/emit_json.c \
 	  compiler/compile.c compiler/validate.c compiler/fmt.c compiler/udiff.c \
