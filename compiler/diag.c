@@ -266,9 +266,8 @@ static void print_caret(FILE *out, struct loc loc)
 	/* Spaces as wide as the text before the caret shows on a terminal:
 	 * a character of several bytes is one column (two if wide). */
 	for (size_t i = from, size; i < col && i < len; i += size) {
+		size = 1;
 		int w = line[i] == '\t' ? 1 : utf8_char_width(line + i, len - i, &size);
-		if (line[i] == '\t')
-			size = 1;
 		for (int k = 0; k < w; k++)
 			putc(line[i] == '\t' ? '\t' : ' ', out);
 	}
