@@ -485,8 +485,9 @@ static const char *word_order_hint(yysymbol_kind_t got, const yysymbol_kind_t *e
 }
 
 /* The whole word at loc as written, up to a blank or ';' (a path such as
- * inc/x.pol, which the scanner split into several tokens); NULL when it
- * is just the name.  The scanner's errors inside it are then not said. */
+ * inc/x.pol or /etc/x.pol, which the scanner split into several tokens);
+ * NULL when there is none.  The scanner's errors inside it are then not
+ * said: this error quotes it whole. */
 static const char *bare_word(struct parse_ctx *ctx, struct loc loc)
 {
 	size_t len;
@@ -494,7 +495,7 @@ static const char *bare_word(struct parse_ctx *ctx, struct loc loc)
 	size_t from = (size_t)loc.first_column - 1, to = from;
 	while (to < len && !strchr(" \t\r;#\"<>", line[to]) && to - from < 255)
 		to++;
-	if (to <= from || to - from == strlen(ctx->last_text))
+	if (to <= from)
 		return NULL;
 	ctx->quiet_until = loc;
 	ctx->quiet_until.last_column = loc.first_column + (int)(to - from) - 1;
@@ -562,10 +563,12 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 	}
 	/* A bare word where only a string may stand (an interface after via,
 	 * a path after include): the quotes are what is missing. */
-	if (got == YYSYMBOL_NAME && n == 1 && expected[0] == YYSYMBOL_STRING) {
-		d6c_yy_restore_text(scanner);  /* the byte after the name, for bare_word */
+	if (n == 1 && expected[0] == YYSYMBOL_STRING && got != YYSYMBOL_YYEOF &&
+	    strcmp(yysymbol_name(got), "';'") != 0) {
+		d6c_yy_restore_text(scanner);  /* the byte after the token, for bare_word */
 		const char *word = bare_word(ctx, loc);
-		ADD(" (write it in quotes: \"%s\")", word ? word : ctx->last_text);
+		if (word)
+			ADD(" (write it in quotes: \"%s\")", word);
 	}
 	bool wants_close = false;
 	for (int i = 0; i < n; i++)
