@@ -81,7 +81,7 @@ endif
 # touches it (netlink, namespaces, sockets, files under /run) and uses
 # compiler/; cli/ is the command line on top of both.
 COMPILER_SRC = compiler/arena.c compiler/diag.c compiler/diag_codes.c compiler/diag_json.c compiler/suppress.c \
-	  compiler/source.c compiler/pathglob.c compiler/addr.c compiler/names.c compiler/misspell.c \
+	  compiler/source.c compiler/pathglob.c compiler/addr.c compiler/names.c compiler/misspell.c compiler/service_hint.c compiler/utf8.c compiler/lookalike.c \
 	  compiler/ast.c compiler/parse.c compiler/sema.c compiler/sema_value.c compiler/sema_log.c compiler/lint.c compiler/lint_cells.c compiler/lint_redundant.c compiler/lint_docker.c \
 	  compiler/ir.c compiler/ir_source.c compiler/ir_counters.c compiler/ir_sets.c compiler/emit_text.c compiler/emit_json.c \
 	  compiler/compile.c compiler/validate.c compiler/fmt.c compiler/udiff.c \
@@ -91,7 +91,8 @@ COMPILER_SRC = compiler/arena.c compiler/diag.c compiler/diag_codes.c compiler/d
 RUNTIME_SRC = runtime/apply.c runtime/trust.c runtime/output.c runtime/netns.c \
 	  runtime/probe.c runtime/testfile_kernel.c runtime/kernel_release.c \
 	  runtime/docker_api.c runtime/docker_rule.c runtime/command.c runtime/live.c runtime/nftctx.c \
-	  runtime/doctor_host.c runtime/doctor_parse.c runtime/doctor_judge.c runtime/doctor_print.c runtime/stats.c runtime/fingerprint.c runtime/applied.c
+	  runtime/doctor_host.c runtime/doctor_parse.c runtime/doctor_judge.c runtime/doctor_print.c runtime/stats.c runtime/fingerprint.c runtime/applied.c \
+	  runtime/host_services.c
 CLI_SRC = cli/main.c cli/usage.c cli/options.c cli/report.c cli/policy.c \
 	  cli/cmd_compile.c cli/cmd_apply.c cli/cmd_doctor.c cli/cmd_explain.c cli/cmd_fmt.c \
 	  cli/follow.c cli/compare.c cli/cmd_diff.c cli/cmd_status.c cli/cmd_stats.c

@@ -27,6 +27,8 @@
 #include "cli.h"
 #include "compiler/emit_text.h"
 #include "compiler/misspell.h"
+#include "compiler/service_hint.h"
+#include "runtime/host_services.h"
 
 #include <string.h>
 
@@ -54,6 +56,8 @@ int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return cli_usage_error("", "no command given");
+	/* An undefined port name may be a service the host knows: its number. */
+	service_hint_set_host(host_services_lookup);
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
 		fputs(usage_main, stdout);

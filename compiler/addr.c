@@ -126,6 +126,32 @@ enum addr_err addr_parse(const char *text, struct prefix *out)
 	return e;
 }
 
+/* A dotted quad that inet_pton refuses only for a leading zero (010):
+ * the address without the zeros, in out. */
+static bool leading_zero(const char *text, size_t hlen, char *out, size_t outlen)
+{
+	char plain[ADDR_STRLEN];
+	size_t o = 0;
+	bool zero = false;
+	if (hlen >= sizeof(plain) || hlen >= outlen)
+		return false;
+	for (size_t i = 0; i < hlen; i++) {
+		/* A zero that starts a number of more digits is dropped. */
+		bool starts = i == 0 || text[i - 1] == '.' || (o > 0 && plain[o - 1] == '.');
+		if (starts && text[i] == '0' && i + 1 < hlen && text[i + 1] >= '0' && text[i + 1] <= '9') {
+			zero = true;
+			continue;
+		}
+		plain[o++] = text[i];
+	}
+	plain[o] = '\0';
+	unsigned char bytes[4];
+	if (!zero || inet_pton(AF_INET, plain, bytes) != 1)
+		return false;
+	memcpy(out, plain, o + 1);
+	return true;
+}
+
 void addr_error_message(enum addr_err e, const char *text, char *buf, size_t len)
 {
 	const char *slash = strchr(text, '/');
@@ -140,8 +166,13 @@ void addr_error_message(enum addr_err e, const char *text, char *buf, size_t len
 			buf[0] = '\0';
 		break;
 	case ADDR_ERR_INVALID:
-		snprintf(buf, len, "'%.*s' is not a valid %s address", (int)(hlen < 60 ? hlen : 60),
-			 text, fname);
+		if (family == FAM_IP4 && leading_zero(text, hlen, meant, sizeof(meant)))
+			snprintf(buf, len, "'%.*s' is not a valid IPv4 address: a number in it has a "
+				 "leading zero; write %s",
+				 (int)hlen, text, meant);
+		else
+			snprintf(buf, len, "'%.*s' is not a valid %s address", (int)(hlen < 60 ? hlen : 60),
+				 text, fname);
 		break;
 	case ADDR_ERR_LEN_MISSING:
 		snprintf(buf, len, "prefix length is missing after '/' in %.60s", text);

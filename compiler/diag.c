@@ -12,6 +12,7 @@
  * its own on the same descriptor, so a caret line is not a write(2) a byte.
  */
 #include "diag.h"
+#include "utf8.h"
 #include "arena.h"
 #include "suppress.h"
 
@@ -286,8 +287,16 @@ static void print_caret(FILE *out, struct loc loc)
 	fprintf(out, "    %s", cut_before);
 	fwrite(line + from, 1, to - from, out);
 	fprintf(out, "%s\n    %*s", cut_after, (int)strlen(cut_before), "");
-	for (size_t i = from; i < col; i++)
-		putc(i < len && line[i] == '\t' ? '\t' : ' ', out);
+	/* Spaces as wide as the text before the caret shows on a terminal:
+	 * a character of several bytes is one column (two if wide). */
+	for (size_t i = from, size; i < col && i < len; i += size) {
+		size = 1;
+		int w = line[i] == '\t' ? 1 : utf8_char_width(line + i, len - i, &size);
+		for (int k = 0; k < w; k++)
+			putc(line[i] == '\t' ? '\t' : ' ', out);
+	}
+	for (size_t i = len; i < col; i++)
+		putc(' ', out);
 	putc('^', out);
 	/* The tildes stop at the end of the line for spans that cross it, and
 	 * at the end of the window. */
@@ -297,7 +306,15 @@ static void print_caret(FILE *out, struct loc loc)
 		end = len > col ? len : col + 1;
 	if (end > to && to > col)
 		end = to;
-	for (size_t i = col + 1; i < end; i++)
+	/* As wide as the span shows, the caret's column included. */
+	int span = 0;
+	for (size_t i = col, size; i < end && i < len; i += size) {
+		size = 1;
+		span += line[i] == '\t' ? 1 : utf8_char_width(line + i, len - i, &size);
+	}
+	if (end > len)
+		span += (int)(end - (len > col ? len : col));
+	for (int i = 1; i < span; i++)
 		putc('~', out);
 	putc('\n', out);
 }

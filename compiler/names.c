@@ -60,6 +60,34 @@ static const struct icmp_type icmp6[] = {
 	{ "mld2-listener-report", 143 },
 };
 
+/* Names of other tools (iptables' --icmp-type, ip6tables' --icmpv6-type,
+ * ping) for nftables' ones: a hint only, never a name of the language. */
+static const struct {
+	const char *name;
+	int family;
+	const char *nft;
+} icmp_aliases[] = {
+	{ "ping", FAM_IP4 | FAM_IP6, "echo-request" },
+	{ "echo", FAM_IP4 | FAM_IP6, "echo-request" },
+	{ "pong", FAM_IP4 | FAM_IP6, "echo-reply" },
+	{ "ttl-exceeded", FAM_IP4 | FAM_IP6, "time-exceeded" },
+	{ "neighbour-solicitation", FAM_IP6, "nd-neighbor-solicit" },
+	{ "neighbor-solicitation", FAM_IP6, "nd-neighbor-solicit" },
+	{ "neighbour-advertisement", FAM_IP6, "nd-neighbor-advert" },
+	{ "neighbor-advertisement", FAM_IP6, "nd-neighbor-advert" },
+	{ "router-solicitation", FAM_IP6, "nd-router-solicit" },
+	{ "router-advertisement", FAM_IP6, "nd-router-advert" },
+	{ "redirect", FAM_IP6, "nd-redirect" },
+};
+
+const char *names_icmp_alias(int families, const char *name)
+{
+	for (size_t i = 0; i < sizeof(icmp_aliases) / sizeof(icmp_aliases[0]); i++)
+		if ((icmp_aliases[i].family & families) && strcmp(icmp_aliases[i].name, name) == 0)
+			return icmp_aliases[i].nft;
+	return NULL;
+}
+
 /* The contract's `basic` groups: what a host needs to work, plus ping. */
 static const int basic4[] = { 3, 8, 11, 12 };
 static const int basic6[] = { 1, 2, 3, 4, 128, 134, 135, 136 };

@@ -34,6 +34,10 @@ size_t names_icmp_basic(int family, const int **types);
 /* Every ICMP type name of a family, for documentation and listings. */
 const struct icmp_type *names_icmp_all(int family, size_t *n);
 
+/* nftables' name for another tool's ICMP type name (ping, ip6tables'
+ * neighbour-solicitation) in one of families (FAM_IP4 | FAM_IP6), or NULL. */
+const char *names_icmp_alias(int families, const char *name);
+
 /* True for words nftables' text parser refuses as a table name. */
 bool names_nft_reserved(const char *name);
 

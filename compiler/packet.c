@@ -166,9 +166,14 @@ static bool parse_icmp_type(struct arena *a, struct diag_list *dl, const struct 
 		return true;
 	}
 	int other = family == FAM_IP6 ? FAM_IP4 : FAM_IP6;
+	const char *nft = names_icmp_alias(family, name);
 	if (names_icmp_type(other, name) >= 0)
-		diag_error(dl, DC_PKT_ICMP_FAMILY, w->loc, "'%s' is an %s type, but this packet is %s", name,
-			   other == FAM_IP6 ? "ICMPv6" : "ICMP (IPv4)", addr_family_name(family));
+		diag_error(dl, DC_PKT_ICMP_FAMILY, w->loc, "'%s' is an %s type, but this packet is %s%s%s%s",
+			   name, other == FAM_IP6 ? "ICMPv6" : "ICMP (IPv4)", addr_family_name(family),
+			   nft ? "; write '" : "", nft ? nft : "", nft ? "'" : "");
+	else if (nft)
+		diag_error(dl, DC_PKT_ICMP_UNKNOWN, w->loc, "unknown ICMP type %s; nftables calls it '%s'",
+			   quoted(a, w), nft);
 	else
 		diag_error(dl, DC_PKT_ICMP_UNKNOWN, w->loc, "unknown ICMP type %s (use nftables' names, e.g. "
 			   "echo-request, or a number 0-255)", quoted(a, w));
@@ -201,6 +206,10 @@ bool pkt_parse(struct arena *a, struct diag_list *dl, struct pkt_lexer *lx,
 	else if (pkt_word_is(&w, "icmpv6") || pkt_word_is(&w, "ipv6-icmp")) {
 		diag_error(dl, DC_PKT_PROTO, w.loc, "unknown protocol %s: write 'icmp', which means ICMPv6 "
 			   "for IPv6 addresses", quoted(a, &w));
+		return false;
+	} else if (pkt_word_is(&w, "ping") || pkt_word_is(&w, "echo")) {
+		diag_error(dl, DC_PKT_PROTO, w.loc, "unknown protocol %s: a ping is 'icmp SRC -> DST type "
+			   "echo-request'", quoted(a, &w));
 		return false;
 	} else {
 		diag_error(dl, DC_PKT_PROTO, w.loc, "unknown protocol %s (expected tcp, udp or icmp)",

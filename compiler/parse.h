@@ -42,6 +42,11 @@ struct parse_ctx {
 	bool log_before_semicolon; /* after_log as the last ';' found it */
 	struct parse_budget *budget;  /* of the compile; NULL: no limit (d6c fmt) */
 	bool keep_comments;        /* d6c fmt's scan: a comment is a TOK_COMMENT */
+	/* A token the scanner already called wrong and replaced (a '{' read
+	 * as '<'): the parser adds no error of its own at it. */
+	struct loc reported;
+	struct loc quiet_until;    /* scanner errors up to here are said (a bare path) */
+	bool brace_said;           /* a '{' was reported: its '}' closes quietly */
 };
 
 /* Parses path and its includes.  Returns NULL when path itself cannot be

@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "misspell.h"
 #include "names.h"
+#include "service_hint.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,18 +34,24 @@ struct define *sema_lookup(struct sema *s, const char *name)
 }
 
 /* The closest name that fits where an undefined one stood: the defines of
- * that kind so far and, for ports, the services; NULL when none is close. */
+ * that kind so far and, for ports, what service_hint() says (services
+ * with their ports); "; did you mean ..." or NULL when none is close. */
 static const char *closest_name(const struct sema *s, const char *name, enum define_kind kind)
 {
+	if (kind == DEF_PORTS) {
+		const char **defs = arena_alloc(s->a, sizeof(*defs) * (s->ndefs + 1));
+		int n = 0;
+		for (size_t i = 0; i < s->ndefs; i++)
+			if (s->defs[i]->kind == kind)
+				defs[n++] = s->defs[i]->name;
+		return service_hint(s->a, name, s->port_proto, defs, n);
+	}
 	struct misspell m;
 	misspell_init(&m, name);
 	for (size_t i = 0; i < s->ndefs; i++)
 		if (s->defs[i]->kind == kind)
 			misspell_offer(&m, s->defs[i]->name);
-	if (kind == DEF_PORTS)
-		for (size_t i = 0; i < names_nservices; i++)
-			misspell_offer(&m, names_services[i].name);
-	return m.best;
+	return m.best ? arena_printf(s->a, "; did you mean '%s'?", m.best) : NULL;
 }
 
 /* A use of an undefined name: say whether it is defined further down, or
@@ -71,12 +78,9 @@ void sema_undefined(struct sema *s, struct loc loc, const char *name, const char
 			return;
 		}
 	}
-	const char *best = closest_name(s, name, kind);
-	if (best)
-		diag_error(s->dl, DC_UNDEFINED, loc, "'%s' is not defined (expected %s); "
-			   "did you mean '%s'?", name, what, best);
-	else
-		diag_error(s->dl, DC_UNDEFINED, loc, "'%s' is not defined (expected %s)", name, what);
+	const char *hint = closest_name(s, name, kind);
+	diag_error(s->dl, DC_UNDEFINED, loc, "'%s' is not defined (expected %s)%s", name, what,
+		   hint ? hint : "");
 }
 
 static void collect_names(struct sema *s, const struct ast_item *items)
@@ -245,7 +249,19 @@ static void check_icmp(struct sema *s, const struct sema_block *b,
 					for (size_t i = 0; i < nt; i++)
 						misspell_offer(&m, t[i].name);
 				}
-				if (m.best)
+				const char *nft = names_icmp_alias(b->families ? b->families : FAM_IP4 | FAM_IP6,
+								   v->name);
+				/* ip6tables' neighbour-solicitation in an IPv4 block: no
+				 * look-alike of the wrong family. */
+				const char *nft6 = names_icmp_alias(FAM_IP6, v->name);
+				if (nft)
+					diag_error(s->dl, DC_ICMP_UNKNOWN, v->loc,
+						   "unknown ICMP type '%s'; nftables calls it '%s'", v->name, nft);
+				else if (nft6)
+					diag_error(s->dl, DC_ICMP_UNKNOWN, v->loc,
+						   "unknown ICMP type '%s'; nftables calls it '%s', an ICMPv6 type, "
+						   "but this block holds only IPv4 prefixes", v->name, nft6);
+				else if (m.best)
 					diag_error(s->dl, DC_ICMP_UNKNOWN, v->loc,
 						   "unknown ICMP type '%s'; did you mean '%s'?", v->name,
 						   m.best);
@@ -265,9 +281,11 @@ static void check_icmp(struct sema *s, const struct sema_block *b,
 				break;
 			}
 			if (b->families && !(b->families & FAM_IP4) && t6 < 0) {
+				/* iptables' router-solicitation is nftables' IPv4 name too. */
+				const char *nft = names_icmp_alias(FAM_IP6, v->name);
 				diag_error(s->dl, DC_ICMP4_IN_IP6, v->loc,
-					   "'%s' is an ICMP (IPv4) type, but this block holds only IPv6 prefixes",
-					   v->name);
+					   "'%s' is an ICMP (IPv4) type, but this block holds only IPv6 prefixes%s%s%s",
+					   v->name, nft ? "; for ICMPv6 write '" : "", nft ? nft : "", nft ? "'" : "");
 				r->bad = true;
 				break;
 			}
@@ -383,9 +401,11 @@ static void check_rule(struct sema *s, const struct sema_block *b,
 			r->all_ports = true;
 		} else {
 			int cap = 0;
+			s->port_proto = ar->proto == PROTO_TCP ? "tcp" : "udp";
 			for (const struct ast_value *v = ar->ports->head; v; v = v->next)
 				if (!sema_resolve_port(s, v, &r->ports, &r->nports, &cap))
 					r->bad = true;
+			s->port_proto = NULL;
 			sema_normalise_ports(s, r->ports, &r->nports, true);
 		}
 	}

@@ -64,6 +64,7 @@ struct sema {
 	bool said_blocks, said_rules, said_prefixes, said_values;
 	const struct sema_docker *docker;  /* NULL: not asked for */
 	bool counters;                     /* a `counters;` statement was read */
+	const char *port_proto;            /* "tcp"/"udp" in a rule's ports, NULL in a define */
 	bool docker_said;                  /* why no name resolves: said once */
 	int docker_missing;                /* names not there yet (missing_ok) */
 	/* The policy's `log ...;`: what a log that does not say gets, and

@@ -42,8 +42,15 @@ static struct src_file *new_file(struct arena *a, const char *path, char *text, 
 {
 	struct src_file *f = arena_alloc(a, sizeof(*f));
 	f->path = arena_strdup(a, path);
+	text[len] = text[len + 1] = '\0';
+	/* A UTF-8 byte order mark that an editor put at the start is no text
+	 * of the policy (gcc and rustc skip it too): columns count from after
+	 * it.  Anywhere else it is an error, as any invisible character. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
 	f->text = text;
-	f->text[len] = f->text[len + 1] = '\0';
 	f->len = len;
 	index_lines(a, f);
 	return f;

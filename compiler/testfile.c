@@ -9,6 +9,7 @@
 #include "testfile.h"
 #include "arena.h"
 #include "explain.h"
+#include "misspell.h"
 #include "packet.h"
 
 #include <errno.h>
@@ -52,6 +53,17 @@ static const char *word(struct arena *a, const struct pkt_word *w)
 			    : arena_printf(a, "%.57s...", w->s);
 }
 
+/* What a line that does not start with 'expect' most likely meant. */
+static const char *not_expect_hint(struct arena *a, const struct pkt_word *w)
+{
+	if (pkt_word_is(w, "ping") || pkt_word_is(w, "echo"))
+		return " (a ping is: expect icmp SRC -> DST type echo-request VERDICT;)";
+	struct misspell m;
+	misspell_init(&m, word(a, w));
+	misspell_offer(&m, "expect");
+	return m.best ? "; did you mean 'expect'?" : "";
+}
+
 void testfile_parse(struct arena *a, struct diag_list *dl, const struct src_file *f,
 		 struct testfile *t)
 {
@@ -64,8 +76,8 @@ void testfile_parse(struct arena *a, struct diag_list *dl, const struct src_file
 		if (pkt_word_is(&w, ";"))
 			continue;
 		if (!pkt_word_is(&w, "expect")) {
-			diag_error(dl, DC_TEST_EXPECT, w.loc, "expected 'expect PACKET VERDICT;', not '%s'",
-				   word(a, &w));
+			diag_error(dl, DC_TEST_EXPECT, w.loc, "expected 'expect PACKET VERDICT;', not '%s'%s",
+				   word(a, &w), not_expect_hint(a, &w));
 			recover(&lx);
 			continue;
 		}

@@ -460,6 +460,48 @@ static const char *log_opt_hint(const struct parse_ctx *ctx, yysymbol_kind_t got
 	return NULL;
 }
 
+static bool expects(const yysymbol_kind_t *expected, int n, yysymbol_kind_t sym)
+{
+	for (int i = 0; i < n; i++)
+		if (expected[i] == sym)
+			return true;
+	return false;
+}
+
+/* A known word in the wrong place: the verdict words of rules after
+ * 'default', the protocol after 'from', 'log' before the match. */
+static const char *word_order_hint(yysymbol_kind_t got, const yysymbol_kind_t *expected, int n)
+{
+	if (got == YYSYMBOL_DENY && expects(expected, n, YYSYMBOL_DROP))
+		return "did you mean 'drop'?";
+	if (got == YYSYMBOL_ALLOW && expects(expected, n, YYSYMBOL_ACCEPT))
+		return "did you mean 'accept'?";
+	if ((got == YYSYMBOL_TCP || got == YYSYMBOL_UDP || got == YYSYMBOL_ICMP) &&
+	    expects(expected, n, YYSYMBOL_LOG))
+		return "the protocol and its ports come before 'from': allow tcp 22 from SOURCES;";
+	if (got == YYSYMBOL_LOG && expects(expected, n, YYSYMBOL_TCP))
+		return "'log' comes after what the rule matches: allow tcp 80 log;";
+	return NULL;
+}
+
+/* The whole word at loc as written, up to a blank or ';' (a path such as
+ * inc/x.pol or /etc/x.pol, which the scanner split into several tokens);
+ * NULL when there is none.  The scanner's errors inside it are then not
+ * said: this error quotes it whole. */
+static const char *bare_word(struct parse_ctx *ctx, struct loc loc)
+{
+	size_t len;
+	const char *line = src_line(loc.file, loc.first_line, &len);
+	size_t from = (size_t)loc.first_column - 1, to = from;
+	while (to < len && !strchr(" \t\r;#\"<>", line[to]) && to - from < 255)
+		to++;
+	if (to <= from)
+		return NULL;
+	ctx->quiet_until = loc;
+	ctx->quiet_until.last_column = loc.first_column + (int)(to - from) - 1;
+	return arena_strndup(ctx->a, line + from, to - from);
+}
+
 static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 				     struct parse_ctx *ctx)
 {
@@ -468,6 +510,12 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 		return 0;
 	struct loc loc = *yypcontext_location(yyctx);
 	yysymbol_kind_t got = yypcontext_token(yyctx);
+	/* The scanner already said what is wrong with this token, or with the
+	 * character just before it (café: 'x' after the 'é'). */
+	if (same_loc(loc, ctx->reported) ||
+	    (loc.file == ctx->reported.file && loc.first_line == ctx->reported.last_line &&
+	     loc.first_column == ctx->reported.last_column + 1))
+		return 0;
 	/* the top level has six: end of file and five statements */
 	yysymbol_kind_t expected[7];
 	int n = yypcontext_expected_tokens(yyctx, expected, 7);
@@ -515,8 +563,13 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 	}
 	/* A bare word where only a string may stand (an interface after via,
 	 * a path after include): the quotes are what is missing. */
-	if (got == YYSYMBOL_NAME && n == 1 && expected[0] == YYSYMBOL_STRING)
-		ADD(" (write it in quotes: \"%s\")", ctx->last_text);
+	if (n == 1 && expected[0] == YYSYMBOL_STRING && got != YYSYMBOL_YYEOF &&
+	    strcmp(yysymbol_name(got), "';'") != 0) {
+		d6c_yy_restore_text(scanner);  /* the byte after the token, for bare_word */
+		const char *word = bare_word(ctx, loc);
+		if (word)
+			ADD(" (write it in quotes: \"%s\")", word);
+	}
 	bool wants_close = false;
 	for (int i = 0; i < n; i++)
 		if (strcmp(yysymbol_name(expected[i]), "'>'") == 0)
@@ -560,6 +613,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
 		if (m.best)
 			ADD("; did you mean '%s'?", m.best);
 	} else {
+		const char *order = word_order_hint(got, expected, n);
+		if (order)
+			ADD("; %s", order);
 		for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
 			char quoted[32];
 			snprintf(quoted, sizeof(quoted), "'%s'", keywords[i]);

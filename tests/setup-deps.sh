@@ -5,7 +5,7 @@
 # beside Debian 12's (tests/docker/fetch-dockerd.sh: unstable's docker.io,
 # unpacked into a cache, never installed).
 set -e
-PKGS="gcc make bison flex pkg-config libcmocka-dev libnftables-dev libjansson-dev libmnl-dev libcurl4-openssl-dev libssl-dev docker.io busybox-static nftables iptables iproute2 util-linux bsdutils strace iputils-ping tcpdump jq procps bc time python3 python3-jsonschema scdoc man-db systemd vim debhelper dpkg-dev fakeroot lintian valgrind cppcheck clang-tidy clang libclang-rt-14-dev"
+PKGS="gcc make bison flex pkg-config libcmocka-dev libnftables-dev libjansson-dev libmnl-dev libcurl4-openssl-dev libssl-dev docker.io busybox-static nftables iptables iproute2 util-linux bsdutils strace iputils-ping tcpdump jq procps bc time python3 python3-jsonschema scdoc man-db systemd vim debhelper dpkg-dev fakeroot lintian valgrind cppcheck clang-tidy clang libclang-rt-14-dev netbase"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -73,9 +73,17 @@ d6c_case "NUL byte" 1 4096 '=nul.pol:2:1: error: unexpected byte 0x00 [D6C-E004]
 printf 'network ::/0 < allow tcp 22; \377\376 >\n' >utf8.pol
 d6c_case "invalid UTF-8" 1 4096 '=utf8.pol:1:30: error: unexpected byte 0xff [D6C-E004]' \
 	'=utf8.pol:1:31: error: unexpected byte 0xfe [D6C-E004]' -- check utf8.pol
+# A byte order mark only at the very start is skipped, as gcc and rustc do;
+# the same ruleset as without it, columns counted from after it.
 printf '\357\273\277network ::/0 < allow tcp 22; >\n' >bom.pol
-d6c_case "UTF-8 byte order mark" 1 4096 \
-	"=bom.pol:1:1: error: unexpected character U+FEFF (byte order mark) '$(printf '\357\273\277')' [D6C-E003]" -- check bom.pol
+d6c_case "UTF-8 byte order mark at the start (accepted)" 0 0 -- compile bom.pol
+tail -c +4 bom.pol >nobom.pol
+$D6C compile nobom.pol 2>/dev/null | sed 's/nobom\.pol/bom.pol/g' >nobom.nft
+cmp -s out nobom.nft && ok "a BOM at the start compiles as without it" || fail "BOM output differs"
+printf '\357\273\277\357\273\277network ::/0 < allow tcp 70000; >\n' >bom2.pol
+d6c_case "UTF-8 byte order mark twice" 1 4096 \
+	"=bom2.pol:1:1: error: unexpected character U+FEFF (byte order mark) '$(printf '\357\273\277')'; it is invisible: delete it [D6C-E003]" \
+	"=bom2.pol:1:29: error: port 70000 is out of range (0-65535) [D6C-E020]" -- check bom2.pol
 printf 'define web = 80, 443;\r\nnetwork 2001:db8::/64 <\r\n  allow tcp web;\r\n>\r\n' >crlf.pol
 tr -d '\r' <crlf.pol >lf.pol
 d6c_case "CRLF line ends (accepted)" 0 0 -- compile crlf.pol

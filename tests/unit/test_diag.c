@@ -152,6 +152,53 @@ static void test_tabs_inside_line(void **state)
 		"    \t\t     \t   \t^~~\n");
 }
 
+/* Columns count bytes, the caret line counts what a terminal shows: one
+ * column for a character of several bytes, two for a wide one, none for a
+ * byte order mark. */
+static void test_caret_after_multibyte(void **state)
+{
+	struct fx *f = *state;
+	/* "caf\xc3\xa9" is 5 bytes, 4 columns; the en dash 3 bytes, 1 column. */
+	struct src_file *s = file(f, "t.pol", "# caf\xc3\xa9\n  allow tcp 1\xe2\x80\x93" "2, 70000;\n"
+				  "\xe6\xbc\xa2 x \xef\xbc\x9b\n");
+	diag_error(&f->dl, DC_NONE, span(s, 2, 20, 24), "port 70000 is out of range (0-65535)");
+	diag_error(&f->dl, DC_NONE, span(s, 2, 14, 16), "en dash");
+	diag_error(&f->dl, DC_NONE, span(s, 3, 5, 5), "after a wide character");
+	diag_error(&f->dl, DC_NONE, span(s, 3, 7, 9), "a wide character itself");
+	assert_string_equal(printed(f, false),
+		"t.pol:2:14: error: en dash\n"
+		"      allow tcp 1\xe2\x80\x93" "2, 70000;\n"
+		"                 ^\n"
+		"t.pol:2:20: error: port 70000 is out of range (0-65535)\n"
+		"      allow tcp 1\xe2\x80\x93" "2, 70000;\n"
+		"                     ^~~~~\n"
+		"t.pol:3:5: error: after a wide character\n"
+		"    \xe6\xbc\xa2 x \xef\xbc\x9b\n"
+		"       ^\n"
+		"t.pol:3:7: error: a wide character itself\n"
+		"    \xe6\xbc\xa2 x \xef\xbc\x9b\n"
+		"         ^~\n");
+}
+
+/* A UTF-8 byte order mark at the start is no part of the text: line 1
+ * column 1 is the byte after it.  Anywhere else it stays. */
+static void test_byte_order_mark_skipped(void **state)
+{
+	struct fx *f = *state;
+	struct src_file *s = file(f, "t.pol", "\xef\xbb\xbfnetwork x\n\xef\xbb\xbfy\n");
+	assert_int_equal(s->len, 15);
+	assert_memory_equal(s->text, "network x\n", 10);
+	diag_error(&f->dl, DC_NONE, span(s, 1, 9, 9), "x");
+	diag_error(&f->dl, DC_NONE, span(s, 2, 4, 4), "y");
+	assert_string_equal(printed(f, false),
+		"t.pol:1:9: error: x\n"
+		"    network x\n"
+		"            ^\n"
+		"t.pol:2:4: error: y\n"
+		"    \xef\xbb\xbfy\n"
+		"    ^\n");
+}
+
 static void test_crlf_line(void **state)
 {
 	struct fx *f = *state;
@@ -332,6 +379,8 @@ int main(void)
 		T(test_source_lines),
 		T(test_counts),
 		T(test_error_with_caret),
+		T(test_caret_after_multibyte),
+		T(test_byte_order_mark_skipped),
 		T(test_warning_single_column),
 		T(test_tab_copied),
 		T(test_tabs_inside_line),

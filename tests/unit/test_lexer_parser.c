@@ -572,6 +572,40 @@ static void test_utf8_character(void **state)
 	assert_string_equal(f->dl.items[0]->msg, "unexpected character U+00E9 '\xc3\xa9'");
 }
 
+/* A pasted look-alike is one error, and the policy reads as if the ASCII
+ * character stood there: the range, the string and the block are whole. */
+static void test_lookalikes_read_as_meant(void **state)
+{
+	struct fx *f = *state;
+	const char *t = parse_tree(f,
+		"network ::/0 { allow tcp 8000\xe2\x80\x93" "8100\xef\xbc\x9b }\n"
+		"include \xe2\x80\x9c" "inc.pol\xe2\x80\x9d;\n");
+	/* '{', the dash, the ';', the quotes; then the include, which is read */
+	assert_int_equal(f->dl.nerrors, 5);
+	assert_non_null(strstr(f->dl.items[4]->msg, "cannot read included file"));
+	assert_string_equal(f->dl.items[0]->msg, "unexpected character '{'; a block is written "
+			    "with '<' and '>': network PREFIX < RULES >");
+	assert_int_equal(f->dl.items[1]->loc.first_column, 30);
+	assert_string_equal(f->dl.items[1]->msg,
+			    "unexpected character U+2013 (en dash) '\xe2\x80\x93'; did you mean '-'?");
+	assert_string_equal(f->dl.items[2]->msg, "unexpected character U+FF1B (fullwidth semicolon) "
+			    "'\xef\xbc\x9b'; did you mean ';'?");
+	assert_int_equal(f->dl.items[3]->loc.first_line, 2);
+	assert_int_equal(f->dl.items[3]->loc.last_column, 21);
+	assert_non_null(strstr(t, "1:16 accept tcp ports 8000-8100\n"));
+	assert_non_null(strstr(t, "include \"inc.pol\""));
+}
+
+/* A path without quotes: one error that quotes it whole, none at its '.'. */
+static void test_bare_include_path(void **state)
+{
+	struct fx *f = *state;
+	parse_string(&f->a, &f->dl, "t.pol", "include inc/x.pol;\nnetwork ::/0 < allow tcp 22; >\n");
+	assert_int_equal(f->dl.n, 1);
+	assert_string_equal(f->dl.items[0]->msg,
+			    "unexpected name 'inc'; expected string (write it in quotes: \"inc/x.pol\")");
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -598,6 +632,8 @@ int main(void)
 		T(test_broken_rule_marks_block),
 		T(test_lexical_errors_do_not_stop_parsing),
 		T(test_utf8_character),
+		T(test_lookalikes_read_as_meant),
+		T(test_bare_include_path),
 	};
 #undef T
 	return cmocka_run_group_tests_name("lexer_parser", tests, NULL, NULL);

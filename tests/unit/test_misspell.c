@@ -9,7 +9,9 @@
 
 #include <cmocka.h>
 
+#include "compiler/arena.h"
 #include "compiler/misspell.h"
+#include "compiler/service_hint.h"
 
 static void test_distance(void **state)
 {
@@ -93,6 +95,48 @@ static void test_long_words(void **state)
 	assert_null(m.best);
 }
 
+/* The host's services as a test fixes them: smtps is 465/tcp. */
+static bool fake_host(const char *name, const char *proto, int *port, const char **proto_found)
+{
+	(void)proto;
+	if (strcmp(name, "smtps") != 0)
+		return false;
+	*port = 465;
+	*proto_found = "tcp";
+	return true;
+}
+
+/* A suggested service never hides its port, a name the host knows gets
+ * its number, and sftp is no ftp. */
+static void test_service_hint(void **state)
+{
+	(void)state;
+	struct arena a;
+	arena_init(&a);
+	const char *defs[] = { "web", "mail_ports" };
+	service_hint_set_host(NULL);
+	assert_string_equal(service_hint(&a, "htps", "tcp", NULL, 0), "; did you mean 'https' (tcp 443)?");
+	assert_string_equal(service_hint(&a, "ntpp", "udp", NULL, 0), "; did you mean 'ntp' (udp 123)?");
+	assert_string_equal(service_hint(&a, "smtpp", NULL, NULL, 0), "; did you mean 'smtp' (port 25)?");
+	assert_string_equal(service_hint(&a, "sftp", "tcp", NULL, 0),
+			    "; sftp runs over SSH: write 'ssh' (tcp 22)");
+	assert_string_equal(service_hint(&a, "SSH", "tcp", NULL, 0),
+			    "; service names are lower case: did you mean 'ssh' (tcp 22)?");
+	assert_string_equal(service_hint(&a, "WEB", "tcp", defs, 2),
+			    "; names are case-sensitive: did you mean 'web'?");
+	assert_string_equal(service_hint(&a, "mail_port", "tcp", defs, 2), "; did you mean 'mail_ports'?");
+	/* No host: smtps is only a look-alike, shown with its port. */
+	assert_string_equal(service_hint(&a, "smtps", "tcp", NULL, 0), "; did you mean 'smtp' (tcp 25)?");
+	assert_null(service_hint(&a, "qwertyuiop", "tcp", NULL, 0));
+	service_hint_set_host(fake_host);
+	assert_string_equal(service_hint(&a, "smtps", "tcp", NULL, 0),
+			    "; d6c has no service 'smtps': write the number: tcp 465 (/etc/services: 465/tcp)");
+	assert_string_equal(service_hint(&a, "smtps", NULL, NULL, 0),
+			    "; d6c has no service 'smtps': write the number: tcp 465 (/etc/services: 465/tcp)");
+	service_hint_set_host(NULL);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -100,6 +144,7 @@ int main(void)
 		cmocka_unit_test(test_threshold),
 		cmocka_unit_test(test_closest),
 		cmocka_unit_test(test_long_words),
+		cmocka_unit_test(test_service_hint),
 	};
 	return cmocka_run_group_tests_name("misspell", tests, NULL, NULL);
 }

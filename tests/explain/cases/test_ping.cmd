@@ -1,0 +1,1 @@
+test examples/site.pol tests/explain/cases/ping.test
