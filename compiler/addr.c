@@ -168,7 +168,8 @@ void addr_error_message(enum addr_err e, const char *text, char *buf, size_t len
 	case ADDR_ERR_INVALID:
 		if (family == FAM_IP4 && leading_zero(text, hlen, meant, sizeof(meant)))
 			snprintf(buf, len, "'%.*s' is not a valid IPv4 address: a number in it has a "
-				 "leading zero; write %s",
+				 "leading zero, which some tools read as octal; write %s "
+				 "for the decimal address",
 				 (int)hlen, text, meant);
 		else
 			snprintf(buf, len, "'%.*s' is not a valid %s address", (int)(hlen < 60 ? hlen : 60),
