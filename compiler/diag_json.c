@@ -105,14 +105,21 @@ static const char *const kind_word[] = {
 	[SUPPRESS_EXTERNAL] = "external",
 };
 
-/* {"kind", "justification", "file", "line", "column"}: the directive's
- * place for a comment; justification only when a reason was given. */
-static json_t *json_suppressed(const struct suppression *s)
+/* {"kind", "justification"}, the part both formats share; justification
+ * only when a reason was given. */
+static json_t *suppression_object(const struct suppression *s)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "kind", json_string(kind_word[s->kind]));
 	if (s->justification)
 		json_object_set_new(o, "justification", json_string(s->justification));
+	return o;
+}
+
+/* With "file", "line", "column": the directive's place, for a comment. */
+static json_t *json_suppressed(const struct suppression *s)
+{
+	json_t *o = suppression_object(s);
 	if (s->kind == SUPPRESS_IN_SOURCE)
 		json_place(o, s->loc, false);
 	return o;
@@ -200,10 +207,7 @@ static json_t *sarif_location(struct loc l, const char *msg)
 
 static json_t *sarif_suppressions(const struct suppression *s)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "kind", json_string(kind_word[s->kind]));
-	if (s->justification)
-		json_object_set_new(o, "justification", json_string(s->justification));
+	json_t *o = suppression_object(s);
 	if (s->kind == SUPPRESS_IN_SOURCE)
 		json_object_set_new(o, "location", sarif_location(s->loc, NULL));
 	json_t *v = json_array();

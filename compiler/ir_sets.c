@@ -20,6 +20,7 @@
  */
 #include "ir.h"
 #include "arena.h"
+#include "fnv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,18 +70,6 @@ struct state {
 };
 
 /* ---- canonical content ---- */
-
-#define FNV_OFFSET 0xcbf29ce484222325ull
-#define FNV_PRIME 0x100000001b3ull
-
-static uint64_t fnv(uint64_t h, const char *s)
-{
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= FNV_PRIME;
-	}
-	return h;
-}
 
 /* Element i of s as the canonical text hashes it: numbers for ICMP types,
  * so a name added to tables.c renames no set. */

@@ -21,6 +21,7 @@
 #include "arena.h"
 #include "parser.h"
 #include "lexer.h"
+#include "fnv.h"
 #include "pathglob.h"
 
 #include <errno.h>
@@ -99,18 +100,10 @@ struct file_set {
 	size_t cap, n;
 };
 
-static size_t hash_path(const char *s)
-{
-	size_t h = 14695981039346656037ULL & SIZE_MAX;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * (1099511628211ULL & SIZE_MAX);
-	return h;
-}
-
 /* The slot that holds real, or the free one where it would go. */
 static size_t file_set_slot(const struct file_set *s, const char *real)
 {
-	size_t i = hash_path(real) & (s->cap - 1);
+	size_t i = (size_t)fnv(FNV_OFFSET, real) & (s->cap - 1);
 	while (s->slot[i] && strcmp(s->slot[i], real) != 0)
 		i = (i + 1) & (s->cap - 1);
 	return i;
