@@ -126,7 +126,8 @@ enum round_result { ROUND_OK, ROUND_POLICY_ERROR, ROUND_APPLY_FAILED, ROUND_NO_D
  * Docker cannot be reached.  Before anything was applied, the policy is
  * then applied with no Docker network known, so that its written prefixes
  * (a block over Docker's whole address pool, say) are protected at once,
- * as when d6c starts at boot before Docker does. */
+ * as when d6c starts at boot before Docker does; after a SIGHUP too, so
+ * that a changed policy is not held back until Docker returns. */
 static enum round_result round_once(struct follower *f, bool offline)
 {
 	struct arena a;
@@ -137,7 +138,7 @@ static enum round_result round_once(struct follower *f, bool offline)
 	if (!st && !offline)
 		cli_error("cannot read Docker's networks: %s; %s", err, f->applied
 			  ? "the ruleset in force stays" : "applying the policy without them");
-	if (!st && f->applied) {
+	if (!st && f->applied && !offline) {
 		arena_free(&a);
 		return ROUND_NO_DOCKER;
 	}
@@ -247,7 +248,11 @@ int follow_docker(const char *policy, const struct ir_options *ir,
 					  ? "the ruleset in force stays"
 					  : "applying the policy with no Docker network known yet");
 			lost = true;
-			if (!f.applied) {
+			/* A SIGHUP while Docker is away still reads the policy
+			 * again: with no Docker network known, as at a start
+			 * without the daemon, until Docker is back. */
+			if (!f.applied || reload) {
+				reload = 0;
 				enum round_result res = round_once(&f, true);
 				if (first && res != ROUND_OK)
 					return res == ROUND_POLICY_ERROR ? 1 : 2;

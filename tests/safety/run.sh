@@ -134,7 +134,9 @@ check "compile -o: $KILLS SIGKILLs, FILE always whole old or whole new ($was_old
 cp "$tmp/old.nft" "$tmp/out/.fw.nft.d6c-STALE1"
 cp "$tmp/old.nft" "$tmp/out/.fw.nft.d6c-LIVE01"
 cp "$tmp/old.nft" "$tmp/out/.other.d6c-STALE1"
-flock "$tmp/out/.fw.nft.d6c-LIVE01" sleep 3 &
+# held until the checks are done, however slow the compile (a sanitizer
+# build on a loaded machine)
+flock "$tmp/out/.fw.nft.d6c-LIVE01" sleep 60 &
 holder=$!
 sleep 0.3
 $D6C compile -o "$tmp/out/fw.nft" "$tmp/new.pol"
@@ -142,7 +144,7 @@ check "compile -o: the next successful run removes stale temporaries" \
 	'[ -z "$(ls -A "$tmp/out" | grep -e STALE1 -e "d6c-[^L]" | grep -v "^\.other")" ]'
 check "compile -o: a temporary still locked by its writer is kept" '[ -f "$tmp/out/.fw.nft.d6c-LIVE01" ]'
 check "compile -o: another target's temporary is not touched" '[ -f "$tmp/out/.other.d6c-STALE1" ]'
-kill $holder 2>/dev/null; wait $holder 2>/dev/null
+pkill -P $holder sleep 2>/dev/null; kill $holder 2>/dev/null; wait $holder 2>/dev/null
 rm -f "$tmp/out/.fw.nft.d6c-LIVE01" "$tmp/out/.other.d6c-STALE1"
 check "compile -o: the run after the kills wrote the new ruleset" 'cmp -s "$tmp/out/fw.nft" "$tmp/new.nft"'
 
