@@ -5,10 +5,10 @@
 # ------------------------------------------------------------ lint
 snapshot before-lint
 play lint $DIR/bad.pol
-if [ "$(cat "$T/lint.rc")" != 0 ] && grep -q "bad.pol:4:13: error: unexpected name 'O'" "$T/lint.out"; then
+if [ "$(cat "$T/lint.rc")" != 0 ] && grep -q "bad.pol:4:16: error: unexpected name 'O'" "$T/lint.out"; then
 	ok "lint: the play fails on the controller with d6c's diagnostic"
 else
-	fail "lint: the play should fail with bad.pol:4:13's error:"; show lint
+	fail "lint: the play should fail with bad.pol:4:16's error:"; show lint
 fi
 snapshot after-lint
 for n in $HOSTS; do

@@ -15,12 +15,13 @@ norm_json() { sed -e 's/"comment": "[^"]*"/"comment": ""/g' -e 's/"prefix": "[^"
 errors() { $D6C check "$1" 2>&1 >/dev/null | grep -c ': error'; }
 
 for pol in examples/*.pol examples/split/*.pol tests/examples/*.pol tests/examples/modules/*.pol \
-	tests/packet/cases/*.pol tests/warn/*.pol tests/bad/*.pol; do
+	tests/packet/cases/*.pol tests/fleet/*.pol tests/warn/*.pol tests/bad/*.pol; do
 	$D6C fmt "$pol" >"$tmp/f1" 2>"$tmp/err"; rc=$?
 	if [ "$rc" -ne 0 ]; then
-		# Only tests/bad may hold files fmt refuses, and then with diagnostics.
+		# Only tests/bad (and the fleet's bad.pol) may hold files fmt refuses,
+		# and then with diagnostics.
 		case $pol in
-		tests/bad/*)
+		tests/bad/* | tests/fleet/bad.pol)
 			[ "$rc" -eq 1 ] && grep -q 'error' "$tmp/err" && ok "$pol refused" ||
 				fail "$pol: fmt exit $rc without diagnostics"
 			cp -p "$pol" "$tmp/w.pol"
