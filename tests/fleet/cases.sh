@@ -2,6 +2,25 @@
 # this, says what each proves).  Each starts from the state the one before
 # left.
 
+# played NAME ok|fails: the play's exit status, as expected
+played() {
+	rc=$(cat "$T/$1.rc")
+	if { [ "$2" = ok ] && [ "$rc" = 0 ]; } || { [ "$2" = fails ] && [ "$rc" != 0 ]; }; then
+		ok "$1: the play $([ "$2" = ok ] && echo succeeds || echo fails)"
+	else
+		fail "$1: the play exited $rc:"; show "$1"
+	fi
+}
+# recap_is NAME N PATTERN WHAT: host N's recap line matches the case PATTERN
+recap_is() {
+	line=$(recap "$1" "h$2")
+	# shellcheck disable=SC2254
+	case $line in
+	$3) ok "$1: host $2 $4" ;;
+	*) fail "$1: host $2 should have $4: ${line:-no recap}" ;;
+	esac
+}
+
 # ------------------------------------------------------------ lint
 snapshot before-lint
 play lint $DIR/bad.pol
@@ -22,11 +41,7 @@ done
 
 # ------------------------------------------------------------ rollout
 play rollout $DIR/good.pol
-if [ "$(cat "$T/rollout.rc")" = 0 ]; then
-	ok "rollout: the play succeeds"
-else
-	fail "rollout: the play failed:"; show rollout
-fi
+played rollout ok
 for n in $HOSTS; do
 	# host 4 follows Docker: apply --follow-docker marks what it accepts
 	opts=""; [ "$n" != 4 ] || opts="--accept-mark 0x10000000/0x10000000"
@@ -45,10 +60,7 @@ for n in $HOSTS; do
 	else
 		fail "rollout: host $n: policy file or status wrong:"; in_host "$n" "$D6C_BIN" status | sed 's/^/    /'
 	fi
-	case $(recap rollout "h$n") in
-	*"changed="[1-9]*" failed=0 "*) ok "rollout: host $n reported changed" ;;
-	*) fail "rollout: host $n's recap: $(recap rollout "h$n")" ;;
-	esac
+	recap_is rollout "$n" '*changed=[1-9]* failed=0 *' "reported changed"
 done
 if grep -q 'Reload apply --follow-docker' "$T/rollout.out" &&
 	[ "$(sed -n '/Reload apply --follow-docker/,/^$/p' "$T/rollout.out" | grep -c '^changed: \[h4\]')" = 1 ] &&
@@ -75,13 +87,10 @@ fi
 # ------------------------------------------------------------ again
 snapshot before-again
 play again $DIR/good.pol
-[ "$(cat "$T/again.rc")" = 0 ] && ok "again: the play succeeds" || { fail "again: the play failed:"; show again; }
+played again ok
 snapshot after-again
 for n in $HOSTS; do
-	case $(recap again "h$n") in
-	*" changed=0 "*" failed=0 "*) ok "again: host $n reported unchanged" ;;
-	*) fail "again: host $n's recap: $(recap again "h$n")" ;;
-	esac
+	recap_is again "$n" '* changed=0 *failed=0 *' "reported unchanged"
 	same_host before-again after-again "$n" again
 done
 [ "$(grep -c '"msg": "d6c: unchanged"' "$T/again.out")" = 4 ] &&
@@ -89,13 +98,10 @@ done
 
 # ------------------------------------------------------------ check
 play check $DIR/good2.pol --check --diff
-[ "$(cat "$T/check.rc")" = 0 ] && ok "check: the play succeeds" || { fail "check: the play failed:"; show check; }
+played check ok
 snapshot after-check
 for n in $HOSTS; do
-	case $(recap check "h$n") in
-	*"changed="[1-9]*" failed=0 "*) ok "check: host $n reported a change" ;;
-	*) fail "check: host $n's recap: $(recap check "h$n")" ;;
-	esac
+	recap_is check "$n" '*changed=[1-9]* failed=0 *' "reported a change"
 	same_host after-again after-check "$n" check
 done
 grep -q 'allow tcp 80, 443;' "$T/check.out" &&
@@ -125,35 +131,41 @@ for spec in "tcp 80" "tcp 23" "tcp 443" "icmp -"; do
 done
 
 # ------------------------------------------------------------ lockout
-# A background watcher notes when host 1's table changes and when a new
+# Two background watchers note when host 1's table changes and when a new
 # SSH connection stops and starts working: the rollback's timeline.
 snapshot before-lockout
 (
-	prev_t="" prev_s=""
+	prev=""
 	while :; do
 		t=$(ruleset 1 | md5sum | cut -c1-8)
+		[ "$t" = "$prev" ] || echo "$(now) table $t"
+		prev=$t
+		sleep 0.1
+	done
+) >"$T/timeline.table" 2>&1 &
+WATCH="$!"
+(
+	prev=""
+	while :; do
 		if reach 1 1; then s=up; else s=down; fi
-		[ "$t" = "$prev_t" ] || echo "$(now) table $t"
-		[ "$s" = "$prev_s" ] || echo "$(now) ssh $s"
-		prev_t=$t prev_s=$s
+		[ "$s" = "$prev" ] || echo "$(now) ssh $s"
+		prev=$s
 		sleep 0.2
 	done
-) >"$T/timeline" 2>&1 &
-WATCH=$!
+) >"$T/timeline.ssh" 2>&1 &
+WATCH="$WATCH $!"
 SERVER_PIDS="$SERVER_PIDS $WATCH"
 sleep 1
 play lockout $DIR/nossh.pol
 sleep 1
-kill "$WATCH"
+kill $WATCH
+sort "$T/timeline.table" "$T/timeline.ssh" >"$T/timeline"
 snapshot after-lockout
-[ "$(cat "$T/lockout.rc")" != 0 ] && ok "lockout: the play fails" || { fail "lockout: the play succeeded:"; show lockout; }
+played lockout fails
 for n in $HOSTS; do
 	same_host before-lockout after-lockout "$n" lockout
 done
-case $(recap lockout h1) in
-*"unreachable=0 failed=1"*) ok "lockout: the canary failed" ;;
-*) fail "lockout: the canary's recap: $(recap lockout h1)" ;;
-esac
+recap_is lockout 1 '*unreachable=0 failed=1 *' "failed (the canary)"
 for n in 2 3 4; do
 	if [ -z "$(recap lockout "h$n")" ]; then
 		ok "lockout: host $n never reached"
@@ -189,7 +201,7 @@ fi
 snapshot before-follow
 play follow $DIR/nossh.pol --limit h4
 snapshot after-follow
-[ "$(cat "$T/follow.rc")" != 0 ] && ok "follow: the play fails" || { fail "follow: the play succeeded:"; show follow; }
+played follow fails
 for n in 1 2 3; do
 	same_host before-follow after-follow "$n" follow
 done
@@ -212,11 +224,8 @@ snapshot before-down
 stop_sshd 2
 play down $DIR/good2.pol
 snapshot after-down
-[ "$(cat "$T/down.rc")" != 0 ] && ok "down: the play fails" || { fail "down: the play succeeded:"; show down; }
-case $(recap down h2) in
-*"unreachable=1"*) ok "down: host 2 unreachable" ;;
-*) fail "down: host 2's recap: $(recap down h2)" ;;
-esac
+played down fails
+recap_is down 2 '*unreachable=1*' "been unreachable"
 if in_host 1 cmp -s /etc/d6c/site.pol "$PWD/$DIR/good2.pol" && in_host 1 "$D6C_BIN" status >/dev/null 2>&1; then
 	ok "down: the canary took the new policy"
 else
