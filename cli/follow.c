@@ -97,6 +97,10 @@ struct follower {
 	bool werror;
 	const bool *disabled;   /* --disable */
 	char *applied;      /* the ruleset text last applied; NULL: none yet */
+	/* Docker's networks as last read, in their own arena: a SIGHUP while
+	 * Docker is away compiles with them.  NULL: never read. */
+	struct docker_state *known;
+	struct arena known_arena;
 	char rule_err[512]; /* the last failure to keep Docker's rule: said once */
 };
 
@@ -122,22 +126,38 @@ static void keep_docker_rule(struct follower *f)
 
 enum round_result { ROUND_OK, ROUND_POLICY_ERROR, ROUND_APPLY_FAILED, ROUND_NO_DOCKER };
 
-/* One round: Docker's networks, compile, apply when different.  offline:
- * Docker cannot be reached.  Before anything was applied, the policy is
- * then applied with no Docker network known, so that its written prefixes
- * (a block over Docker's whole address pool, say) are protected at once,
- * as when d6c starts at boot before Docker does; after a SIGHUP too, so
- * that a changed policy is not held back until Docker returns. */
+/* One round: Docker's networks, compile, apply when different.  When
+ * Docker cannot be reached (offline: known before; or the read fails) the
+ * policy is compiled with the networks last read, or before Docker was
+ * ever reached with none known, so that its written prefixes (a block over
+ * Docker's whole address pool, say) are protected at once, as when d6c
+ * starts at boot before Docker does.  A changed policy is thus not held
+ * back until Docker returns. */
 static enum round_result round_once(struct follower *f, bool offline)
 {
 	struct arena a;
 	arena_init(&a);
 	char err[512] = "";
 	enum round_result res = ROUND_OK;
-	struct docker_state *st = offline ? NULL : docker_state_fetch(&a, err, sizeof(err));
-	if (!st && !offline)
-		cli_error("cannot read Docker's networks: %s; %s", err, f->applied
-			  ? "the ruleset in force stays" : "applying the policy without them");
+	struct docker_state *st = NULL;
+	if (!offline) {
+		struct arena fresh;
+		arena_init(&fresh);
+		st = docker_state_fetch(&fresh, err, sizeof(err));
+		if (st) {
+			arena_free(&f->known_arena);
+			f->known_arena = fresh;
+			f->known = st;
+		} else {
+			arena_free(&fresh);
+			cli_error("cannot read Docker's networks: %s; %s", err,
+				  f->known ? "using them as last read"
+				  : f->applied ? "the ruleset in force stays"
+				  : "applying the policy without them");
+		}
+	}
+	if (!st)
+		st = f->known;
 	if (!st && f->applied && !offline) {
 		arena_free(&a);
 		return ROUND_NO_DOCKER;
@@ -222,7 +242,8 @@ static int coalesce(struct docker_events *ev, char *err, size_t errlen)
 int follow_docker(const char *policy, const struct ir_options *ir,
 		  const struct apply_options *apply, bool werror, const bool *disabled)
 {
-	struct follower f = { policy, ir, apply, werror, disabled, NULL, "" };
+	struct follower f = { .policy = policy, .ir = ir, .apply = apply, .werror = werror,
+			      .disabled = disabled };
 	/* one follower per table; the lock it holds tells `d6c status` it runs */
 	long other;
 	int claim = apply_follow_claim(ir->table, apply->rundir, &other);
@@ -238,6 +259,7 @@ int follow_docker(const char *policy, const struct ir_options *ir,
 	catch_signals();
 	bool first = true, lost = false;
 	int backoff = 250;
+	int exit_code = -1;   /* set when the first round fails: 1 or 2, as apply */
 	while (!stop) {
 		char err[512] = "";
 		wake = 0;
@@ -249,13 +271,14 @@ int follow_docker(const char *policy, const struct ir_options *ir,
 					  : "applying the policy with no Docker network known yet");
 			lost = true;
 			/* A SIGHUP while Docker is away still reads the policy
-			 * again: with no Docker network known, as at a start
-			 * without the daemon, until Docker is back. */
+			 * again, with the networks last read (round_once). */
 			if (!f.applied || reload) {
 				reload = 0;
 				enum round_result res = round_once(&f, true);
-				if (first && res != ROUND_OK)
-					return res == ROUND_POLICY_ERROR ? 1 : 2;
+				if (first && res != ROUND_OK) {
+					exit_code = res == ROUND_POLICY_ERROR ? 1 : 2;
+					break;
+				}
 				first = false;
 			}
 			/* at most a second: containers start soon after dockerd */
@@ -275,8 +298,8 @@ int follow_docker(const char *policy, const struct ir_options *ir,
 			if (first) {
 				first = false;
 				if (res == ROUND_POLICY_ERROR || res == ROUND_APPLY_FAILED) {
-					docker_events_close(ev);
-					return res == ROUND_POLICY_ERROR ? 1 : 2;
+					exit_code = res == ROUND_POLICY_ERROR ? 1 : 2;
+					break;
 				}
 				cli_error("following Docker's network events; the policy is applied again "
 					  "when they change what it compiles to");
@@ -292,6 +315,8 @@ int follow_docker(const char *policy, const struct ir_options *ir,
 				rc = coalesce(ev, err, sizeof(err));
 		}
 		docker_events_close(ev);
+		if (exit_code >= 0)
+			break;
 		if (rc < 0 && !stop) {
 			cli_error("Docker went away (%s); the ruleset in force stays; reconnecting", err);
 			lost = true;
@@ -299,6 +324,9 @@ int follow_docker(const char *policy, const struct ir_options *ir,
 		}
 	}
 	free(f.applied);
+	arena_free(&f.known_arena);
+	if (exit_code >= 0)
+		return exit_code;
 	cli_error("stopped following Docker; the ruleset in force stays");
 	return 0;
 }

@@ -764,7 +764,8 @@ follow_probes() { # CONTAINER WHEN
 group_follow_docker() {
 	LOADED="apply --follow-docker follow.pol"
 	hns $NFT delete table inet d6c 2>/dev/null
-	follow_start apply --follow-docker $DIR/follow.pol
+	cp $DIR/follow.pol "$tmp/follow.pol"   # a copy: edited below
+	follow_start apply --follow-docker "$tmp/follow.pol"
 	log_has 'follow.pol:8:9: warning: Docker has no network named "fol6" (yet)' 50 &&
 		ok "docker [$MODE, $LOADED] applied while fol6 does not exist, with a warning at its name" ||
 		fail "docker [$MODE, $LOADED] start: $(cat "$tmp/follow.log")"
@@ -792,6 +793,29 @@ group_follow_docker() {
 		ok "docker [$MODE, $LOADED] the old subnet is no longer listed"
 	rule_wait "fol6 made again" 40
 	run_ctr c6 fol6 2001:db8:d11::10 && warm_up c6 && follow_probes c6 "fol6 on its new subnet"
+	# The policy edited and SIGHUP while dockerd is away (a rollout to a
+	# host whose Docker is down): applied at once, with fol6's subnet as
+	# last read, not held back until Docker returns nor without fol6.
+	daemon_stop
+	log_has "Docker went away" 50 || fail "docker [$MODE, $LOADED] dockerd stopped: nothing said"
+	# (rules of its own: a block like the /47's would share its chain, and
+	# its prefix would merge into the /47's range in the map)
+	printf 'network 2001:db8:d12::/64 < allow tcp 443; >\n' >>"$tmp/follow.pol"
+	kill -HUP "$FOLLOW_PID"
+	# (within 20 s: a dockerd that is shutting down may still take the
+	# event stream's connection, which d6c gives up only at its 15 s)
+	if ms=$(listed 2001:db8:d12::/64 200); then
+		if listed 2001:db8:d11::/64 1 >/dev/null; then
+			ok "docker [$MODE, $LOADED] SIGHUP with dockerd away: the edited policy applied ($ms ms), fol6 as last read"
+		else
+			fail "docker [$MODE, $LOADED] SIGHUP with dockerd away: fol6's 2001:db8:d11::/64 was dropped"
+		fi
+	else
+		fail "docker [$MODE, $LOADED] SIGHUP with dockerd away: the edited policy not applied in 20 s:"
+		sed 's/^/    /' "$tmp/follow.log"
+	fi
+	daemon_start >"$tmp/start.msg" 2>&1 || fail "docker [$MODE] dockerd did not start again: $(cat "$tmp/start.msg")"
+	log_has "following Docker again" 30 || fail "docker [$MODE, $LOADED] did not reconnect: $(tail -3 "$tmp/follow.log")"
 	dk rm -f c6 >/dev/null; dk network rm fol6 >/dev/null
 	unlisted 2001:db8:d11::/64 10 && ok "docker [$MODE, $LOADED] fol6 removed again: no longer listed" ||
 		fail "docker [$MODE, $LOADED] fol6's second removal not followed"

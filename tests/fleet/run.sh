@@ -101,6 +101,8 @@ trap 'exit 129' HUP
 in_host() { n=$1; shift; nsenter --mount="$T/mnt/h$n" --net="/run/netns/$P-h$n" "$@"; }
 in_ctl() { nsenter --net="/run/netns/$NS_CTL" "$@"; }
 ruleset() { in_host "$1" nft list ruleset; }
+# host_has N FILE: host N's /etc/d6c/site.pol is FILE (of this checkout)
+host_has() { in_host "$1" cat /etc/d6c/site.pol 2>/dev/null | cmp -s - "$2"; }
 now() { date +%s.%N | cut -c1-14; }
 
 # ------------------------------------------------------------ the probe tool
@@ -210,13 +212,17 @@ done
 ok "4 hosts up, each reachable over SSH from the controller"
 echo "fleet: hosts up after $(($(date +%s) - T0)) s"
 
-# Host 4 follows Docker, as d6c-docker.service would (no daemon: see the top).
+# Host 4 follows Docker, as d6c-docker.service would (no daemon: see the
+# top): d6c is installed there already.  Inside the hosts d6c is always
+# /usr/bin/d6c (the binary under test, copied by the role or here): this
+# checkout may be under /root or /tmp, which are the hosts' own.
 in_host 4 sh -c 'mkdir -p /etc/d6c && cat >/etc/d6c/site.pol' <"$DIR/initial.pol"
-in_host 4 env DOCKER_HOST=unix:///run/no-docker.sock "$D6C_BIN" apply --follow-docker /etc/d6c/site.pol \
+in_host 4 sh -c 'cat >/usr/bin/d6c && chmod 755 /usr/bin/d6c' <"$D6C_BIN"
+in_host 4 env DOCKER_HOST=unix:///run/no-docker.sock /usr/bin/d6c apply --follow-docker /etc/d6c/site.pol \
 	>"$T/follow.log" 2>&1 &
 SERVER_PIDS="$SERVER_PIDS $!"
 i=0
-until in_host 4 "$D6C_BIN" status /etc/d6c/site.pol >/dev/null 2>&1; do
+until in_host 4 /usr/bin/d6c status /etc/d6c/site.pol >/dev/null 2>&1; do
 	i=$((i + 1))
 	[ "$i" -lt 40 ] || { fail "host 4: apply --follow-docker did not apply"; cat "$T/follow.log"; break; }
 	sleep 0.25
@@ -300,7 +306,7 @@ same_host() {  # same_host TAG1 TAG2 N WHAT
 listed() { sed '/^\tchain record {/,/^\t}/d; /^$/d'; }
 compiled_table() {
 	n=$1; shift
-	in_host "$n" "$D6C_BIN" compile "$@" /etc/d6c/site.pol >"$T/compiled.nft" || return 1
+	in_host "$n" /usr/bin/d6c compile "$@" /etc/d6c/site.pol >"$T/compiled.nft" || return 1
 	ip netns add "$P-scratch" || return 1
 	ip netns exec "$P-scratch" nft -f "$T/compiled.nft" &&
 		ip netns exec "$P-scratch" nft list table inet d6c | listed
